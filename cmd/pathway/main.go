@@ -1,0 +1,330 @@
+// Command pathway runs the Pathway service and its administrative tasks.
+//
+//	pathway serve   [--addr 127.0.0.1:8080] [--db pathway.db] ...
+//	pathway migrate --db F up|down|version
+//	pathway user add --db F --email E --role R --password-stdin
+//	pathway token issue --db F --email E [--name N]
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"pathway/internal/httpapi"
+	"pathway/internal/pathway"
+	"pathway/internal/secret"
+	"pathway/internal/sqlite"
+	"pathway/static"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	env := &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+	if err := run(ctx, os.Args[1:], env); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "pathway:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+// Env is the outside world a command sees, so tests can run it in-process.
+type Env struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+}
+
+const usage = `Pathway follows consenting participants' leadership journeys.
+
+Usage:
+  pathway serve   [--addr 127.0.0.1:8080] [--db pathway.db]   run the service
+  pathway migrate --db F up|down|version                    manage the schema
+  pathway user add --db F --email E --role R --password-stdin
+  pathway token issue --db F --email E [--name N]           print a new API token
+
+Run "pathway <command> -h" for a command's flags.`
+
+func run(ctx context.Context, args []string, env *Env) error {
+	if len(args) == 0 {
+		fmt.Fprintln(env.Stderr, usage)
+		return errors.New("no command given")
+	}
+	switch cmd, rest := args[0], args[1:]; {
+	case cmd == "serve":
+		return serve(ctx, rest, env)
+	case cmd == "migrate":
+		return migrateCmd(rest, env)
+	case cmd == "user" && len(rest) > 0 && rest[0] == "add":
+		return userAdd(ctx, rest[1:], env)
+	case cmd == "token" && len(rest) > 0 && rest[0] == "issue":
+		return tokenIssue(ctx, rest[1:], env)
+	case cmd == "help" || cmd == "-h" || cmd == "--help":
+		fmt.Fprintln(env.Stdout, usage)
+		return nil
+	default:
+		fmt.Fprintln(env.Stderr, usage)
+		return fmt.Errorf("unknown command %q", strings.Join(args, " "))
+	}
+}
+
+// envOr returns the environment variable name, or def when it is unset.
+func envOr(env *Env, name, def string) string {
+	if v := env.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func newFlags(name string, env *Env) *flag.FlagSet {
+	fs := flag.NewFlagSet("pathway "+name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	return fs
+}
+
+// openDB opens (and migrates) the database at path.
+func openDB(path string) (*sqlite.DB, error) {
+	db := sqlite.NewDB(path)
+	if err := db.Open(); err != nil {
+		return nil, err
+	}
+	return db, nil
+}
+
+// serveConfig is everything serve reads from flags and the environment.
+type serveConfig struct {
+	Addr          string
+	DB            string
+	LogFormat     string
+	SecureCookies bool
+	SessionTTL    time.Duration
+	AdminEmail    string
+	Timezone      string
+}
+
+func serve(ctx context.Context, args []string, env *Env) error {
+	var cfg serveConfig
+	fs := newFlags("serve", env)
+	fs.StringVar(&cfg.Addr, "addr", envOr(env, "PATHWAY_ADDR", "127.0.0.1:8080"), "listen address (PATHWAY_ADDR)")
+	fs.StringVar(&cfg.DB, "db", envOr(env, "PATHWAY_DB", "pathway.db"), "SQLite database file (PATHWAY_DB)")
+	fs.StringVar(&cfg.LogFormat, "log-format", envOr(env, "PATHWAY_LOG_FORMAT", "json"), "json or text (PATHWAY_LOG_FORMAT)")
+	secure, _ := strconv.ParseBool(envOr(env, "PATHWAY_SECURE_COOKIES", "false"))
+	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", secure, "mark the session cookie Secure; set behind HTTPS (PATHWAY_SECURE_COOKIES)")
+	ttl, err := time.ParseDuration(envOr(env, "PATHWAY_SESSION_TTL", "12h"))
+	if err != nil {
+		return fmt.Errorf("PATHWAY_SESSION_TTL: %w", err)
+	}
+	fs.DurationVar(&cfg.SessionTTL, "session-ttl", ttl, "how long a browser stays signed in (PATHWAY_SESSION_TTL)")
+	fs.StringVar(&cfg.AdminEmail, "admin-email", envOr(env, "PATHWAY_ADMIN_EMAIL", "admin@pathway.local"), "email of the admin created on first start (PATHWAY_ADMIN_EMAIL)")
+	fs.StringVar(&cfg.Timezone, "timezone", envOr(env, "PATHWAY_TIMEZONE", "Local"), "the organisation's IANA time zone, for what \"today\" is (PATHWAY_TIMEZONE)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("serve: unexpected arguments %q", fs.Args())
+	}
+	loc, err := time.LoadLocation(cfg.Timezone)
+	if err != nil {
+		return fmt.Errorf("--timezone: %w", err)
+	}
+
+	var handler slog.Handler = slog.NewJSONHandler(env.Stderr, nil)
+	if cfg.LogFormat == "text" {
+		handler = slog.NewTextHandler(env.Stderr, nil)
+	}
+	logger := slog.New(handler)
+	logger.Info("starting", slog.String("addr", cfg.Addr), slog.String("db", cfg.DB), slog.Bool("secure_cookies", cfg.SecureCookies),
+		slog.Duration("session_ttl", cfg.SessionTTL), slog.String("timezone", loc.String()))
+
+	db, err := openDB(cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.Location = loc
+	users := sqlite.NewUserService(db)
+	if err := bootstrapAdmin(ctx, users, cfg.AdminEmail, env.Stdout); err != nil {
+		return err
+	}
+
+	srv := &httpapi.Server{
+		Users:         users,
+		Programs:      sqlite.NewProgramService(db),
+		Participants:  sqlite.NewParticipantService(db),
+		Audit:         sqlite.NewAuditService(db),
+		DB:            db,
+		Logger:        logger,
+		Static:        static.FS,
+		SecureCookies: cfg.SecureCookies,
+		SessionTTL:    cfg.SessionTTL,
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	fmt.Fprintf(env.Stdout, "Pathway is listening on http://%s\n", ln.Addr())
+	logger.Info("listening", slog.String("addr", ln.Addr().String()))
+
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shut down: %w", err)
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// bootstrapAdmin creates the first admin on an empty database and prints
+// its one-time password, so that a newcomer can sign in with no other step.
+func bootstrapAdmin(ctx context.Context, users *sqlite.UserService, email string, out io.Writer) error {
+	n, err := users.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	password := secret.NewPassword()
+	hash, err := secret.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	u := &pathway.User{Email: email, Role: pathway.RoleAdmin}
+	if err := users.CreateUser(ctx, pathway.Actor{Email: "pathway serve (first start)"}, u, hash); err != nil {
+		return fmt.Errorf("create first admin: %w", err)
+	}
+	fmt.Fprintf(out, "\nFirst start: created the admin account.\n  email:    %s\n  password: %s\nThis password is shown only once. Sign in and change it.\n\n", email, password)
+	return nil
+}
+
+func migrateCmd(args []string, env *Env) error {
+	fs := newFlags("migrate", env)
+	path := fs.String("db", envOr(env, "PATHWAY_DB", "pathway.db"), "SQLite database file (PATHWAY_DB)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("migrate: say up, down or version")
+	}
+	db := sqlite.NewDB(*path)
+	if err := db.OpenForMigration(); err != nil {
+		return err
+	}
+	defer db.Close()
+	switch fs.Arg(0) {
+	case "up", "down":
+		if err := db.Migrate(fs.Arg(0)); err != nil {
+			return err
+		}
+		fallthrough
+	case "version":
+		v, dirty, err := db.Version()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "schema version %d", v)
+		if dirty {
+			fmt.Fprint(env.Stdout, " (dirty: a migration failed part-way)")
+		}
+		fmt.Fprintln(env.Stdout)
+		return nil
+	}
+	return fmt.Errorf("migrate: unknown direction %q (want up, down or version)", fs.Arg(0))
+}
+
+// cliActor is how the audit trail names work done from the command line.
+var cliActor = pathway.Actor{Email: "command line", RemoteAddr: "local"}
+
+func userAdd(ctx context.Context, args []string, env *Env) error {
+	fs := newFlags("user add", env)
+	path := fs.String("db", envOr(env, "PATHWAY_DB", "pathway.db"), "SQLite database file (PATHWAY_DB)")
+	email := fs.String("email", "", "the account's email")
+	roleName := fs.String("role", "", "admin, staff, coordinator or leadership")
+	fromStdin := fs.Bool("password-stdin", false, "read the password from standard input")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	role, err := pathway.ParseRole(*roleName)
+	if err != nil {
+		return fmt.Errorf("--role: %w (want admin, staff, coordinator or leadership)", err)
+	}
+	if !strings.Contains(*email, "@") {
+		return errors.New("--email: give the account's email address")
+	}
+	if !*fromStdin {
+		return errors.New("--password-stdin is required: passwords are never taken as arguments")
+	}
+	line, err := bufio.NewReader(env.Stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("read password: %w", err)
+	}
+	password := strings.TrimRight(line, "\r\n")
+	if len(password) < httpapi.MinPasswordLength {
+		return fmt.Errorf("password: must be at least %d characters", httpapi.MinPasswordLength)
+	}
+	db, err := openDB(*path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	hash, err := secret.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	u := &pathway.User{Email: *email, Role: role}
+	if err := sqlite.NewUserService(db).CreateUser(ctx, cliActor, u, hash); err != nil {
+		return fmt.Errorf("add user: %s", pathway.ErrorMessage(err))
+	}
+	fmt.Fprintf(env.Stderr, "added %s (%s), id %d\n", u.Email, u.Role, u.ID)
+	return nil
+}
+
+func tokenIssue(ctx context.Context, args []string, env *Env) error {
+	fs := newFlags("token issue", env)
+	path := fs.String("db", envOr(env, "PATHWAY_DB", "pathway.db"), "SQLite database file (PATHWAY_DB)")
+	email := fs.String("email", "", "the account the token acts as")
+	name := fs.String("name", "", "what the token is for, e.g. case-management sync")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *email == "" {
+		return errors.New("--email is required")
+	}
+	db, err := openDB(*path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	token := secret.NewToken(httpapi.TokenPrefix)
+	if _, err := sqlite.NewUserService(db).CreateToken(ctx, cliActor, *email, *name, secret.HashToken(token)); err != nil {
+		return fmt.Errorf("issue token: %s", pathway.ErrorMessage(err))
+	}
+	fmt.Fprintln(env.Stdout, token)
+	return nil
+}

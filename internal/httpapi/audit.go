@@ -1,0 +1,54 @@
+package httpapi
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"pathway/internal/pathway"
+)
+
+type auditQuery struct {
+	UserID   int64  `form:"user_id" json:"user_id" validate:"omitempty,gt=0"`
+	Action   string `form:"action" json:"action" validate:"max=100"`
+	Entity   string `form:"entity" json:"entity" validate:"max=100"`
+	EntityID int64  `form:"entity_id" json:"entity_id" validate:"omitempty,gt=0"`
+	Since    string `form:"since" json:"since" validate:"omitempty,datetime=2006-01-02"`
+	Until    string `form:"until" json:"until" validate:"omitempty,datetime=2006-01-02"`
+	Limit    int    `form:"limit" json:"limit" validate:"omitempty,min=1,max=500"`
+	Cursor   string `form:"cursor" json:"cursor"`
+}
+
+type auditPage struct {
+	Items      []pathway.AuditEntry `json:"items"`
+	NextCursor *string              `json:"next_cursor"`
+}
+
+func (s *Server) listAudit(c *gin.Context) error {
+	var q auditQuery
+	if err := bindQuery(c, &q); err != nil {
+		return err
+	}
+	cursor, err := decodeCursor(q.Cursor)
+	if err != nil {
+		return err
+	}
+	f := pathway.AuditFilter{UserID: q.UserID, Action: q.Action, Entity: q.Entity, EntityID: q.EntityID, Cursor: cursor, Limit: q.Limit}
+	if f.Limit == 0 {
+		f.Limit = 100
+	}
+	if q.Since != "" {
+		f.Since, _ = time.Parse(pathway.DateLayout, q.Since)
+	}
+	if q.Until != "" {
+		until, _ := time.Parse(pathway.DateLayout, q.Until)
+		f.Until = until.AddDate(0, 0, 1) // through the end of that day
+	}
+	es, next, err := s.Audit.ListAudit(c.Request.Context(), actor(c), f)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, auditPage{Items: es, NextCursor: encodeCursor(next)})
+	return nil
+}

@@ -1,0 +1,184 @@
+package httpapi
+
+import (
+	"crypto/subtle"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"pathway/internal/pathway"
+	"pathway/internal/secret"
+)
+
+// Login throttling: after maxFailedLogins wrong passwords in a row an
+// account is locked for lockFor, doubling with each further failure.
+const (
+	maxFailedLogins = 5
+	lockFor         = 15 * time.Minute
+	maxLock         = 24 * time.Hour
+	sessionCookie   = "pathway_session"
+	csrfHeader      = "X-CSRF-Token"
+)
+
+// actorOf returns the authenticated actor of the request.
+func actorOf(c *gin.Context) (pathway.Actor, bool) {
+	v, ok := c.Get(ctxActor)
+	if !ok {
+		return pathway.Actor{}, false
+	}
+	return v.(pathway.Actor), true
+}
+
+// actor returns the authenticated actor; routes behind authenticate always have one.
+func actor(c *gin.Context) pathway.Actor {
+	a, _ := actorOf(c)
+	return a
+}
+
+// authenticate accepts a bearer API token or a session cookie. Writes made
+// with a cookie must carry the session's CSRF token in X-CSRF-Token.
+func (s *Server) authenticate(c *gin.Context) {
+	var a *pathway.Actor
+	var err error
+	if h := c.GetHeader("Authorization"); h != "" {
+		token, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok || token == "" {
+			s.writeError(c, pathway.Errorf(pathway.EUNAUTHORIZED, "Use Authorization: Bearer <token>."))
+			return
+		}
+		a, err = s.Users.ActorByToken(c.Request.Context(), secret.HashToken(token))
+	} else if cookie, cerr := c.Cookie(sessionCookie); cerr == nil && cookie != "" {
+		hash := secret.HashToken(cookie)
+		var csrf string
+		a, csrf, err = s.Users.ActorBySession(c.Request.Context(), hash)
+		if err == nil && !safeMethod(c.Request.Method) && subtle.ConstantTimeCompare([]byte(c.GetHeader(csrfHeader)), []byte(csrf)) != 1 {
+			err = pathway.Errorf(pathway.EFORBIDDEN, "This change needs the X-CSRF-Token header from your sign-in.")
+		}
+		c.Set(ctxViaCookie, true)
+		c.Set(ctxSession, hash)
+		c.Set(ctxCSRF, csrf)
+	} else {
+		err = pathway.Errorf(pathway.EUNAUTHORIZED, "Please sign in, or send an API token.")
+	}
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	a.RemoteAddr = c.ClientIP()
+	c.Set(ctxActor, *a)
+	c.Next()
+}
+
+const ctxCSRF = "pathway.csrf"
+
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
+
+// allow lets only the given roles through; others get 403.
+func (s *Server) allow(roles ...pathway.Role) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if !slices.Contains(roles, actor(c).Role) {
+			s.writeError(c, pathway.Errorf(pathway.EFORBIDDEN, "Your role does not give access to this."))
+			return
+		}
+		c.Next()
+	}
+}
+
+type loginRequest struct {
+	Email    string `json:"email" validate:"required,max=254"`
+	Password string `json:"password" validate:"required,max=1024"`
+}
+
+// meResponse is the signed-in account; csrf_token is present for browser sessions.
+type meResponse struct {
+	User      pathway.User `json:"user"`
+	CSRFToken string       `json:"csrf_token,omitempty"`
+}
+
+func (s *Server) login(c *gin.Context) error {
+	var req loginRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	ctx := c.Request.Context()
+	wrong := pathway.Errorf(pathway.EUNAUTHORIZED, "That email and password do not match an account.")
+	cred, err := s.Users.CredentialsByEmail(ctx, req.Email)
+	if pathway.ErrorCode(err) == pathway.ENOTFOUND {
+		secret.CheckNoAccount(req.Password)
+		return wrong
+	} else if err != nil {
+		return err
+	}
+	now := s.Now().UTC()
+	if cred.LockedUntil != nil && now.Before(*cred.LockedUntil) {
+		c.Header("Retry-After", strconv.Itoa(int(cred.LockedUntil.Sub(now).Seconds())+1))
+		return pathway.Errorf(pathway.ELOCKED, "Too many wrong passwords: this account is locked until %s UTC.", cred.LockedUntil.Format("15:04"))
+	}
+	ok, err := secret.CheckPassword(cred.PasswordHash, req.Password)
+	if err != nil {
+		return err
+	}
+	if !ok || cred.User.DisabledAt != nil {
+		var until *time.Time
+		if fails := cred.FailedLogins + 1; fails >= maxFailedLogins {
+			d := min(lockFor<<min(fails-maxFailedLogins, 10), maxLock)
+			t := now.Add(d)
+			until = &t
+		}
+		if err := s.Users.RecordLogin(ctx, cred.User.ID, false, until, c.ClientIP(), nil, nil); err != nil {
+			return err
+		}
+		return wrong
+	}
+	token := secret.NewToken("")
+	sess := &pathway.Session{UserID: cred.User.ID, CSRFToken: secret.NewToken(""), ExpiresAt: now.Add(s.SessionTTL)}
+	if err := s.Users.RecordLogin(ctx, cred.User.ID, true, nil, c.ClientIP(), sess, secret.HashToken(token)); err != nil {
+		return err
+	}
+	u, err := s.Users.FindUser(ctx, pathway.Actor{UserID: cred.User.ID}, cred.User.ID)
+	if err != nil {
+		return err
+	}
+	s.setSessionCookie(c, token, int(s.SessionTTL.Seconds()))
+	c.JSON(http.StatusCreated, meResponse{User: *u, CSRFToken: sess.CSRFToken})
+	return nil
+}
+
+func (s *Server) setSessionCookie(c *gin.Context, value string, maxAge int) {
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name:     sessionCookie,
+		Value:    value,
+		Path:     "/",
+		MaxAge:   maxAge,
+		HttpOnly: true,
+		Secure:   s.SecureCookies || c.Request.TLS != nil,
+		SameSite: http.SameSiteStrictMode,
+	})
+}
+
+func (s *Server) logout(c *gin.Context) error {
+	if hash, ok := c.Get(ctxSession); ok {
+		if err := s.Users.DeleteSession(c.Request.Context(), actor(c), hash.([]byte)); err != nil {
+			return err
+		}
+	}
+	s.setSessionCookie(c, "", -1)
+	c.Status(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) me(c *gin.Context) error {
+	a := actor(c)
+	u, err := s.Users.FindUser(c.Request.Context(), a, a.UserID)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, meResponse{User: *u, CSRFToken: c.GetString(ctxCSRF)})
+	return nil
+}

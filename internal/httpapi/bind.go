@@ -1,0 +1,168 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"reflect"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/go-playground/validator/v10"
+
+	"pathway/internal/pathway"
+)
+
+// maxBody bounds every request body.
+const maxBody = 1 << 20
+
+// validate checks request shapes; its field names are the JSON names.
+var validate = newValidator()
+
+func newValidator() *validator.Validate {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	v.RegisterTagNameFunc(func(f reflect.StructField) string {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			return ""
+		}
+		return name
+	})
+	must(v.RegisterValidation("notblank", func(fl validator.FieldLevel) bool {
+		return strings.TrimSpace(fl.Field().String()) != ""
+	}))
+	return v
+}
+
+func must(err error) {
+	if err != nil {
+		panic(err)
+	}
+}
+
+// bindJSON decodes the body into v strictly (unknown fields are refused, so
+// that data Pathway must not hold is never silently accepted) and validates it.
+func bindJSON(c *gin.Context, v any) error {
+	if mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type")); mt != "application/json" {
+		return pathway.Errorf(pathway.EUNSUPPORTED, "Send the request body as JSON with Content-Type: application/json.")
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, maxBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return decodeError(err)
+	}
+	if dec.More() {
+		return pathway.Errorf(pathway.EMALFORMED, "The request body holds more than one JSON value.")
+	}
+	return validateStruct(v)
+}
+
+// decodeError explains why a body could not be decoded.
+func decodeError(err error) error {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.Is(err, io.EOF):
+		return pathway.Errorf(pathway.EMALFORMED, "The request body is empty; send a JSON object.")
+	case errors.As(err, &tooLarge):
+		return pathway.Errorf(pathway.ETOOLARGE, "The request body is larger than %d bytes.", maxBody)
+	case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF):
+		return pathway.Errorf(pathway.EMALFORMED, "The request body is not valid JSON: %v.", err)
+	case errors.As(err, &typ):
+		if typ.Field == "" {
+			return pathway.Errorf(pathway.EMALFORMED, "The request body must be a JSON object.")
+		}
+		return pathway.Invalid(typ.Field, "must be %s", jsonKind(typ.Type))
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return pathway.Invalid(field, "is not a field of this request")
+	}
+	return pathway.Errorf(pathway.EMALFORMED, "The request body could not be read: %v.", err)
+}
+
+// jsonKind names a Go type the way a JSON client thinks of it.
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		return "a whole number"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice:
+		return "an array"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	}
+	return "of another type"
+}
+
+// validateStruct turns validator failures into field errors with JSON paths
+// such as consent.given_on.
+func validateStruct(v any) error {
+	err := validate.Struct(v)
+	var verrs validator.ValidationErrors
+	if err == nil {
+		return nil
+	} else if !errors.As(err, &verrs) {
+		return fmt.Errorf("validate: %w", err)
+	}
+	perr := &pathway.Error{Code: pathway.EINVALID, Message: "The request has invalid fields."}
+	for _, fe := range verrs {
+		ns := fe.Namespace()
+		if _, rest, ok := strings.Cut(ns, "."); ok {
+			ns = rest
+		}
+		perr.Fields = append(perr.Fields, pathway.FieldError{Field: ns, Message: fieldMessage(fe)})
+	}
+	return perr
+}
+
+func fieldMessage(fe validator.FieldError) string {
+	kind := fe.Kind()
+	switch fe.Tag() {
+	case "required", "notblank":
+		return "is required"
+	case "oneof":
+		return "must be one of: " + strings.ReplaceAll(fe.Param(), " ", ", ")
+	case "datetime":
+		return "must be a date written YYYY-MM-DD"
+	case "email":
+		return "must be an email address"
+	case "min", "gte":
+		if kind == reflect.String {
+			return fmt.Sprintf("must be at least %s characters", fe.Param())
+		} else if kind == reflect.Slice {
+			return fmt.Sprintf("must have at least %s items", fe.Param())
+		}
+		return "must be at least " + fe.Param()
+	case "max", "lte":
+		if kind == reflect.String {
+			return fmt.Sprintf("must be at most %s characters", fe.Param())
+		} else if kind == reflect.Slice {
+			return fmt.Sprintf("must have at most %s items", fe.Param())
+		}
+		return "must be at most " + fe.Param()
+	case "unique":
+		return "must not repeat a value"
+	case "gt":
+		return "must be greater than " + fe.Param()
+	}
+	return "is not valid (" + fe.Tag() + ")"
+}
+
+// parseDate reads a date a validator has already checked the form of.
+func parseDate(field, s string) (pathway.Date, error) {
+	d, err := pathway.ParseDate(s)
+	if err != nil {
+		return d, pathway.Invalid(field, "must be a date written YYYY-MM-DD")
+	}
+	return d, nil
+}

@@ -1,0 +1,231 @@
+// Package httpapi serves Pathway's JSON API (under /api/v1) and the web app,
+// with authentication, least-privilege roles, CSRF protection and problem
+// JSON errors.
+package httpapi
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"pathway/internal/pathway"
+)
+
+// Context keys.
+const (
+	ctxRequestID = "pathway.request_id"
+	ctxActor     = "pathway.actor"
+	ctxViaCookie = "pathway.via_cookie"
+	ctxSession   = "pathway.session_hash"
+)
+
+// Pinger reports whether the database answers.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Server holds the services the API speaks to and its settings.
+type Server struct {
+	Users        pathway.UserService
+	Programs     pathway.ProgramService
+	Participants pathway.ParticipantService
+	Audit        pathway.AuditService
+	DB           Pinger
+	Logger       *slog.Logger
+	Static       fs.FS // the web app; nil serves none
+	Now          func() time.Time
+
+	// SecureCookies marks the session cookie Secure (set behind HTTPS).
+	SecureCookies bool
+	// SessionTTL is how long a browser stays signed in.
+	SessionTTL time.Duration
+
+	router *gin.Engine
+}
+
+func init() { gin.SetMode(gin.ReleaseMode) }
+
+// Handler builds the router once and returns it.
+func (s *Server) Handler() http.Handler {
+	if s.router == nil {
+		s.router = s.routes()
+	}
+	return s.router
+}
+
+// Routes lists every registered method and path, for the contract test.
+func (s *Server) Routes() gin.RoutesInfo {
+	s.Handler()
+	return s.router.Routes()
+}
+
+func (s *Server) routes() *gin.Engine {
+	if s.Now == nil {
+		s.Now = time.Now
+	}
+	if s.SessionTTL == 0 {
+		s.SessionTTL = 12 * time.Hour
+	}
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.Use(s.requestContext, s.recover, s.securityHeaders)
+	r.NoRoute(s.h(func(c *gin.Context) error {
+		if strings.HasPrefix(c.Request.URL.Path, "/api/") || s.Static == nil {
+			return pathway.Errorf(pathway.ENOTFOUND, "There is nothing at this address.")
+		}
+		return s.serveStatic(c)
+	}))
+	r.NoMethod(s.h(func(c *gin.Context) error {
+		return &pathway.Error{Code: codeMethodNotAllowed, Message: "This address does not accept " + c.Request.Method + "."}
+	}))
+
+	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	r.GET("/readyz", s.h(s.ready))
+
+	api := r.Group("/api/v1")
+	api.POST("/session", s.h(s.login))
+
+	authed := api.Group("", s.authenticate)
+	authed.DELETE("/session", s.h(s.logout))
+	authed.GET("/me", s.h(s.me))
+
+	everyone := authed.Group("", s.allow(pathway.Roles...))
+	everyone.GET("/ladder", s.h(s.ladder))
+	everyone.GET("/programs", s.h(s.listPrograms))
+	everyone.GET("/programs/:id", s.h(s.getProgram))
+
+	inventory := authed.Group("", s.allow(pathway.RoleAdmin, pathway.RoleStaff))
+	inventory.POST("/programs", s.h(s.createProgram))
+	inventory.PATCH("/programs/:id", s.h(s.updateProgram))
+
+	// Identifiable records: never leadership.
+	readers := authed.Group("/participants", s.allow(pathway.RoleAdmin, pathway.RoleStaff, pathway.RoleCoordinator))
+	readers.GET("", s.h(s.listParticipants))
+	readers.GET("/:id", s.h(s.getParticipant))
+	readers.GET("/:id/placements", s.h(s.listPlacements))
+
+	writers := authed.Group("/participants", s.allow(pathway.RoleAdmin, pathway.RoleStaff))
+	writers.POST("", s.h(s.createParticipant))
+	writers.PATCH("/:id", s.h(s.updateParticipant))
+	writers.POST("/:id/placements", s.h(s.createPlacement))
+	writers.DELETE("/:id/placements/:placement_id", s.h(s.deletePlacement))
+	writers.GET("/:id/engagements", s.h(s.listEngagements))
+	writers.POST("/:id/engagements", s.h(s.createEngagement))
+	writers.GET("/:id/capacity-checkins", s.h(s.listCheckins))
+	writers.POST("/:id/capacity-checkins", s.h(s.createCheckin))
+	writers.PUT("/:id/consent", s.h(s.renewConsent))
+	writers.POST("/:id/consent/withdrawal", s.h(s.withdrawConsent))
+
+	admin := authed.Group("", s.allow(pathway.RoleAdmin))
+	admin.GET("/users", s.h(s.listUsers))
+	admin.POST("/users", s.h(s.createUser))
+	admin.GET("/users/:id", s.h(s.getUser))
+	admin.PATCH("/users/:id", s.h(s.updateUser))
+	admin.GET("/tokens", s.h(s.listTokens))
+	admin.POST("/tokens", s.h(s.createToken))
+	admin.DELETE("/tokens/:id", s.h(s.revokeToken))
+	admin.GET("/audit", s.h(s.listAudit))
+	return r
+}
+
+// h adapts a handler that returns an error: every error goes through writeError.
+func (s *Server) h(fn func(c *gin.Context) error) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := fn(c); err != nil {
+			s.writeError(c, err)
+		}
+	}
+}
+
+// logger returns the request's logger, carrying its id.
+func (s *Server) logger(c *gin.Context) *slog.Logger {
+	return s.Logger.With(slog.String("request_id", c.GetString(ctxRequestID)))
+}
+
+// requestContext gives every request an id and logs it when done. Only the
+// route pattern is logged, never the query string (it may hold a search for
+// a person's name).
+func (s *Server) requestContext(c *gin.Context) {
+	id := c.GetHeader("X-Request-Id")
+	if len(id) == 0 || len(id) > 64 || strings.ContainsFunc(id, func(r rune) bool { return r < '!' || r > '~' }) {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		id = hex.EncodeToString(b[:])
+	}
+	c.Set(ctxRequestID, id)
+	c.Header("X-Request-Id", id)
+	start := time.Now()
+	c.Next()
+	route := c.FullPath()
+	if route == "" {
+		route = "(unmatched)"
+	}
+	attrs := []any{
+		slog.String("method", c.Request.Method),
+		slog.String("route", route),
+		slog.Int("status", c.Writer.Status()),
+		slog.Float64("ms", float64(time.Since(start).Microseconds())/1000),
+	}
+	if a, ok := actorOf(c); ok {
+		attrs = append(attrs, slog.Int64("user_id", a.UserID))
+	}
+	s.logger(c).Info("request", attrs...)
+}
+
+// recover turns a panic into a logged 500 problem.
+func (s *Server) recover(c *gin.Context) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.logger(c).Error("panic", slog.Any("panic", p))
+			s.writeError(c, pathway.Errorf(pathway.EINTERNAL, "Something went wrong on our side. The request was not applied."))
+		}
+	}()
+	c.Next()
+}
+
+// securityHeaders keeps responses out of caches and frames.
+func (s *Server) securityHeaders(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'")
+	if strings.HasPrefix(c.Request.URL.Path, "/api/") {
+		h.Set("Cache-Control", "no-store")
+	}
+	c.Next()
+}
+
+// ready answers 200 when the database answers.
+func (s *Server) ready(c *gin.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.DB.Ping(ctx); err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ready"})
+	return nil
+}
+
+// serveStatic serves the web app, falling back to index.html for app routes.
+func (s *Server) serveStatic(c *gin.Context) error {
+	if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
+		return pathway.Errorf(pathway.ENOTFOUND, "There is nothing at this address.")
+	}
+	name := strings.TrimPrefix(c.Request.URL.Path, "/")
+	if name == "" {
+		name = "index.html"
+	}
+	if f, err := fs.Stat(s.Static, name); err != nil || f.IsDir() {
+		name = "index.html"
+	}
+	http.ServeFileFS(c.Writer, c.Request, s.Static, name)
+	return nil
+}

@@ -1,0 +1,149 @@
+package pathway
+
+import (
+	"context"
+	"time"
+)
+
+// Participant is a consenting person whose leadership journey Pathway
+// follows, keyed by their ID in the case-management system.
+type Participant struct {
+	ID           int64     `json:"id"`
+	ExternalRef  string    `json:"external_ref"`
+	DisplayName  string    `json:"display_name"`
+	CurrentRung  Rung      `json:"current_rung"`
+	ProgramIDs   []int64   `json:"program_ids"`
+	Consent      Consent   `json:"consent"`
+	FirstConsent Date      `json:"consented_since"` // earliest consent date: nothing may be dated before it
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+}
+
+// NewParticipant is what is needed to start following someone: who they are,
+// their consent, and the rung they start on.
+type NewParticipant struct {
+	ExternalRef string
+	DisplayName string
+	ProgramIDs  []int64
+	Consent     Consent
+	Rung        Rung
+}
+
+// ParticipantUpdate holds the fields to change; nil leaves a field alone.
+type ParticipantUpdate struct {
+	ExternalRef *string
+	DisplayName *string
+	ProgramIDs  *[]int64
+}
+
+// ParticipantFilter narrows a participant listing.
+type ParticipantFilter struct {
+	Rung      Rung   // 0 for any
+	ProgramID int64  // 0 for any
+	Text      string // case-insensitive part of display_name or external_ref
+	After     int64  // cursor: IDs above this
+	Limit     int
+}
+
+// Placement is one dated step in a participant's rung history. History is
+// append-only: a correction is a new placement, or an audited deletion.
+type Placement struct {
+	ID            int64     `json:"id"`
+	ParticipantID int64     `json:"participant_id"`
+	Rung          Rung      `json:"rung"`
+	EffectiveOn   Date      `json:"effective_on"`
+	Note          string    `json:"note"`
+	RecordedAt    time.Time `json:"recorded_at"`
+	RecordedBy    string    `json:"recorded_by"`
+	RecordedByID  int64     `json:"-"`
+}
+
+// Engagement is one thing a participant took part in.
+type Engagement struct {
+	ID            int64     `json:"id"`
+	ParticipantID int64     `json:"participant_id"`
+	OccurredOn    Date      `json:"occurred_on"`
+	Activity      string    `json:"activity"`
+	ProgramID     *int64    `json:"program_id"`
+	Strategy      *Strategy `json:"strategy"`
+	Note          string    `json:"note"`
+	RecordedAt    time.Time `json:"recorded_at"`
+	RecordedBy    string    `json:"recorded_by"`
+}
+
+// Perspective says whose view a capacity check-in records.
+type Perspective string
+
+// The perspectives of a check-in.
+const (
+	PerspectiveSelf  Perspective = "self"  // the participant's own view
+	PerspectiveStaff Perspective = "staff" // a staff member's view
+)
+
+// CapacityCheckin scores the three client social change capacities, 1 to 4.
+type CapacityCheckin struct {
+	ID                int64       `json:"id"`
+	ParticipantID     int64       `json:"participant_id"`
+	AssessedOn        Date        `json:"assessed_on"`
+	Perspective       Perspective `json:"perspective"`
+	SelfAdvocacy      int         `json:"self_advocacy"`
+	RootCauseAnalysis int         `json:"root_cause_analysis"`
+	Leadership        int         `json:"leadership"`
+	Note              string      `json:"note"`
+	RecordedAt        time.Time   `json:"recorded_at"`
+	RecordedBy        string      `json:"recorded_by"`
+}
+
+// MaxNoteLength bounds every free-text note: notes are short by design.
+const MaxNoteLength = 500
+
+// ParticipantService follows consenting participants. Every method applies
+// the actor's caseload (ENOTFOUND for participants outside it) and writes an
+// audit entry in the same transaction.
+type ParticipantService interface {
+	// CreateParticipant stores a new participant with consent and a first
+	// placement. EINVALID (consent, programs), ECONFLICT (external_ref taken).
+	CreateParticipant(ctx context.Context, a Actor, np NewParticipant) (*Participant, error)
+	// FindParticipant returns one participant. ENOTFOUND.
+	FindParticipant(ctx context.Context, a Actor, id int64) (*Participant, error)
+	// ListParticipants returns a page of participants ordered by ID and the
+	// cursor of the next page (0 when none).
+	ListParticipants(ctx context.Context, a Actor, f ParticipantFilter) ([]Participant, int64, error)
+	// UpdateParticipant applies upd. ENOTFOUND, EINVALID, ECONFLICT.
+	UpdateParticipant(ctx context.Context, a Actor, id int64, upd ParticipantUpdate) (*Participant, error)
+	// RenewConsent replaces the current consent. ENOTFOUND, EINVALID.
+	RenewConsent(ctx context.Context, a Actor, id int64, c Consent) (*Participant, error)
+	// WithdrawConsent erases the participant and everything about them,
+	// leaving a non-identifying audit entry. ENOTFOUND.
+	WithdrawConsent(ctx context.Context, a Actor, id int64) error
+
+	// AddPlacement appends to the rung history. ENOTFOUND, EINVALID (dates).
+	AddPlacement(ctx context.Context, a Actor, participantID int64, p *Placement) error
+	// ListPlacements returns the history, newest effective first.
+	ListPlacements(ctx context.Context, a Actor, participantID int64) ([]Placement, error)
+	// DeletePlacement removes a mistaken placement: only its recorder or an
+	// admin may, and never the last one. ENOTFOUND, EFORBIDDEN, ECONFLICT.
+	DeletePlacement(ctx context.Context, a Actor, participantID, placementID int64) error
+
+	// AddEngagement logs an engagement. ENOTFOUND, EINVALID.
+	AddEngagement(ctx context.Context, a Actor, participantID int64, e *Engagement) error
+	// ListEngagements returns engagements newest first.
+	ListEngagements(ctx context.Context, a Actor, participantID int64) ([]Engagement, error)
+
+	// AddCheckin records a capacity check-in. ENOTFOUND, EINVALID.
+	AddCheckin(ctx context.Context, a Actor, participantID int64, c *CapacityCheckin) error
+	// ListCheckins returns check-ins newest first.
+	ListCheckins(ctx context.Context, a Actor, participantID int64) ([]CapacityCheckin, error)
+}
+
+// CheckDate enforces the dating rule of the history: an entry cannot be dated
+// in the future or before the participant first consented.
+func (p *Participant) CheckDate(field string, d Date, today Date) error {
+	if d.After(today) {
+		return Invalid(field, "cannot be in the future")
+	}
+	if d.Before(p.FirstConsent) {
+		return Invalid(field, "cannot be before consent was given (%s)", p.FirstConsent)
+	}
+	return nil
+}

@@ -1,0 +1,125 @@
+package pathway
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Role is what an account may do. Every user has exactly one.
+type Role string
+
+// The four roles.
+const (
+	RoleAdmin       Role = "admin"       // accounts, tokens, settings, audit; sees everything
+	RoleStaff       Role = "staff"       // consent, placements, engagement, check-ins
+	RoleCoordinator Role = "coordinator" // bodies, seats, terms, speaking engagements
+	RoleLeadership  Role = "leadership"  // anonymised aggregates only
+)
+
+// Roles lists every role.
+var Roles = []Role{RoleAdmin, RoleStaff, RoleCoordinator, RoleLeadership}
+
+// ParseRole returns the role named s, or an error.
+func ParseRole(s string) (Role, error) {
+	for _, r := range Roles {
+		if string(r) == s {
+			return r, nil
+		}
+	}
+	return "", fmt.Errorf("unknown role %q", s)
+}
+
+// SeesPeople reports whether the role may read identifiable participant records.
+func (r Role) SeesPeople() bool { return r == RoleAdmin || r == RoleStaff || r == RoleCoordinator }
+
+// User is an account of a person who works with Pathway.
+type User struct {
+	ID         int64      `json:"id"`
+	Email      string     `json:"email"`
+	Role       Role       `json:"role"`
+	ProgramIDs []int64    `json:"program_ids"` // caseload; empty means every participant
+	CreatedAt  time.Time  `json:"created_at"`
+	DisabledAt *time.Time `json:"disabled_at"`
+}
+
+// Actor is who is doing something, and from where. Every service call takes
+// one, so that access rules and the audit trail cannot be bypassed.
+type Actor struct {
+	UserID     int64
+	Email      string
+	Role       Role
+	ProgramIDs []int64 // caseload of a staff user; empty means unscoped
+	RemoteAddr string
+}
+
+// Scoped reports whether a's view of participants is limited to a caseload.
+func (a Actor) Scoped() bool { return a.Role == RoleStaff && len(a.ProgramIDs) > 0 }
+
+// UserUpdate holds the fields of an account to change; nil leaves a field alone.
+type UserUpdate struct {
+	Role         *Role
+	PasswordHash *string
+	Disabled     *bool
+	ProgramIDs   *[]int64
+}
+
+// Credentials is what the store keeps to check a login.
+type Credentials struct {
+	User         User
+	PasswordHash string
+	FailedLogins int
+	LockedUntil  *time.Time
+}
+
+// APIToken describes an integration token. The secret itself is shown once
+// when issued and only its hash is stored.
+type APIToken struct {
+	ID         int64      `json:"id"`
+	UserID     int64      `json:"user_id"`
+	Email      string     `json:"email"`
+	Name       string     `json:"name"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+	RevokedAt  *time.Time `json:"revoked_at"`
+}
+
+// Session is a signed-in browser. The cookie value is shown once; only its
+// hash is stored.
+type Session struct {
+	UserID    int64
+	CSRFToken string
+	ExpiresAt time.Time
+}
+
+// UserService manages accounts, sessions and API tokens.
+type UserService interface {
+	// CreateUser stores u with the given password hash. ECONFLICT on a duplicate email.
+	CreateUser(ctx context.Context, a Actor, u *User, passwordHash string) error
+	// CountUsers returns the number of accounts.
+	CountUsers(ctx context.Context) (int, error)
+	// FindUser returns one account. ENOTFOUND.
+	FindUser(ctx context.Context, a Actor, id int64) (*User, error)
+	// ListUsers returns every account.
+	ListUsers(ctx context.Context, a Actor) ([]User, error)
+	// UpdateUser applies upd. ENOTFOUND, EINVALID for unknown programs.
+	UpdateUser(ctx context.Context, a Actor, id int64, upd UserUpdate) (*User, error)
+	// CredentialsByEmail returns what is needed to check a login. ENOTFOUND.
+	CredentialsByEmail(ctx context.Context, email string) (*Credentials, error)
+	// RecordLogin records a login attempt's outcome, locking the account
+	// until lockUntil when non-nil, and opens a session on success.
+	RecordLogin(ctx context.Context, userID int64, ok bool, lockUntil *time.Time, remoteAddr string, session *Session, sessionHash []byte) error
+	// ActorBySession returns the actor behind a session cookie hash and the
+	// session's CSRF token. EUNAUTHORIZED when unknown, expired or disabled.
+	ActorBySession(ctx context.Context, sessionHash []byte) (*Actor, string, error)
+	// DeleteSession signs a browser out.
+	DeleteSession(ctx context.Context, a Actor, sessionHash []byte) error
+	// ActorByToken returns the actor behind an API token hash. EUNAUTHORIZED.
+	ActorByToken(ctx context.Context, tokenHash []byte) (*Actor, error)
+	// CreateToken stores a token hash for the user with email. ENOTFOUND.
+	CreateToken(ctx context.Context, a Actor, email, name string, tokenHash []byte) (*APIToken, error)
+	// ListTokens returns every token, revoked ones included.
+	ListTokens(ctx context.Context, a Actor) ([]APIToken, error)
+	// RevokeToken stops a token from working. ENOTFOUND.
+	RevokeToken(ctx context.Context, a Actor, id int64) error
+}

@@ -1,0 +1,330 @@
+// Package sqlite stores Pathway's data in an embedded SQLite database: one
+// writer connection (so concurrent writes queue in Go rather than fail as
+// "database is locked") and a pool of readers, in WAL mode.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/golang-migrate/migrate/v4"
+	migratesqlite "github.com/golang-migrate/migrate/v4/database/sqlite"
+	"github.com/golang-migrate/migrate/v4/source/iofs"
+	msqlite "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"pathway/internal/pathway"
+	"pathway/migrations"
+)
+
+// timeLayout stores instants as fixed-width UTC text, so text order is time order.
+const timeLayout = "2006-01-02T15:04:05.000000Z"
+
+// DB is an open Pathway database.
+type DB struct {
+	Path string
+
+	// Now returns the current time; tests replace it.
+	Now func() time.Time
+	// Location is the organisation's time zone: "today" is taken there.
+	Location *time.Location
+
+	writer *sql.DB
+	reader *sql.DB
+}
+
+// NewDB returns a DB for the file at path; call Open before use.
+func NewDB(path string) *DB {
+	return &DB{Path: path, Now: time.Now, Location: time.Local}
+}
+
+// dsn returns the connection string for the file. Pragmas go in the DSN so
+// that every pooled connection gets them, busy_timeout first.
+func (db *DB) dsn(write bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	// NORMAL in WAL mode: a committed write survives the process being
+	// killed; only an operating-system crash can lose the last commits.
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "secure_delete(1)")
+	if write {
+		q.Set("_txlock", "immediate")
+	} else {
+		q.Add("_pragma", "query_only(1)")
+	}
+	return "file:" + db.Path + "?" + q.Encode()
+}
+
+// Open opens both pools and applies every pending migration.
+func (db *DB) Open() error {
+	if db.Path == "" {
+		return errors.New("open database: no path given")
+	}
+	var err error
+	if db.writer, err = sql.Open("sqlite", db.dsn(true)); err != nil {
+		return fmt.Errorf("open writer: %w", err)
+	}
+	db.writer.SetMaxOpenConns(1)
+	db.writer.SetConnMaxIdleTime(0)
+	if err := db.writer.Ping(); err != nil {
+		db.writer.Close()
+		return fmt.Errorf("open database %s: %w", db.Path, err)
+	}
+	if err := db.Migrate("up"); err != nil {
+		db.writer.Close()
+		return err
+	}
+	if db.reader, err = sql.Open("sqlite", db.dsn(false)); err != nil {
+		db.writer.Close()
+		return fmt.Errorf("open readers: %w", err)
+	}
+	db.reader.SetMaxOpenConns(max(4, 2*runtime.GOMAXPROCS(0)))
+	db.reader.SetMaxIdleConns(max(4, 2*runtime.GOMAXPROCS(0)))
+	return nil
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	var errs []error
+	if db.reader != nil {
+		errs = append(errs, db.reader.Close())
+	}
+	if db.writer != nil {
+		errs = append(errs, db.writer.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Ping checks that the database answers a query.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	if err := db.reader.QueryRowContext(ctx, `SELECT 1`).Scan(&one); err != nil {
+		return pathway.Errorf(pathway.EUNAVAILABLE, "The database does not answer.")
+	}
+	return nil
+}
+
+func (db *DB) migrator() (*migrate.Migrate, error) {
+	src, err := iofs.New(migrations.FS, ".")
+	if err != nil {
+		return nil, fmt.Errorf("read migrations: %w", err)
+	}
+	drv, err := migratesqlite.WithInstance(db.writer, &migratesqlite.Config{})
+	if err != nil {
+		return nil, fmt.Errorf("migration driver: %w", err)
+	}
+	m, err := migrate.NewWithInstance("iofs", src, "sqlite", drv)
+	if err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	return m, nil
+}
+
+// Migrate moves the schema "up" to the latest version or "down" by one step.
+func (db *DB) Migrate(direction string) error {
+	m, err := db.migrator()
+	if err != nil {
+		return err
+	}
+	switch direction {
+	case "up":
+		err = m.Up()
+	case "down":
+		err = m.Steps(-1)
+	default:
+		return fmt.Errorf("migrate: unknown direction %q (want up or down)", direction)
+	}
+	if err != nil && !errors.Is(err, migrate.ErrNoChange) {
+		return fmt.Errorf("migrate %s: %w", direction, err)
+	}
+	return nil
+}
+
+// OpenForMigration opens the writer only, without applying migrations, for
+// the migrate command.
+func (db *DB) OpenForMigration() error {
+	var err error
+	if db.writer, err = sql.Open("sqlite", db.dsn(true)); err != nil {
+		return fmt.Errorf("open writer: %w", err)
+	}
+	db.writer.SetMaxOpenConns(1)
+	return db.writer.Ping()
+}
+
+// Version returns the schema version and whether a migration failed half-way.
+func (db *DB) Version() (uint, bool, error) {
+	m, err := db.migrator()
+	if err != nil {
+		return 0, false, err
+	}
+	v, dirty, err := m.Version()
+	if errors.Is(err, migrate.ErrNilVersion) {
+		return 0, false, nil
+	}
+	return v, dirty, err
+}
+
+// Tx is a transaction with its time fixed once and the actor it acts for.
+type Tx struct {
+	*sql.Tx
+	db    *DB
+	now   time.Time
+	actor pathway.Actor
+}
+
+// today is the organisation's calendar date at the transaction's time.
+func (tx *Tx) today() pathway.Date { return pathway.DateOf(tx.now, tx.db.Location) }
+
+// write runs fn in an immediate transaction on the writer connection; it
+// commits when fn returns nil and rolls back on error or panic.
+func (db *DB) write(ctx context.Context, a pathway.Actor, fn func(*Tx) error) error {
+	return db.transact(ctx, db.writer, a, fn)
+}
+
+// read runs fn in a read-only transaction on a reader connection.
+func (db *DB) read(ctx context.Context, a pathway.Actor, fn func(*Tx) error) error {
+	return db.transact(ctx, db.reader, a, fn)
+}
+
+func (db *DB) transact(ctx context.Context, pool *sql.DB, a pathway.Actor, fn func(*Tx) error) (err error) {
+	sqlTx, err := pool.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), actor: a}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = sqlTx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			_ = sqlTx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return mapError(err)
+	}
+	if err = sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// audit appends an audit entry in the transaction, so the entry and the
+// change it records land together or not at all.
+func (tx *Tx) audit(action, entity string, entityID int64) error {
+	const q = `INSERT INTO audit_log (at, user_id, user_email, action, entity, entity_id, remote_addr)
+VALUES (?, ?, ?, ?, ?, ?, ?)`
+	var uid, eid any
+	if tx.actor.UserID != 0 {
+		uid = tx.actor.UserID
+	}
+	if entityID != 0 {
+		eid = entityID
+	}
+	if _, err := tx.ExecContext(context.Background(), q, formatTime(tx.now), uid, tx.actor.Email, action, entity, eid, tx.actor.RemoteAddr); err != nil {
+		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	return nil
+}
+
+// mapError turns constraint violations the database caught into domain
+// errors, by the driver's extended result code rather than message text.
+func mapError(err error) error {
+	var se *msqlite.Error
+	if !errors.As(err, &se) {
+		return err
+	}
+	switch se.Code() {
+	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+		return pathway.Errorf(pathway.ECONFLICT, "This clashes with a record that already exists.")
+	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+		return pathway.Errorf(pathway.EINVALID, "The request refers to a record that does not exist.")
+	case sqlite3.SQLITE_CONSTRAINT_CHECK:
+		return pathway.Errorf(pathway.EINVALID, "The request breaks a rule of the data.")
+	}
+	return err
+}
+
+// isUniqueViolation reports whether err is a UNIQUE constraint failure.
+func isUniqueViolation(err error) bool {
+	var se *msqlite.Error
+	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE
+}
+
+func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+func parseTime(s string) (time.Time, error) {
+	t, err := time.Parse(timeLayout, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("parse stored time %q: %w", s, err)
+	}
+	return t, nil
+}
+
+// nullTime parses an optional stored time.
+func nullTime(s sql.NullString) (*time.Time, error) {
+	if !s.Valid {
+		return nil, nil
+	}
+	t, err := parseTime(s.String)
+	return &t, err
+}
+
+// joinList stores a closed set of values as comma-separated text.
+func joinList[T ~string](vs []T) string {
+	ss := make([]string, len(vs))
+	for i, v := range vs {
+		ss[i] = string(v)
+	}
+	return strings.Join(ss, ",")
+}
+
+// splitList reads a comma-separated list back.
+func splitList[T ~string](s string) []T {
+	out := []T{}
+	if s == "" {
+		return out
+	}
+	for _, v := range strings.Split(s, ",") {
+		out = append(out, T(v))
+	}
+	return out
+}
+
+// inList returns "?,?,?" for n parameters and the values as []any.
+func inList(ids []int64) (string, []any) {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return strings.TrimSuffix(strings.Repeat("?,", len(ids)), ","), args
+}
+
+// Checkpoint copies the write-ahead log into the database file and truncates
+// it, so that erased data does not linger in the log.
+func (db *DB) Checkpoint(ctx context.Context) error {
+	var busy, logFrames, moved int
+	for attempt := 0; attempt < 50; attempt++ {
+		if err := db.writer.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &moved); err != nil {
+			return fmt.Errorf("checkpoint: %w", err)
+		}
+		if busy == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	return errors.New("checkpoint: readers kept the log busy")
+}

@@ -1,0 +1,272 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"pathway/internal/pathway"
+)
+
+// insertPlacement appends a placement and brings the participant's current
+// rung up to date.
+func insertPlacement(ctx context.Context, tx *Tx, participantID int64, p *pathway.Placement) error {
+	const q = `INSERT INTO placements (participant_id, rung, effective_on, note, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?)`
+	res, err := tx.ExecContext(ctx, q, participantID, int(p.Rung), p.EffectiveOn.String(), p.Note, tx.actor.UserID, formatTime(tx.now))
+	if err != nil {
+		return fmt.Errorf("insert placement: %w", err)
+	}
+	if p.ID, err = res.LastInsertId(); err != nil {
+		return err
+	}
+	p.ParticipantID, p.RecordedAt, p.RecordedBy, p.RecordedByID = participantID, tx.now, tx.actor.Email, tx.actor.UserID
+	return refreshCurrentRung(ctx, tx, participantID)
+}
+
+// refreshCurrentRung sets current_rung to the latest effective placement,
+// the later recorded winning a tie.
+func refreshCurrentRung(ctx context.Context, tx *Tx, participantID int64) error {
+	const q = `UPDATE participants SET updated_at = ?2, current_rung = (
+    SELECT rung FROM placements WHERE participant_id = ?1 ORDER BY effective_on DESC, recorded_at DESC, id DESC LIMIT 1)
+WHERE id = ?1`
+	if _, err := tx.ExecContext(ctx, q, participantID, formatTime(tx.now)); err != nil {
+		return fmt.Errorf("refresh current rung: %w", err)
+	}
+	return nil
+}
+
+// AddPlacement implements pathway.ParticipantService.
+func (s *ParticipantService) AddPlacement(ctx context.Context, a pathway.Actor, participantID int64, p *pathway.Placement) error {
+	return s.db.write(ctx, a, func(tx *Tx) error {
+		since, err := requireParticipant(ctx, tx, participantID)
+		if err != nil {
+			return err
+		}
+		if err := checkDate("effective_on", p.EffectiveOn, since, tx.today()); err != nil {
+			return err
+		}
+		if err := insertPlacement(ctx, tx, participantID, p); err != nil {
+			return err
+		}
+		return tx.audit("placement.create", "participant", participantID)
+	})
+}
+
+// checkDate applies the dating rule of the history.
+func checkDate(field string, d, since, today pathway.Date) error {
+	p := pathway.Participant{FirstConsent: since}
+	return p.CheckDate(field, d, today)
+}
+
+const placementColumns = `pl.id, pl.participant_id, pl.rung, pl.effective_on, pl.note, pl.recorded_at, u.email, pl.recorded_by`
+
+func scanPlacement(row interface{ Scan(...any) error }) (*pathway.Placement, error) {
+	var p pathway.Placement
+	var eff, rec string
+	if err := row.Scan(&p.ID, &p.ParticipantID, &p.Rung, &eff, &p.Note, &rec, &p.RecordedBy, &p.RecordedByID); err != nil {
+		return nil, err
+	}
+	var err error
+	if p.EffectiveOn, err = pathway.ParseDate(eff); err != nil {
+		return nil, err
+	}
+	p.RecordedAt, err = parseTime(rec)
+	return &p, err
+}
+
+// ListPlacements implements pathway.ParticipantService.
+func (s *ParticipantService) ListPlacements(ctx context.Context, a pathway.Actor, participantID int64) ([]pathway.Placement, error) {
+	const q = `SELECT ` + placementColumns + ` FROM placements pl JOIN users u ON u.id = pl.recorded_by
+WHERE pl.participant_id = ? ORDER BY pl.effective_on DESC, pl.recorded_at DESC, pl.id DESC`
+	out := []pathway.Placement{}
+	err := s.db.write(ctx, a, func(tx *Tx) error {
+		if _, err := requireParticipant(ctx, tx, participantID); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, q, participantID)
+		if err != nil {
+			return fmt.Errorf("list placements: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			p, err := scanPlacement(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, *p)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return tx.audit("placement.list", "participant", participantID)
+	})
+	return out, err
+}
+
+// DeletePlacement implements pathway.ParticipantService.
+func (s *ParticipantService) DeletePlacement(ctx context.Context, a pathway.Actor, participantID, placementID int64) error {
+	const q = `SELECT ` + placementColumns + ` FROM placements pl JOIN users u ON u.id = pl.recorded_by WHERE pl.id = ? AND pl.participant_id = ?`
+	return s.db.write(ctx, a, func(tx *Tx) error {
+		if _, err := requireParticipant(ctx, tx, participantID); err != nil {
+			return err
+		}
+		p, err := scanPlacement(tx.QueryRowContext(ctx, q, placementID, participantID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return pathway.Errorf(pathway.ENOTFOUND, "No placement with id %d for this participant.", placementID)
+		} else if err != nil {
+			return fmt.Errorf("find placement: %w", err)
+		}
+		if a.Role != pathway.RoleAdmin && p.RecordedByID != a.UserID {
+			return pathway.Errorf(pathway.EFORBIDDEN, "Only the person who recorded a placement, or an admin, may delete it. To correct the history, record a new placement.")
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM placements WHERE participant_id = ?`, participantID).Scan(&n); err != nil {
+			return fmt.Errorf("count placements: %w", err)
+		}
+		if n <= 1 {
+			return pathway.Errorf(pathway.ECONFLICT, "This is the participant's only placement; record the right rung first, then delete this one.")
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM placements WHERE id = ?`, placementID); err != nil {
+			return fmt.Errorf("delete placement: %w", err)
+		}
+		if err := refreshCurrentRung(ctx, tx, participantID); err != nil {
+			return err
+		}
+		return tx.audit("placement.delete", "placement", placementID)
+	})
+}
+
+// AddEngagement implements pathway.ParticipantService.
+func (s *ParticipantService) AddEngagement(ctx context.Context, a pathway.Actor, participantID int64, e *pathway.Engagement) error {
+	const q = `INSERT INTO engagements (participant_id, occurred_on, activity, program_id, strategy, note, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+	return s.db.write(ctx, a, func(tx *Tx) error {
+		since, err := requireParticipant(ctx, tx, participantID)
+		if err != nil {
+			return err
+		}
+		if err := checkDate("occurred_on", e.OccurredOn, since, tx.today()); err != nil {
+			return err
+		}
+		if e.ProgramID != nil {
+			if err := requireProgram(ctx, tx, "program_id", *e.ProgramID); err != nil {
+				return err
+			}
+		}
+		res, err := tx.ExecContext(ctx, q, participantID, e.OccurredOn.String(), e.Activity, e.ProgramID, e.Strategy, e.Note, a.UserID, formatTime(tx.now))
+		if err != nil {
+			return fmt.Errorf("insert engagement: %w", err)
+		}
+		if e.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		e.ParticipantID, e.RecordedAt, e.RecordedBy = participantID, tx.now, a.Email
+		return tx.audit("engagement.create", "participant", participantID)
+	})
+}
+
+// ListEngagements implements pathway.ParticipantService.
+func (s *ParticipantService) ListEngagements(ctx context.Context, a pathway.Actor, participantID int64) ([]pathway.Engagement, error) {
+	const q = `SELECT e.id, e.participant_id, e.occurred_on, e.activity, e.program_id, e.strategy, e.note, e.recorded_at, u.email
+FROM engagements e JOIN users u ON u.id = e.recorded_by WHERE e.participant_id = ? ORDER BY e.occurred_on DESC, e.id DESC`
+	out := []pathway.Engagement{}
+	err := s.db.write(ctx, a, func(tx *Tx) error {
+		if _, err := requireParticipant(ctx, tx, participantID); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, q, participantID)
+		if err != nil {
+			return fmt.Errorf("list engagements: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var e pathway.Engagement
+			var occ, rec string
+			var prog sql.NullInt64
+			var strat sql.NullString
+			if err := rows.Scan(&e.ID, &e.ParticipantID, &occ, &e.Activity, &prog, &strat, &e.Note, &rec, &e.RecordedBy); err != nil {
+				return err
+			}
+			if e.OccurredOn, err = pathway.ParseDate(occ); err != nil {
+				return err
+			}
+			if e.RecordedAt, err = parseTime(rec); err != nil {
+				return err
+			}
+			if prog.Valid {
+				e.ProgramID = &prog.Int64
+			}
+			if strat.Valid {
+				st := pathway.Strategy(strat.String)
+				e.Strategy = &st
+			}
+			out = append(out, e)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return tx.audit("engagement.list", "participant", participantID)
+	})
+	return out, err
+}
+
+// AddCheckin implements pathway.ParticipantService.
+func (s *ParticipantService) AddCheckin(ctx context.Context, a pathway.Actor, participantID int64, c *pathway.CapacityCheckin) error {
+	const q = `INSERT INTO capacity_checkins (participant_id, assessed_on, perspective, self_advocacy, root_cause_analysis, leadership, note, recorded_by, recorded_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	return s.db.write(ctx, a, func(tx *Tx) error {
+		since, err := requireParticipant(ctx, tx, participantID)
+		if err != nil {
+			return err
+		}
+		if err := checkDate("assessed_on", c.AssessedOn, since, tx.today()); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, q, participantID, c.AssessedOn.String(), string(c.Perspective), c.SelfAdvocacy, c.RootCauseAnalysis, c.Leadership, c.Note, a.UserID, formatTime(tx.now))
+		if err != nil {
+			return fmt.Errorf("insert check-in: %w", err)
+		}
+		if c.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		c.ParticipantID, c.RecordedAt, c.RecordedBy = participantID, tx.now, a.Email
+		return tx.audit("checkin.create", "participant", participantID)
+	})
+}
+
+// ListCheckins implements pathway.ParticipantService.
+func (s *ParticipantService) ListCheckins(ctx context.Context, a pathway.Actor, participantID int64) ([]pathway.CapacityCheckin, error) {
+	const q = `SELECT c.id, c.participant_id, c.assessed_on, c.perspective, c.self_advocacy, c.root_cause_analysis, c.leadership, c.note, c.recorded_at, u.email
+FROM capacity_checkins c JOIN users u ON u.id = c.recorded_by WHERE c.participant_id = ? ORDER BY c.assessed_on DESC, c.id DESC`
+	out := []pathway.CapacityCheckin{}
+	err := s.db.write(ctx, a, func(tx *Tx) error {
+		if _, err := requireParticipant(ctx, tx, participantID); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, q, participantID)
+		if err != nil {
+			return fmt.Errorf("list check-ins: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c pathway.CapacityCheckin
+			var on, persp, rec string
+			if err := rows.Scan(&c.ID, &c.ParticipantID, &on, &persp, &c.SelfAdvocacy, &c.RootCauseAnalysis, &c.Leadership, &c.Note, &rec, &c.RecordedBy); err != nil {
+				return err
+			}
+			if c.AssessedOn, err = pathway.ParseDate(on); err != nil {
+				return err
+			}
+			if c.RecordedAt, err = parseTime(rec); err != nil {
+				return err
+			}
+			c.Perspective = pathway.Perspective(persp)
+			out = append(out, c)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return tx.audit("checkin.list", "participant", participantID)
+	})
+	return out, err
+}

@@ -1,0 +1,364 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"pathway/internal/pathway"
+)
+
+// ParticipantService stores consenting participants and their history.
+type ParticipantService struct{ db *DB }
+
+// NewParticipantService returns a ParticipantService on db.
+func NewParticipantService(db *DB) *ParticipantService { return &ParticipantService{db: db} }
+
+var _ pathway.ParticipantService = (*ParticipantService)(nil)
+
+// caseloadClause limits a query over participants p to the actor's
+// caseload; it returns "" and no arguments for an unscoped actor.
+func caseloadClause(a pathway.Actor) (string, []any) {
+	if !a.Scoped() {
+		return "", nil
+	}
+	in, args := inList(a.ProgramIDs)
+	return ` AND EXISTS (SELECT 1 FROM enrollments ce WHERE ce.participant_id = p.id AND ce.program_id IN (` + in + `))`, args
+}
+
+// requireParticipant checks that the actor may see participant id and
+// returns the earliest date their history may carry.
+func requireParticipant(ctx context.Context, tx *Tx, id int64) (pathway.Date, error) {
+	clause, args := caseloadClause(tx.actor)
+	var since string
+	err := tx.QueryRowContext(ctx, `SELECT p.consented_since FROM participants p WHERE p.id = ?`+clause, append([]any{id}, args...)...).Scan(&since)
+	if errors.Is(err, sql.ErrNoRows) {
+		return pathway.Date{}, pathway.Errorf(pathway.ENOTFOUND, "No participant with id %d.", id)
+	} else if err != nil {
+		return pathway.Date{}, fmt.Errorf("find participant: %w", err)
+	}
+	return pathway.ParseDate(since)
+}
+
+const participantColumns = `p.id, p.external_ref, p.display_name, p.current_rung, p.consented_since, p.created_at, p.updated_at`
+
+func scanParticipant(row interface{ Scan(...any) error }) (*pathway.Participant, error) {
+	var p pathway.Participant
+	var since, created, updated string
+	if err := row.Scan(&p.ID, &p.ExternalRef, &p.DisplayName, &p.CurrentRung, &since, &created, &updated); err != nil {
+		return nil, err
+	}
+	var err error
+	if p.FirstConsent, err = pathway.ParseDate(since); err != nil {
+		return nil, err
+	}
+	if p.CreatedAt, err = parseTime(created); err != nil {
+		return nil, err
+	}
+	p.UpdatedAt, err = parseTime(updated)
+	return &p, err
+}
+
+// findParticipant loads one visible participant with programs and consent.
+func findParticipant(ctx context.Context, tx *Tx, id int64) (*pathway.Participant, error) {
+	clause, args := caseloadClause(tx.actor)
+	p, err := scanParticipant(tx.QueryRowContext(ctx, `SELECT `+participantColumns+` FROM participants p WHERE p.id = ?`+clause, append([]any{id}, args...)...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, pathway.Errorf(pathway.ENOTFOUND, "No participant with id %d.", id)
+	} else if err != nil {
+		return nil, fmt.Errorf("find participant: %w", err)
+	}
+	if err := loadDetails(ctx, tx, []*pathway.Participant{p}); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// loadDetails fills the programs and current consent of ps in two queries.
+func loadDetails(ctx context.Context, tx *Tx, ps []*pathway.Participant) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*pathway.Participant, len(ps))
+	ids := make([]int64, len(ps))
+	for i, p := range ps {
+		byID[p.ID], ids[i] = p, p.ID
+		p.ProgramIDs = []int64{}
+	}
+	in, args := inList(ids)
+	rows, err := tx.QueryContext(ctx, `SELECT participant_id, program_id FROM enrollments WHERE participant_id IN (`+in+`) ORDER BY participant_id, program_id`, args...)
+	if err != nil {
+		return fmt.Errorf("load enrollments: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var pid, prog int64
+		if err := rows.Scan(&pid, &prog); err != nil {
+			return err
+		}
+		byID[pid].ProgramIDs = append(byID[pid].ProgramIDs, prog)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	const q = `SELECT c.participant_id, c.given_on, c.method, c.scopes, u.email, c.recorded_at
+FROM consents c JOIN users u ON u.id = c.recorded_by
+WHERE c.id IN (SELECT max(id) FROM consents WHERE participant_id IN (%s) GROUP BY participant_id)`
+	crows, err := tx.QueryContext(ctx, fmt.Sprintf(q, in), args...)
+	if err != nil {
+		return fmt.Errorf("load consents: %w", err)
+	}
+	defer crows.Close()
+	for crows.Next() {
+		var pid int64
+		var given, method, scopes, recorded string
+		var c pathway.Consent
+		if err := crows.Scan(&pid, &given, &method, &scopes, &c.RecordedBy, &recorded); err != nil {
+			return err
+		}
+		if c.GivenOn, err = pathway.ParseDate(given); err != nil {
+			return err
+		}
+		if c.RecordedAt, err = parseTime(recorded); err != nil {
+			return err
+		}
+		c.Method = pathway.ConsentMethod(method)
+		c.Scopes = splitList[pathway.ConsentScope](scopes)
+		byID[pid].Consent = c
+	}
+	return crows.Err()
+}
+
+// checkPrograms checks that every program exists and that a scoped actor
+// keeps the participant inside their own caseload.
+func checkPrograms(ctx context.Context, tx *Tx, ids []int64) error {
+	for _, id := range ids {
+		if err := requireProgram(ctx, tx, "program_ids", id); err != nil {
+			return err
+		}
+	}
+	if tx.actor.Scoped() && !slices.ContainsFunc(ids, func(id int64) bool { return slices.Contains(tx.actor.ProgramIDs, id) }) {
+		return pathway.Invalid("program_ids", "must include at least one of your programs (%v), or you could no longer see this participant", tx.actor.ProgramIDs)
+	}
+	return nil
+}
+
+func setEnrollments(ctx context.Context, tx *Tx, participantID int64, ids []int64) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM enrollments WHERE participant_id = ?`, participantID); err != nil {
+		return fmt.Errorf("clear enrollments: %w", err)
+	}
+	for _, id := range ids {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO enrollments (participant_id, program_id) VALUES (?, ?)`, participantID, id); err != nil {
+			return fmt.Errorf("enroll: %w", err)
+		}
+	}
+	return nil
+}
+
+func insertConsent(ctx context.Context, tx *Tx, participantID int64, c pathway.Consent) error {
+	const q = `INSERT INTO consents (participant_id, given_on, method, scopes, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?)`
+	if _, err := tx.ExecContext(ctx, q, participantID, c.GivenOn.String(), string(c.Method), joinList(c.Scopes), tx.actor.UserID, formatTime(tx.now)); err != nil {
+		return fmt.Errorf("record consent: %w", err)
+	}
+	return nil
+}
+
+// CreateParticipant implements pathway.ParticipantService.
+func (s *ParticipantService) CreateParticipant(ctx context.Context, a pathway.Actor, np pathway.NewParticipant) (*pathway.Participant, error) {
+	const q = `INSERT INTO participants (external_ref, display_name, current_rung, consented_since, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`
+	var p *pathway.Participant
+	err := s.db.write(ctx, a, func(tx *Tx) error {
+		if err := np.Consent.Validate("consent", tx.today()); err != nil {
+			return err
+		}
+		if err := checkPrograms(ctx, tx, np.ProgramIDs); err != nil {
+			return err
+		}
+		now := formatTime(tx.now)
+		res, err := tx.ExecContext(ctx, q, np.ExternalRef, np.DisplayName, int(np.Rung), np.Consent.GivenOn.String(), now, now)
+		if isUniqueViolation(err) {
+			return pathway.Conflict("external_ref", "a participant with this external_ref is already followed")
+		} else if err != nil {
+			return fmt.Errorf("create participant: %w", err)
+		}
+		id, err := res.LastInsertId()
+		if err != nil {
+			return err
+		}
+		if err := setEnrollments(ctx, tx, id, np.ProgramIDs); err != nil {
+			return err
+		}
+		if err := insertConsent(ctx, tx, id, np.Consent); err != nil {
+			return err
+		}
+		first := pathway.Placement{Rung: np.Rung, EffectiveOn: np.Consent.GivenOn}
+		if err := insertPlacement(ctx, tx, id, &first); err != nil {
+			return err
+		}
+		if p, err = findParticipant(ctx, tx, id); err != nil {
+			return err
+		}
+		return tx.audit("participant.create", "participant", id)
+	})
+	return p, err
+}
+
+// FindParticipant implements pathway.ParticipantService.
+func (s *ParticipantService) FindParticipant(ctx context.Context, a pathway.Actor, id int64) (*pathway.Participant, error) {
+	var p *pathway.Participant
+	err := s.db.write(ctx, a, func(tx *Tx) (err error) {
+		if p, err = findParticipant(ctx, tx, id); err != nil {
+			return err
+		}
+		return tx.audit("participant.read", "participant", id)
+	})
+	return p, err
+}
+
+// likePattern escapes s for a LIKE ... ESCAPE '\' substring match.
+func likePattern(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(s) + "%"
+}
+
+// ListParticipants implements pathway.ParticipantService.
+func (s *ParticipantService) ListParticipants(ctx context.Context, a pathway.Actor, f pathway.ParticipantFilter) ([]pathway.Participant, int64, error) {
+	var out []pathway.Participant
+	var next int64
+	err := s.db.write(ctx, a, func(tx *Tx) error {
+		var where strings.Builder
+		args := []any{f.After}
+		where.WriteString(` WHERE p.id > ?`)
+		if f.Rung != 0 {
+			where.WriteString(` AND p.current_rung = ?`)
+			args = append(args, int(f.Rung))
+		}
+		if f.ProgramID != 0 {
+			where.WriteString(` AND EXISTS (SELECT 1 FROM enrollments fe WHERE fe.participant_id = p.id AND fe.program_id = ?)`)
+			args = append(args, f.ProgramID)
+		}
+		if f.Text != "" {
+			where.WriteString(` AND (p.display_name LIKE ? ESCAPE '\' OR p.external_ref LIKE ? ESCAPE '\')`)
+			pat := likePattern(f.Text)
+			args = append(args, pat, pat)
+		}
+		clause, cargs := caseloadClause(a)
+		where.WriteString(clause)
+		args = append(args, cargs...)
+		args = append(args, f.Limit+1)
+		rows, err := tx.QueryContext(ctx, `SELECT `+participantColumns+` FROM participants p`+where.String()+` ORDER BY p.id LIMIT ?`, args...)
+		if err != nil {
+			return fmt.Errorf("list participants: %w", err)
+		}
+		defer rows.Close()
+		var ps []*pathway.Participant
+		for rows.Next() {
+			p, err := scanParticipant(rows)
+			if err != nil {
+				return err
+			}
+			ps = append(ps, p)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(ps) > f.Limit {
+			ps = ps[:f.Limit]
+			next = ps[len(ps)-1].ID
+		}
+		if err := loadDetails(ctx, tx, ps); err != nil {
+			return err
+		}
+		out = make([]pathway.Participant, len(ps))
+		for i, p := range ps {
+			out[i] = *p
+		}
+		return tx.audit("participant.list", "participant", 0)
+	})
+	return out, next, err
+}
+
+// UpdateParticipant implements pathway.ParticipantService.
+func (s *ParticipantService) UpdateParticipant(ctx context.Context, a pathway.Actor, id int64, upd pathway.ParticipantUpdate) (*pathway.Participant, error) {
+	var p *pathway.Participant
+	err := s.db.write(ctx, a, func(tx *Tx) error {
+		var err error
+		if p, err = findParticipant(ctx, tx, id); err != nil {
+			return err
+		}
+		if upd.ExternalRef != nil {
+			p.ExternalRef = *upd.ExternalRef
+		}
+		if upd.DisplayName != nil {
+			p.DisplayName = *upd.DisplayName
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE participants SET external_ref = ?, display_name = ?, updated_at = ? WHERE id = ?`, p.ExternalRef, p.DisplayName, formatTime(tx.now), id)
+		if isUniqueViolation(err) {
+			return pathway.Conflict("external_ref", "another participant has this external_ref")
+		} else if err != nil {
+			return fmt.Errorf("update participant: %w", err)
+		}
+		if upd.ProgramIDs != nil {
+			if err := checkPrograms(ctx, tx, *upd.ProgramIDs); err != nil {
+				return err
+			}
+			if err := setEnrollments(ctx, tx, id, *upd.ProgramIDs); err != nil {
+				return err
+			}
+		}
+		if p, err = findParticipant(ctx, tx, id); err != nil {
+			return err
+		}
+		return tx.audit("participant.update", "participant", id)
+	})
+	return p, err
+}
+
+// RenewConsent implements pathway.ParticipantService.
+func (s *ParticipantService) RenewConsent(ctx context.Context, a pathway.Actor, id int64, c pathway.Consent) (*pathway.Participant, error) {
+	var p *pathway.Participant
+	err := s.db.write(ctx, a, func(tx *Tx) error {
+		if _, err := requireParticipant(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := c.Validate("", tx.today()); err != nil {
+			return err
+		}
+		if err := insertConsent(ctx, tx, id, c); err != nil {
+			return err
+		}
+		// A renewal dated earlier than the first consent corrects it.
+		const q = `UPDATE participants SET consented_since = min(consented_since, ?), updated_at = ? WHERE id = ?`
+		if _, err := tx.ExecContext(ctx, q, c.GivenOn.String(), formatTime(tx.now), id); err != nil {
+			return fmt.Errorf("renew consent: %w", err)
+		}
+		var err error
+		if p, err = findParticipant(ctx, tx, id); err != nil {
+			return err
+		}
+		return tx.audit("consent.update", "participant", id)
+	})
+	return p, err
+}
+
+// WithdrawConsent implements pathway.ParticipantService. The rows go, not
+// a flag: with secure_delete on, the freed space is overwritten, and the
+// checkpoint afterwards truncates the write-ahead log that still held them.
+func (s *ParticipantService) WithdrawConsent(ctx context.Context, a pathway.Actor, id int64) error {
+	err := s.db.write(ctx, a, func(tx *Tx) error {
+		if _, err := requireParticipant(ctx, tx, id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM participants WHERE id = ?`, id); err != nil {
+			return fmt.Errorf("erase participant: %w", err)
+		}
+		return tx.audit("participant.erase", "participant", id)
+	})
+	if err != nil {
+		return err
+	}
+	return s.db.Checkpoint(ctx)
+}

@@ -1,0 +1,431 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"pathway/internal/pathway"
+)
+
+// UserService stores accounts, sessions and API tokens.
+type UserService struct{ db *DB }
+
+// NewUserService returns a UserService on db.
+func NewUserService(db *DB) *UserService { return &UserService{db: db} }
+
+var _ pathway.UserService = (*UserService)(nil)
+
+// CreateUser implements pathway.UserService.
+func (s *UserService) CreateUser(ctx context.Context, a pathway.Actor, u *pathway.User, passwordHash string) error {
+	const q = `INSERT INTO users (email, role, password_hash, created_at) VALUES (?, ?, ?, ?)`
+	return s.db.write(ctx, a, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, q, strings.TrimSpace(u.Email), string(u.Role), passwordHash, formatTime(tx.now))
+		if isUniqueViolation(err) {
+			return pathway.Conflict("email", "an account with this email already exists")
+		} else if err != nil {
+			return fmt.Errorf("create user: %w", err)
+		}
+		if u.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		if err := setUserPrograms(ctx, tx, u.ID, u.ProgramIDs); err != nil {
+			return err
+		}
+		u.CreatedAt = tx.now
+		if u.ProgramIDs == nil {
+			u.ProgramIDs = []int64{}
+		}
+		return tx.audit("user.create", "user", u.ID)
+	})
+}
+
+// CountUsers implements pathway.UserService.
+func (s *UserService) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.read(ctx, pathway.Actor{}, func(tx *Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT count(*) FROM users`).Scan(&n)
+	})
+	return n, err
+}
+
+const userColumns = `id, email, role, created_at, disabled_at`
+
+func scanUser(row interface{ Scan(...any) error }, u *pathway.User) error {
+	var role, created string
+	var disabled sql.NullString
+	if err := row.Scan(&u.ID, &u.Email, &role, &created, &disabled); err != nil {
+		return err
+	}
+	u.Role = pathway.Role(role)
+	var err error
+	if u.CreatedAt, err = parseTime(created); err != nil {
+		return err
+	}
+	u.DisabledAt, err = nullTime(disabled)
+	return err
+}
+
+// findUser loads one account with its caseload.
+func findUser(ctx context.Context, tx *Tx, id int64) (*pathway.User, error) {
+	var u pathway.User
+	err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id), &u)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, pathway.Errorf(pathway.ENOTFOUND, "No account with id %d.", id)
+	} else if err != nil {
+		return nil, fmt.Errorf("find user: %w", err)
+	}
+	if u.ProgramIDs, err = userPrograms(ctx, tx, id); err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+func userPrograms(ctx context.Context, tx *Tx, userID int64) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT program_id FROM user_programs WHERE user_id = ? ORDER BY program_id`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("user programs: %w", err)
+	}
+	return scanIDs(rows)
+}
+
+// scanIDs reads a single column of IDs and closes rows.
+func scanIDs(rows *sql.Rows) ([]int64, error) {
+	defer rows.Close()
+	ids := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+func setUserPrograms(ctx context.Context, tx *Tx, userID int64, ids []int64) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM user_programs WHERE user_id = ?`, userID); err != nil {
+		return fmt.Errorf("clear caseload: %w", err)
+	}
+	for _, pid := range ids {
+		if err := requireProgram(ctx, tx, "program_ids", pid); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO user_programs (user_id, program_id) VALUES (?, ?)`, userID, pid); err != nil {
+			return fmt.Errorf("set caseload: %w", err)
+		}
+	}
+	return nil
+}
+
+// FindUser implements pathway.UserService.
+func (s *UserService) FindUser(ctx context.Context, a pathway.Actor, id int64) (*pathway.User, error) {
+	var u *pathway.User
+	err := s.db.read(ctx, a, func(tx *Tx) (err error) {
+		u, err = findUser(ctx, tx, id)
+		return err
+	})
+	return u, err
+}
+
+// ListUsers implements pathway.UserService.
+func (s *UserService) ListUsers(ctx context.Context, a pathway.Actor) ([]pathway.User, error) {
+	users := []pathway.User{}
+	err := s.db.read(ctx, a, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY email`)
+		if err != nil {
+			return fmt.Errorf("list users: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var u pathway.User
+			if err := scanUser(rows, &u); err != nil {
+				return err
+			}
+			users = append(users, u)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for i := range users {
+			if users[i].ProgramIDs, err = userPrograms(ctx, tx, users[i].ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return users, err
+}
+
+// UpdateUser implements pathway.UserService.
+func (s *UserService) UpdateUser(ctx context.Context, a pathway.Actor, id int64, upd pathway.UserUpdate) (*pathway.User, error) {
+	var u *pathway.User
+	err := s.db.write(ctx, a, func(tx *Tx) error {
+		if _, err := findUser(ctx, tx, id); err != nil {
+			return err
+		}
+		if upd.Role != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET role = ? WHERE id = ?`, string(*upd.Role), id); err != nil {
+				return fmt.Errorf("update role: %w", err)
+			}
+		}
+		if upd.PasswordHash != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?`, *upd.PasswordHash, id); err != nil {
+				return fmt.Errorf("update password: %w", err)
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, id); err != nil {
+				return fmt.Errorf("end sessions: %w", err)
+			}
+		}
+		if upd.Disabled != nil {
+			var at any
+			if *upd.Disabled {
+				at = formatTime(tx.now)
+				if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, id); err != nil {
+					return fmt.Errorf("end sessions: %w", err)
+				}
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET disabled_at = ? WHERE id = ?`, at, id); err != nil {
+				return fmt.Errorf("update disabled: %w", err)
+			}
+		}
+		if upd.ProgramIDs != nil {
+			if err := setUserPrograms(ctx, tx, id, *upd.ProgramIDs); err != nil {
+				return err
+			}
+		}
+		var err error
+		if u, err = findUser(ctx, tx, id); err != nil {
+			return err
+		}
+		if u.Role == pathway.RoleAdmin && u.DisabledAt != nil || upd.Role != nil && *upd.Role != pathway.RoleAdmin {
+			if err := requireAnAdmin(ctx, tx); err != nil {
+				return err
+			}
+		}
+		return tx.audit("user.update", "user", id)
+	})
+	return u, err
+}
+
+// requireAnAdmin keeps at least one enabled admin, so nobody locks the
+// organisation out of its own accounts.
+func requireAnAdmin(ctx context.Context, tx *Tx) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL`).Scan(&n); err != nil {
+		return fmt.Errorf("count admins: %w", err)
+	}
+	if n == 0 {
+		return pathway.Errorf(pathway.ECONFLICT, "At least one enabled admin account must remain.")
+	}
+	return nil
+}
+
+// CredentialsByEmail implements pathway.UserService.
+func (s *UserService) CredentialsByEmail(ctx context.Context, email string) (*pathway.Credentials, error) {
+	const q = `SELECT ` + userColumns + `, password_hash, failed_logins, locked_until FROM users WHERE email = ?`
+	var c pathway.Credentials
+	err := s.db.read(ctx, pathway.Actor{}, func(tx *Tx) error {
+		var role, created string
+		var disabled, locked sql.NullString
+		err := tx.QueryRowContext(ctx, q, strings.TrimSpace(email)).Scan(&c.User.ID, &c.User.Email, &role, &created, &disabled, &c.PasswordHash, &c.FailedLogins, &locked)
+		if errors.Is(err, sql.ErrNoRows) {
+			return pathway.Errorf(pathway.ENOTFOUND, "No such account.")
+		} else if err != nil {
+			return fmt.Errorf("credentials: %w", err)
+		}
+		c.User.Role = pathway.Role(role)
+		if c.User.DisabledAt, err = nullTime(disabled); err != nil {
+			return err
+		}
+		c.LockedUntil, err = nullTime(locked)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// RecordLogin implements pathway.UserService.
+func (s *UserService) RecordLogin(ctx context.Context, userID int64, ok bool, lockUntil *time.Time, remoteAddr string, sess *pathway.Session, sessionHash []byte) error {
+	a := pathway.Actor{UserID: userID, RemoteAddr: remoteAddr}
+	return s.db.write(ctx, a, func(tx *Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT email FROM users WHERE id = ?`, userID).Scan(&tx.actor.Email); err != nil {
+			return fmt.Errorf("record login: %w", err)
+		}
+		if !ok {
+			var until any
+			if lockUntil != nil {
+				until = formatTime(*lockUntil)
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = failed_logins + 1, locked_until = ? WHERE id = ?`, until, userID); err != nil {
+				return fmt.Errorf("record failed login: %w", err)
+			}
+			return tx.audit("session.login_failed", "user", userID)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?`, userID); err != nil {
+			return fmt.Errorf("record login: %w", err)
+		}
+		const q = `INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`
+		if _, err := tx.ExecContext(ctx, q, sessionHash, userID, sess.CSRFToken, formatTime(tx.now), formatTime(sess.ExpiresAt)); err != nil {
+			return fmt.Errorf("open session: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < ?`, formatTime(tx.now)); err != nil {
+			return fmt.Errorf("prune sessions: %w", err)
+		}
+		return tx.audit("session.login", "user", userID)
+	})
+}
+
+// actorByUser loads the actor for an enabled account.
+func actorByUser(ctx context.Context, tx *Tx, userID int64) (*pathway.Actor, error) {
+	u, err := findUser(ctx, tx, userID)
+	if err != nil || u.DisabledAt != nil {
+		return nil, pathway.Errorf(pathway.EUNAUTHORIZED, "Please sign in again.")
+	}
+	return &pathway.Actor{UserID: u.ID, Email: u.Email, Role: u.Role, ProgramIDs: u.ProgramIDs}, nil
+}
+
+// ActorBySession implements pathway.UserService.
+func (s *UserService) ActorBySession(ctx context.Context, sessionHash []byte) (*pathway.Actor, string, error) {
+	var a *pathway.Actor
+	var csrf string
+	err := s.db.read(ctx, pathway.Actor{}, func(tx *Tx) error {
+		var userID int64
+		err := tx.QueryRowContext(ctx, `SELECT user_id, csrf_token FROM sessions WHERE token_hash = ? AND expires_at > ?`, sessionHash, formatTime(tx.now)).Scan(&userID, &csrf)
+		if errors.Is(err, sql.ErrNoRows) {
+			return pathway.Errorf(pathway.EUNAUTHORIZED, "Your session has ended. Please sign in again.")
+		} else if err != nil {
+			return fmt.Errorf("find session: %w", err)
+		}
+		a, err = actorByUser(ctx, tx, userID)
+		return err
+	})
+	return a, csrf, err
+}
+
+// DeleteSession implements pathway.UserService.
+func (s *UserService) DeleteSession(ctx context.Context, a pathway.Actor, sessionHash []byte) error {
+	return s.db.write(ctx, a, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, sessionHash); err != nil {
+			return fmt.Errorf("end session: %w", err)
+		}
+		return tx.audit("session.logout", "user", a.UserID)
+	})
+}
+
+// ActorByToken implements pathway.UserService.
+func (s *UserService) ActorByToken(ctx context.Context, tokenHash []byte) (*pathway.Actor, error) {
+	var a *pathway.Actor
+	var tokenID int64
+	var lastUsed sql.NullString
+	err := s.db.read(ctx, pathway.Actor{}, func(tx *Tx) error {
+		var userID int64
+		err := tx.QueryRowContext(ctx, `SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL`, tokenHash).Scan(&tokenID, &userID, &lastUsed)
+		if errors.Is(err, sql.ErrNoRows) {
+			return pathway.Errorf(pathway.EUNAUTHORIZED, "The API token is not valid.")
+		} else if err != nil {
+			return fmt.Errorf("find token: %w", err)
+		}
+		a, err = actorByUser(ctx, tx, userID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Note use at most once a minute, so that busy integrations do not pay a
+	// write on every request.
+	now := s.db.Now().UTC()
+	if !lastUsed.Valid || lastUsed.String < formatTime(now.Add(-time.Minute)) {
+		if _, err := s.db.writer.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, formatTime(now), tokenID); err != nil {
+			return nil, fmt.Errorf("note token use: %w", err)
+		}
+	}
+	return a, nil
+}
+
+const tokenColumns = `t.id, t.user_id, u.email, t.name, t.created_at, t.last_used_at, t.revoked_at`
+
+func scanToken(row interface{ Scan(...any) error }) (*pathway.APIToken, error) {
+	var t pathway.APIToken
+	var created string
+	var used, revoked sql.NullString
+	if err := row.Scan(&t.ID, &t.UserID, &t.Email, &t.Name, &created, &used, &revoked); err != nil {
+		return nil, err
+	}
+	var err error
+	if t.CreatedAt, err = parseTime(created); err != nil {
+		return nil, err
+	}
+	if t.LastUsedAt, err = nullTime(used); err != nil {
+		return nil, err
+	}
+	t.RevokedAt, err = nullTime(revoked)
+	return &t, err
+}
+
+// CreateToken implements pathway.UserService.
+func (s *UserService) CreateToken(ctx context.Context, a pathway.Actor, email, name string, tokenHash []byte) (*pathway.APIToken, error) {
+	var t *pathway.APIToken
+	err := s.db.write(ctx, a, func(tx *Tx) error {
+		var userID int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM users WHERE email = ?`, strings.TrimSpace(email)).Scan(&userID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return pathway.Invalid("email", "no account has this email")
+		} else if err != nil {
+			return fmt.Errorf("find token owner: %w", err)
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO api_tokens (user_id, token_hash, name, created_at) VALUES (?, ?, ?, ?)`, userID, tokenHash, name, formatTime(tx.now))
+		if err != nil {
+			return fmt.Errorf("create token: %w", err)
+		}
+		id, err := res.LastInsertId()
+		if err != nil {
+			return err
+		}
+		if t, err = scanToken(tx.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.id = ?`, id)); err != nil {
+			return fmt.Errorf("read token: %w", err)
+		}
+		return tx.audit("token.create", "api_token", id)
+	})
+	return t, err
+}
+
+// ListTokens implements pathway.UserService.
+func (s *UserService) ListTokens(ctx context.Context, a pathway.Actor) ([]pathway.APIToken, error) {
+	tokens := []pathway.APIToken{}
+	err := s.db.read(ctx, a, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.id`)
+		if err != nil {
+			return fmt.Errorf("list tokens: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			t, err := scanToken(rows)
+			if err != nil {
+				return err
+			}
+			tokens = append(tokens, *t)
+		}
+		return rows.Err()
+	})
+	return tokens, err
+}
+
+// RevokeToken implements pathway.UserService.
+func (s *UserService) RevokeToken(ctx context.Context, a pathway.Actor, id int64) error {
+	return s.db.write(ctx, a, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?`, formatTime(tx.now), id)
+		if err != nil {
+			return fmt.Errorf("revoke token: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return pathway.Errorf(pathway.ENOTFOUND, "No API token with id %d.", id)
+		}
+		return tx.audit("token.revoke", "api_token", id)
+	})
+}

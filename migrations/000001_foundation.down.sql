@@ -1,0 +1,12 @@
+DROP TABLE audit_log;
+DROP TABLE capacity_checkins;
+DROP TABLE engagements;
+DROP TABLE placements;
+DROP TABLE consents;
+DROP TABLE enrollments;
+DROP TABLE participants;
+DROP TABLE user_programs;
+DROP TABLE programs;
+DROP TABLE api_tokens;
+DROP TABLE sessions;
+DROP TABLE users;
