@@ -166,6 +166,7 @@ func serve(ctx context.Context, args []string, env *Env) error {
 		Programs:      sqlite.NewProgramService(db),
 		Participants:  sqlite.NewParticipantService(db),
 		Audit:         sqlite.NewAuditService(db),
+		Bodies:        sqlite.NewBodyService(db),
 		DB:            db,
 		Logger:        logger,
 		Static:        static.FS,

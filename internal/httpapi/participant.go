@@ -211,9 +211,16 @@ func (s *Server) withdrawConsent(c *gin.Context) error {
 }
 
 type placementRequest struct {
-	Rung        string `json:"rung" validate:"required,oneof=observer follower member contributor leader"`
-	EffectiveOn string `json:"effective_on" validate:"required,datetime=2006-01-02"`
-	Note        string `json:"note" validate:"max=500"`
+	Rung        string            `json:"rung" validate:"required,oneof=observer follower member contributor leader"`
+	EffectiveOn string            `json:"effective_on" validate:"required,datetime=2006-01-02"`
+	Note        string            `json:"note" validate:"max=500"`
+	Evidence    []evidenceRequest `json:"evidence" validate:"max=50,dive"`
+}
+
+// evidenceRequest names a role or engagement a placement is accepted on.
+type evidenceRequest struct {
+	Kind string `json:"kind" validate:"required,oneof=role engagement"`
+	ID   int64  `json:"id" validate:"required,gt=0"`
 }
 
 func (s *Server) createPlacement(c *gin.Context) error {
@@ -230,6 +237,9 @@ func (s *Server) createPlacement(c *gin.Context) error {
 		return err
 	}
 	p := &pathway.Placement{Rung: rung(req.Rung), EffectiveOn: d, Note: strings.TrimSpace(req.Note)}
+	for _, ev := range req.Evidence {
+		p.Evidence = append(p.Evidence, pathway.Evidence{Kind: ev.Kind, ID: ev.ID})
+	}
 	if err := s.Participants.AddPlacement(c.Request.Context(), actor(c), id, p); err != nil {
 		return err
 	}

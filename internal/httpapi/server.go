@@ -37,6 +37,7 @@ type Server struct {
 	Programs     pathway.ProgramService
 	Participants pathway.ParticipantService
 	Audit        pathway.AuditService
+	Bodies       pathway.BodyService
 	DB           Pinger
 	Logger       *slog.Logger
 	Static       fs.FS // the web app; nil serves none
@@ -122,6 +123,22 @@ func (s *Server) routes() *gin.Engine {
 	writers.POST("/:id/capacity-checkins", s.h(s.createCheckin))
 	writers.PUT("/:id/consent", s.h(s.renewConsent))
 	writers.POST("/:id/consent/withdrawal", s.h(s.withdrawConsent))
+
+	// Bodies: coordinators and admins run them, staff read them; leadership
+	// sees the list of bodies and their seat counts, never who holds a seat.
+	everyone.GET("/bodies", s.h(s.listBodies))
+	bodyReaders := authed.Group("", s.allow(pathway.RoleAdmin, pathway.RoleCoordinator, pathway.RoleStaff))
+	bodyReaders.GET("/bodies/:id", s.h(s.getBody))
+	bodyReaders.GET("/bodies/:id/speaking-engagements", s.h(s.listSpeakingEngagements))
+	bodyReaders.GET("/roles", s.h(s.listRoles))
+	bodyReaders.GET("/suggestions", s.h(s.listSuggestions))
+	coordinators := authed.Group("", s.allow(pathway.RoleAdmin, pathway.RoleCoordinator))
+	coordinators.POST("/bodies", s.h(s.createBody))
+	coordinators.PATCH("/bodies/:id", s.h(s.updateBody))
+	coordinators.GET("/bodies/:id/roster.csv", s.h(s.rosterCSV))
+	coordinators.POST("/bodies/:id/roles", s.h(s.createRole))
+	coordinators.PATCH("/roles/:id", s.h(s.updateRole))
+	coordinators.POST("/bodies/:id/speaking-engagements", s.h(s.createSpeakingEngagement))
 
 	admin := authed.Group("", s.allow(pathway.RoleAdmin))
 	admin.GET("/users", s.h(s.listUsers))

@@ -67,3 +67,6 @@ func (d *Date) UnmarshalText(b []byte) error {
 	*d = v
 	return nil
 }
+
+// AddMonths returns d moved by n calendar months.
+func (d Date) AddMonths(n int) Date { return Date{d.t.AddDate(0, n, 0)} }

@@ -8,15 +8,16 @@ import (
 // Participant is a consenting person whose leadership journey Pathway
 // follows, keyed by their ID in the case-management system.
 type Participant struct {
-	ID           int64     `json:"id"`
-	ExternalRef  string    `json:"external_ref"`
-	DisplayName  string    `json:"display_name"`
-	CurrentRung  Rung      `json:"current_rung"`
-	ProgramIDs   []int64   `json:"program_ids"`
-	Consent      Consent   `json:"consent"`
-	FirstConsent Date      `json:"consented_since"` // earliest consent date: nothing may be dated before it
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	ID           int64      `json:"id"`
+	ExternalRef  string     `json:"external_ref"`
+	DisplayName  string     `json:"display_name"`
+	CurrentRung  Rung       `json:"current_rung"`
+	ProgramIDs   []int64    `json:"program_ids"`
+	Consent      Consent    `json:"consent"`
+	Roles        []BodyRole `json:"roles"`           // past and present
+	FirstConsent Date       `json:"consented_since"` // earliest consent date: nothing may be dated before it
+	CreatedAt    time.Time  `json:"created_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
 }
 
 // NewParticipant is what is needed to start following someone: who they are,
@@ -56,6 +57,9 @@ type Placement struct {
 	RecordedAt    time.Time `json:"recorded_at"`
 	RecordedBy    string    `json:"recorded_by"`
 	RecordedByID  int64     `json:"-"`
+	// Evidence is what the placement was accepted on (a suggestion's role
+	// or engagements), so the history shows why someone moved.
+	Evidence []Evidence `json:"evidence"`
 }
 
 // Engagement is one thing a participant took part in.

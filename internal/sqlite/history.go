@@ -21,6 +21,15 @@ func insertPlacement(ctx context.Context, tx *Tx, participantID int64, p *pathwa
 		return err
 	}
 	p.ParticipantID, p.RecordedAt, p.RecordedBy, p.RecordedByID = participantID, tx.now, tx.actor.Email, tx.actor.UserID
+	if err := resolveEvidence(ctx, tx, participantID, p.Evidence); err != nil {
+		return err
+	}
+	if err := insertEvidence(ctx, tx, p.ID, p.Evidence); err != nil {
+		return err
+	}
+	if p.Evidence == nil {
+		p.Evidence = []pathway.Evidence{}
+	}
 	return refreshCurrentRung(ctx, tx, participantID)
 }
 
@@ -98,6 +107,16 @@ WHERE pl.participant_id = ? ORDER BY pl.effective_on DESC, pl.recorded_at DESC, 
 		}
 		if err := rows.Err(); err != nil {
 			return err
+		}
+		evidence, err := placementEvidence(ctx, tx, participantID)
+		if err != nil {
+			return err
+		}
+		for i := range out {
+			out[i].Evidence = evidence[out[i].ID]
+			if out[i].Evidence == nil {
+				out[i].Evidence = []pathway.Evidence{}
+			}
 		}
 		return tx.audit("placement.list", "participant", participantID)
 	})

@@ -77,7 +77,7 @@ func findParticipant(ctx context.Context, tx *Tx, id int64) (*pathway.Participan
 	return p, nil
 }
 
-// loadDetails fills the programs and current consent of ps in two queries.
+// loadDetails fills the programs, current consent and roles of ps in three queries.
 func loadDetails(ctx context.Context, tx *Tx, ps []*pathway.Participant) error {
 	if len(ps) == 0 {
 		return nil
@@ -86,9 +86,16 @@ func loadDetails(ctx context.Context, tx *Tx, ps []*pathway.Participant) error {
 	ids := make([]int64, len(ps))
 	for i, p := range ps {
 		byID[p.ID], ids[i] = p, p.ID
-		p.ProgramIDs = []int64{}
+		p.ProgramIDs, p.Roles = []int64{}, []pathway.BodyRole{}
 	}
 	in, args := inList(ids)
+	roles, err := queryRoles(ctx, tx, ` AND r.participant_id IN (`+in+`)`, args...)
+	if err != nil {
+		return err
+	}
+	for _, r := range roles {
+		byID[r.ParticipantID].Roles = append(byID[r.ParticipantID].Roles, r)
+	}
 	rows, err := tx.QueryContext(ctx, `SELECT participant_id, program_id FROM enrollments WHERE participant_id IN (`+in+`) ORDER BY participant_id, program_id`, args...)
 	if err != nil {
 		return fmt.Errorf("load enrollments: %w", err)

@@ -1,0 +1,313 @@
+package httpapi
+
+import (
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"pathway/internal/pathway"
+)
+
+type bodyRequest struct {
+	Name        string `json:"name" validate:"notblank,max=200"`
+	Kind        string `json:"kind" validate:"required,oneof=advisory_board speakers_bureau board_of_directors committee staff"`
+	Description string `json:"description" validate:"max=2000"`
+	Seats       *int   `json:"seats" validate:"omitnil,min=1,max=10000"`
+	Rung        string `json:"rung" validate:"omitempty,oneof=observer follower member contributor leader"`
+	TermMonths  *int   `json:"term_months" validate:"omitnil,min=1,max=240"`
+	TermLimit   *int   `json:"term_limit" validate:"omitnil,min=1,max=100"`
+}
+
+type bodyPatch struct {
+	Name        *string `json:"name" validate:"omitnil,notblank,max=200"`
+	Description *string `json:"description" validate:"omitnil,max=2000"`
+	Seats       *int    `json:"seats" validate:"omitnil,min=1,max=10000"`
+	Rung        *string `json:"rung" validate:"omitnil,oneof=observer follower member contributor leader"`
+	TermMonths  *int    `json:"term_months" validate:"omitnil,min=1,max=240"`
+	TermLimit   *int    `json:"term_limit" validate:"omitnil,min=1,max=100"`
+}
+
+func (s *Server) createBody(c *gin.Context) error {
+	var req bodyRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	b := &pathway.Body{
+		Name: strings.TrimSpace(req.Name), Kind: pathway.BodyKind(req.Kind), Description: req.Description,
+		Seats: req.Seats, TermMonths: req.TermMonths, TermLimit: req.TermLimit,
+	}
+	if req.Rung != "" {
+		b.Rung = rung(req.Rung)
+	}
+	if err := s.Bodies.CreateBody(c.Request.Context(), actor(c), b); err != nil {
+		return err
+	}
+	c.Header("Location", "/api/v1/bodies/"+strconv.FormatInt(b.ID, 10))
+	c.JSON(http.StatusCreated, b)
+	return nil
+}
+
+func (s *Server) listBodies(c *gin.Context) error {
+	bs, err := s.Bodies.ListBodies(c.Request.Context(), actor(c))
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, gin.H{"items": bs})
+	return nil
+}
+
+type asOfQuery struct {
+	AsOf string `form:"as_of" json:"as_of" validate:"omitempty,datetime=2006-01-02"`
+}
+
+// roster reads the body id and as_of of a roster request and loads it.
+func (s *Server) roster(c *gin.Context) (*pathway.Roster, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	var q asOfQuery
+	if err := bindQuery(c, &q); err != nil {
+		return nil, err
+	}
+	var asOf pathway.Date
+	if q.AsOf != "" {
+		if asOf, err = parseDate("as_of", q.AsOf); err != nil {
+			return nil, err
+		}
+	}
+	return s.Bodies.Roster(c.Request.Context(), actor(c), id, asOf)
+}
+
+func (s *Server) getBody(c *gin.Context) error {
+	r, err := s.roster(c)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, r)
+	return nil
+}
+
+// csvCell neutralises values a spreadsheet would run as a formula.
+func csvCell(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
+
+// rosterCSV exports who holds a role on a day. A name appears only with
+// public_story consent; otherwise the case-management reference stands in.
+func (s *Server) rosterCSV(c *gin.Context) error {
+	r, err := s.roster(c)
+	if err != nil {
+		return err
+	}
+	people := make(map[int64]*pathway.Participant, len(r.Roles))
+	for _, role := range r.Roles {
+		if people[role.ParticipantID] != nil {
+			continue
+		}
+		p, err := s.Participants.FindParticipant(c.Request.Context(), actor(c), role.ParticipantID)
+		if err != nil {
+			return err
+		}
+		people[role.ParticipantID] = p
+	}
+	c.Header("Content-Type", "text/csv; charset=utf-8")
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="roster-%d-%s.csv"`, r.ID, r.AsOf))
+	c.Status(http.StatusOK)
+	w := csv.NewWriter(c.Writer)
+	_ = w.Write([]string{"participant", "title", "starts_on", "ends_on"})
+	for _, role := range r.Roles {
+		p := people[role.ParticipantID]
+		who := p.ExternalRef
+		if p.Consent.Has(pathway.ScopePublicStory) {
+			who = p.DisplayName
+		}
+		ends := ""
+		if role.EndsOn != nil {
+			ends = role.EndsOn.String()
+		}
+		_ = w.Write([]string{csvCell(who), csvCell(role.Title), role.StartsOn.String(), ends})
+	}
+	w.Flush()
+	return w.Error()
+}
+
+func (s *Server) updateBody(c *gin.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req bodyPatch
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	upd := pathway.BodyUpdate{Name: req.Name, Description: req.Description}
+	if req.Seats != nil {
+		upd.Seats = &req.Seats
+	}
+	if req.TermMonths != nil {
+		upd.TermMonths = &req.TermMonths
+	}
+	if req.TermLimit != nil {
+		upd.TermLimit = &req.TermLimit
+	}
+	if req.Rung != nil {
+		r := rung(*req.Rung)
+		upd.Rung = &r
+	}
+	b, err := s.Bodies.UpdateBody(c.Request.Context(), actor(c), id, upd)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, b)
+	return nil
+}
+
+type roleRequest struct {
+	ParticipantID int64  `json:"participant_id" validate:"required,gt=0"`
+	Title         string `json:"title" validate:"notblank,max=100"`
+	StartsOn      string `json:"starts_on" validate:"required,datetime=2006-01-02"`
+	EndsOn        string `json:"ends_on" validate:"omitempty,datetime=2006-01-02"`
+}
+
+func (s *Server) createRole(c *gin.Context) error {
+	bodyID, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req roleRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	r := &pathway.BodyRole{BodyID: bodyID, ParticipantID: req.ParticipantID, Title: strings.TrimSpace(req.Title)}
+	if r.StartsOn, err = parseDate("starts_on", req.StartsOn); err != nil {
+		return err
+	}
+	if req.EndsOn != "" {
+		d, err := parseDate("ends_on", req.EndsOn)
+		if err != nil {
+			return err
+		}
+		r.EndsOn = &d
+	}
+	if err := s.Bodies.AddRole(c.Request.Context(), actor(c), r); err != nil {
+		return err
+	}
+	c.JSON(http.StatusCreated, r)
+	return nil
+}
+
+type rolePatch struct {
+	Title  *string `json:"title" validate:"omitnil,notblank,max=100"`
+	EndsOn *string `json:"ends_on" validate:"omitnil,datetime=2006-01-02"`
+}
+
+func (s *Server) updateRole(c *gin.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req rolePatch
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	upd := pathway.RoleUpdate{Title: req.Title}
+	if req.EndsOn != nil {
+		d, err := parseDate("ends_on", *req.EndsOn)
+		if err != nil {
+			return err
+		}
+		p := &d
+		upd.EndsOn = &p
+	}
+	r, err := s.Bodies.UpdateRole(c.Request.Context(), actor(c), id, upd)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, r)
+	return nil
+}
+
+type roleQuery struct {
+	BodyID           int64  `form:"body_id" json:"body_id" validate:"omitempty,gt=0"`
+	ParticipantID    int64  `form:"participant_id" json:"participant_id" validate:"omitempty,gt=0"`
+	Active           string `form:"active" json:"active" validate:"omitempty,oneof=true false"`
+	EndingWithinDays *int   `form:"ending_within_days" json:"ending_within_days" validate:"omitnil,min=0,max=3650"`
+}
+
+func (s *Server) listRoles(c *gin.Context) error {
+	var q roleQuery
+	if err := bindQuery(c, &q); err != nil {
+		return err
+	}
+	f := pathway.RoleFilter{BodyID: q.BodyID, ParticipantID: q.ParticipantID, EndingWithinDays: q.EndingWithinDays}
+	if q.Active != "" {
+		active := q.Active == "true"
+		f.Active = &active
+	}
+	rs, err := s.Bodies.ListRoles(c.Request.Context(), actor(c), f)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, gin.H{"items": rs})
+	return nil
+}
+
+type speakingRequest struct {
+	HeldOn     string  `json:"held_on" validate:"required,datetime=2006-01-02"`
+	Audience   string  `json:"audience" validate:"required,oneof=city_council state_legislature media funders conference school community other"`
+	Topic      string  `json:"topic" validate:"notblank,max=200"`
+	SpeakerIDs []int64 `json:"speaker_ids" validate:"required,min=1,max=50,unique,dive,gt=0"`
+}
+
+func (s *Server) createSpeakingEngagement(c *gin.Context) error {
+	bodyID, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req speakingRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	e := &pathway.SpeakingEngagement{BodyID: bodyID, Audience: pathway.Audience(req.Audience), Topic: strings.TrimSpace(req.Topic)}
+	if e.HeldOn, err = parseDate("held_on", req.HeldOn); err != nil {
+		return err
+	}
+	for _, id := range req.SpeakerIDs {
+		e.Speakers = append(e.Speakers, pathway.Speaker{ParticipantID: id})
+	}
+	if err := s.Bodies.AddSpeakingEngagement(c.Request.Context(), actor(c), e); err != nil {
+		return err
+	}
+	c.JSON(http.StatusCreated, e)
+	return nil
+}
+
+func (s *Server) listSpeakingEngagements(c *gin.Context) error {
+	bodyID, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	es, err := s.Bodies.ListSpeakingEngagements(c.Request.Context(), actor(c), bodyID)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, gin.H{"items": es})
+	return nil
+}
+
+func (s *Server) listSuggestions(c *gin.Context) error {
+	ss, err := s.Bodies.Suggestions(c.Request.Context(), actor(c))
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, gin.H{"items": ss})
+	return nil
+}
