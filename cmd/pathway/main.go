@@ -25,8 +25,10 @@ import (
 
 	"pathway/internal/httpapi"
 	"pathway/internal/pathway"
+	"pathway/internal/report"
 	"pathway/internal/secret"
 	"pathway/internal/sqlite"
+	"pathway/internal/suppress"
 	"pathway/static"
 )
 
@@ -114,6 +116,7 @@ type serveConfig struct {
 	SessionTTL    time.Duration
 	AdminEmail    string
 	Timezone      string
+	MinCellSize   int
 }
 
 func serve(ctx context.Context, args []string, env *Env) error {
@@ -131,11 +134,19 @@ func serve(ctx context.Context, args []string, env *Env) error {
 	fs.DurationVar(&cfg.SessionTTL, "session-ttl", ttl, "how long a browser stays signed in (PATHWAY_SESSION_TTL)")
 	fs.StringVar(&cfg.AdminEmail, "admin-email", envOr(env, "PATHWAY_ADMIN_EMAIL", "admin@pathway.local"), "email of the admin created on first start (PATHWAY_ADMIN_EMAIL)")
 	fs.StringVar(&cfg.Timezone, "timezone", envOr(env, "PATHWAY_TIMEZONE", "Local"), "the organisation's IANA time zone, for what \"today\" is (PATHWAY_TIMEZONE)")
+	k, err := strconv.Atoi(envOr(env, "PATHWAY_MIN_CELL_SIZE", strconv.Itoa(suppress.DefaultMinCellSize)))
+	if err != nil {
+		return fmt.Errorf("PATHWAY_MIN_CELL_SIZE: %w", err)
+	}
+	fs.IntVar(&cfg.MinCellSize, "min-cell-size", k, "smallest count of people a report shows; smaller counts are suppressed (PATHWAY_MIN_CELL_SIZE)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve: unexpected arguments %q", fs.Args())
+	}
+	if cfg.MinCellSize < 2 {
+		return fmt.Errorf("--min-cell-size: must be at least 2, got %d", cfg.MinCellSize)
 	}
 	loc, err := time.LoadLocation(cfg.Timezone)
 	if err != nil {
@@ -148,7 +159,7 @@ func serve(ctx context.Context, args []string, env *Env) error {
 	}
 	logger := slog.New(handler)
 	logger.Info("starting", slog.String("addr", cfg.Addr), slog.String("db", cfg.DB), slog.Bool("secure_cookies", cfg.SecureCookies),
-		slog.Duration("session_ttl", cfg.SessionTTL), slog.String("timezone", loc.String()))
+		slog.Duration("session_ttl", cfg.SessionTTL), slog.String("timezone", loc.String()), slog.Int("min_cell_size", cfg.MinCellSize))
 
 	db, err := openDB(cfg.DB)
 	if err != nil {
@@ -167,6 +178,7 @@ func serve(ctx context.Context, args []string, env *Env) error {
 		Participants:  sqlite.NewParticipantService(db),
 		Audit:         sqlite.NewAuditService(db),
 		Bodies:        sqlite.NewBodyService(db),
+		Reports:       &report.Service{Store: sqlite.NewReportStore(db), K: cfg.MinCellSize},
 		DB:            db,
 		Logger:        logger,
 		Static:        static.FS,

@@ -22,8 +22,10 @@ import (
 
 	"pathway/internal/httpapi"
 	"pathway/internal/pathway"
+	"pathway/internal/report"
 	"pathway/internal/secret"
 	"pathway/internal/sqlite"
+	"pathway/internal/suppress"
 	"pathway/static"
 )
 
@@ -72,6 +74,7 @@ func newEnv(tb testing.TB) *env {
 		Participants: sqlite.NewParticipantService(db),
 		Audit:        sqlite.NewAuditService(db),
 		Bodies:       sqlite.NewBodyService(db),
+		Reports:      &report.Service{Store: sqlite.NewReportStore(db), K: suppress.DefaultMinCellSize},
 		DB:           db,
 		Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Static:       static.FS,

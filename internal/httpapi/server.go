@@ -16,6 +16,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"pathway/internal/pathway"
+	"pathway/internal/report"
 )
 
 // Context keys.
@@ -38,6 +39,7 @@ type Server struct {
 	Participants pathway.ParticipantService
 	Audit        pathway.AuditService
 	Bodies       pathway.BodyService
+	Reports      *report.Service
 	DB           Pinger
 	Logger       *slog.Logger
 	Static       fs.FS // the web app; nil serves none
@@ -139,6 +141,15 @@ func (s *Server) routes() *gin.Engine {
 	coordinators.POST("/bodies/:id/roles", s.h(s.createRole))
 	coordinators.PATCH("/roles/:id", s.h(s.updateRole))
 	coordinators.POST("/bodies/:id/speaking-engagements", s.h(s.createSpeakingEngagement))
+
+	// Anonymised reports: leadership and admin only.
+	reports := authed.Group("/reports", s.allow(pathway.RoleAdmin, pathway.RoleLeadership))
+	reports.GET("/distribution", s.h(s.distributionReport))
+	reports.GET("/distribution/programs", s.h(s.programDistributionReport))
+	reports.GET("/movement", s.h(s.movementReport))
+	reports.GET("/roles", s.h(s.rolesReport))
+	reports.GET("/capacity", s.h(s.capacityReport))
+	reports.GET("/ladder", s.h(s.ladderReport))
 
 	admin := authed.Group("", s.allow(pathway.RoleAdmin))
 	admin.GET("/users", s.h(s.listUsers))
