@@ -23,6 +23,7 @@ import (
 	"syscall"
 	"time"
 
+	"pathway/internal/demo"
 	"pathway/internal/httpapi"
 	"pathway/internal/pathway"
 	"pathway/internal/report"
@@ -55,6 +56,7 @@ const usage = `Pathway follows consenting participants' leadership journeys.
 
 Usage:
   pathway serve   [--addr 127.0.0.1:8080] [--db pathway.db]   run the service
+  pathway demo    --db F                                    load a demo organisation into a new database
   pathway migrate --db F up|down|version                    manage the schema
   pathway user add --db F --email E --role R --password-stdin
   pathway token issue --db F --email E [--name N]           print a new API token
@@ -69,6 +71,8 @@ func run(ctx context.Context, args []string, env *Env) error {
 	switch cmd, rest := args[0], args[1:]; {
 	case cmd == "serve":
 		return serve(ctx, rest, env)
+	case cmd == "demo":
+		return demoCmd(ctx, rest, env)
 	case cmd == "migrate":
 		return migrateCmd(rest, env)
 	case cmd == "user" && len(rest) > 0 && rest[0] == "add":
@@ -117,6 +121,7 @@ type serveConfig struct {
 	AdminEmail    string
 	Timezone      string
 	MinCellSize   int
+	Demo          bool
 }
 
 func serve(ctx context.Context, args []string, env *Env) error {
@@ -134,6 +139,7 @@ func serve(ctx context.Context, args []string, env *Env) error {
 	fs.DurationVar(&cfg.SessionTTL, "session-ttl", ttl, "how long a browser stays signed in (PATHWAY_SESSION_TTL)")
 	fs.StringVar(&cfg.AdminEmail, "admin-email", envOr(env, "PATHWAY_ADMIN_EMAIL", "admin@pathway.local"), "email of the admin created on first start (PATHWAY_ADMIN_EMAIL)")
 	fs.StringVar(&cfg.Timezone, "timezone", envOr(env, "PATHWAY_TIMEZONE", "Local"), "the organisation's IANA time zone, for what \"today\" is (PATHWAY_TIMEZONE)")
+	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo organisation first when the database has no participants")
 	k, err := strconv.Atoi(envOr(env, "PATHWAY_MIN_CELL_SIZE", strconv.Itoa(suppress.DefaultMinCellSize)))
 	if err != nil {
 		return fmt.Errorf("PATHWAY_MIN_CELL_SIZE: %w", err)
@@ -170,6 +176,11 @@ func serve(ctx context.Context, args []string, env *Env) error {
 	users := sqlite.NewUserService(db)
 	if err := bootstrapAdmin(ctx, users, cfg.AdminEmail, env.Stdout); err != nil {
 		return err
+	}
+	if cfg.Demo {
+		if err := loadDemo(ctx, db, env.Stdout); err != nil && !errors.Is(err, demo.ErrNotEmpty) {
+			return err
+		}
 	}
 
 	srv := &httpapi.Server{
@@ -269,6 +280,48 @@ func migrateCmd(args []string, env *Env) error {
 		return nil
 	}
 	return fmt.Errorf("migrate: unknown direction %q (want up, down or version)", fs.Arg(0))
+}
+
+func demoCmd(ctx context.Context, args []string, env *Env) error {
+	fs := newFlags("demo", env)
+	path := fs.String("db", envOr(env, "PATHWAY_DB", "pathway.db"), "SQLite database file (PATHWAY_DB)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := openDB(*path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := bootstrapAdmin(ctx, sqlite.NewUserService(db), envOr(env, "PATHWAY_ADMIN_EMAIL", "admin@pathway.local"), env.Stdout); err != nil {
+		return err
+	}
+	return loadDemo(ctx, db, env.Stdout)
+}
+
+// loadDemo fills an empty database with the demo organisation and prints
+// the demo accounts' shared password once.
+func loadDemo(ctx context.Context, db *sqlite.DB, out io.Writer) error {
+	password := secret.NewPassword()
+	hash, err := secret.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	accounts, err := demo.Load(ctx, demo.Services{
+		Users:        sqlite.NewUserService(db),
+		Programs:     sqlite.NewProgramService(db),
+		Participants: sqlite.NewParticipantService(db),
+		Bodies:       sqlite.NewBodyService(db),
+	}, demo.Options{Today: pathway.DateOf(db.Now(), db.Location), Seed: 2026, PasswordHash: hash})
+	if err != nil {
+		return fmt.Errorf("load demo: %w", err)
+	}
+	fmt.Fprintln(out, "Loaded the demo organisation (everyone in it is invented). Demo accounts:")
+	for _, a := range accounts {
+		fmt.Fprintf(out, "  %-12s %s\n", a.Role, a.Email)
+	}
+	fmt.Fprintf(out, "  password for all of them: %s (shown only once)\n\n", password)
+	return nil
 }
 
 // cliActor is how the audit trail names work done from the command line.
