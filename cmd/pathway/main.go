@@ -324,6 +324,15 @@ func loadDemo(ctx context.Context, db *sqlite.DB, out io.Writer) error {
 	return nil
 }
 
+// describe puts a domain error in one line for a person at a terminal.
+func describe(err error) string {
+	msg := pathway.ErrorMessage(err)
+	for _, fe := range pathway.ErrorFields(err) {
+		msg += fmt.Sprintf(" %s %s.", fe.Field, fe.Message)
+	}
+	return msg
+}
+
 // cliActor is how the audit trail names work done from the command line.
 var cliActor = pathway.Actor{Email: "command line", RemoteAddr: "local"}
 
@@ -365,7 +374,7 @@ func userAdd(ctx context.Context, args []string, env *Env) error {
 	}
 	u := &pathway.User{Email: *email, Role: role}
 	if err := sqlite.NewUserService(db).CreateUser(ctx, cliActor, u, hash); err != nil {
-		return fmt.Errorf("add user: %s", pathway.ErrorMessage(err))
+		return fmt.Errorf("add user: %s", describe(err))
 	}
 	fmt.Fprintf(env.Stderr, "added %s (%s), id %d\n", u.Email, u.Role, u.ID)
 	return nil
@@ -389,7 +398,7 @@ func tokenIssue(ctx context.Context, args []string, env *Env) error {
 	defer db.Close()
 	token := secret.NewToken(httpapi.TokenPrefix)
 	if _, err := sqlite.NewUserService(db).CreateToken(ctx, cliActor, *email, *name, secret.HashToken(token)); err != nil {
-		return fmt.Errorf("issue token: %s", pathway.ErrorMessage(err))
+		return fmt.Errorf("issue token: %s", describe(err))
 	}
 	fmt.Fprintln(env.Stdout, token)
 	return nil
