@@ -34,7 +34,41 @@ func newValidator() *validator.Validate {
 	must(v.RegisterValidation("notblank", func(fl validator.FieldLevel) bool {
 		return strings.TrimSpace(fl.Field().String()) != ""
 	}))
+	// Validate the value inside an optional field; absent and null are nil.
+	v.RegisterCustomTypeFunc(func(f reflect.Value) any { return f.Interface().(optional[int]).Value }, optional[int]{})
+	v.RegisterCustomTypeFunc(func(f reflect.Value) any { return f.Interface().(optional[string]).Value }, optional[string]{})
 	return v
+}
+
+// optional is a PATCH field that tells "absent" (leave alone) from null
+// (clear it) and from a value.
+type optional[T any] struct {
+	Set   bool
+	Value *T
+}
+
+// UnmarshalJSON records that the field was sent, as null or a value.
+func (o *optional[T]) UnmarshalJSON(b []byte) error {
+	o.Set = true
+	if string(b) == "null" {
+		o.Value = nil
+		return nil
+	}
+	var v T
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	o.Value = &v
+	return nil
+}
+
+// update returns nil when the field was absent, else a pointer to its new
+// value (itself nil when the field was null).
+func (o optional[T]) update() **T {
+	if !o.Set {
+		return nil
+	}
+	return &o.Value
 }
 
 func must(err error) {

@@ -23,12 +23,12 @@ type bodyRequest struct {
 }
 
 type bodyPatch struct {
-	Name        *string `json:"name" validate:"omitnil,notblank,max=200"`
-	Description *string `json:"description" validate:"omitnil,max=2000"`
-	Seats       *int    `json:"seats" validate:"omitnil,min=1,max=10000"`
-	Rung        *string `json:"rung" validate:"omitnil,oneof=observer follower member contributor leader"`
-	TermMonths  *int    `json:"term_months" validate:"omitnil,min=1,max=240"`
-	TermLimit   *int    `json:"term_limit" validate:"omitnil,min=1,max=100"`
+	Name        *string       `json:"name" validate:"omitnil,notblank,max=200"`
+	Description *string       `json:"description" validate:"omitnil,max=2000"`
+	Seats       optional[int] `json:"seats" validate:"omitnil,min=1,max=10000"`
+	Rung        *string       `json:"rung" validate:"omitnil,oneof=observer follower member contributor leader"`
+	TermMonths  optional[int] `json:"term_months" validate:"omitnil,min=1,max=240"`
+	TermLimit   optional[int] `json:"term_limit" validate:"omitnil,min=1,max=100"`
 }
 
 func (s *Server) createBody(c *gin.Context) error {
@@ -148,16 +148,7 @@ func (s *Server) updateBody(c *gin.Context) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	upd := pathway.BodyUpdate{Name: req.Name, Description: req.Description}
-	if req.Seats != nil {
-		upd.Seats = &req.Seats
-	}
-	if req.TermMonths != nil {
-		upd.TermMonths = &req.TermMonths
-	}
-	if req.TermLimit != nil {
-		upd.TermLimit = &req.TermLimit
-	}
+	upd := pathway.BodyUpdate{Name: req.Name, Description: req.Description, Seats: req.Seats.update(), TermMonths: req.TermMonths.update(), TermLimit: req.TermLimit.update()}
 	if req.Rung != nil {
 		r := rung(*req.Rung)
 		upd.Rung = &r
@@ -205,8 +196,8 @@ func (s *Server) createRole(c *gin.Context) error {
 }
 
 type rolePatch struct {
-	Title  *string `json:"title" validate:"omitnil,notblank,max=100"`
-	EndsOn *string `json:"ends_on" validate:"omitnil,datetime=2006-01-02"`
+	Title  *string          `json:"title" validate:"omitnil,notblank,max=100"`
+	EndsOn optional[string] `json:"ends_on" validate:"omitnil,datetime=2006-01-02"`
 }
 
 func (s *Server) updateRole(c *gin.Context) error {
@@ -219,13 +210,16 @@ func (s *Server) updateRole(c *gin.Context) error {
 		return err
 	}
 	upd := pathway.RoleUpdate{Title: req.Title}
-	if req.EndsOn != nil {
-		d, err := parseDate("ends_on", *req.EndsOn)
-		if err != nil {
-			return err
+	if req.EndsOn.Set {
+		var ends *pathway.Date // null reopens the term
+		if req.EndsOn.Value != nil {
+			d, err := parseDate("ends_on", *req.EndsOn.Value)
+			if err != nil {
+				return err
+			}
+			ends = &d
 		}
-		p := &d
-		upd.EndsOn = &p
+		upd.EndsOn = &ends
 	}
 	r, err := s.Bodies.UpdateRole(c.Request.Context(), actor(c), id, upd)
 	if err != nil {

@@ -29,12 +29,12 @@ type programRequest struct {
 }
 
 type programPatch struct {
-	Name            *string   `json:"name" validate:"omitnil,notblank,max=200"`
-	Description     *string   `json:"description" validate:"omitnil,max=2000"`
-	Beneficiaries   *string   `json:"beneficiaries" validate:"omitnil,max=500"`
-	EstimatedServed *int      `json:"estimated_served" validate:"omitnil,min=0,max=100000000"`
-	Rung            *string   `json:"rung" validate:"omitnil,oneof=observer follower member contributor leader"`
-	Strategies      *[]string `json:"strategies" validate:"omitnil,unique,dive,oneof=organizing education networking advocacy electoral"`
+	Name            *string       `json:"name" validate:"omitnil,notblank,max=200"`
+	Description     *string       `json:"description" validate:"omitnil,max=2000"`
+	Beneficiaries   *string       `json:"beneficiaries" validate:"omitnil,max=500"`
+	EstimatedServed optional[int] `json:"estimated_served" validate:"omitnil,min=0,max=100000000"`
+	Rung            *string       `json:"rung" validate:"omitnil,oneof=observer follower member contributor leader"`
+	Strategies      *[]string     `json:"strategies" validate:"omitnil,unique,dive,oneof=organizing education networking advocacy electoral"`
 }
 
 // strategies converts validated strategy names.
@@ -101,10 +101,7 @@ func (s *Server) updateProgram(c *gin.Context) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	upd := pathway.ProgramUpdate{Name: req.Name, Description: req.Description, Beneficiaries: req.Beneficiaries}
-	if req.EstimatedServed != nil {
-		upd.EstimatedServed = &req.EstimatedServed
-	}
+	upd := pathway.ProgramUpdate{Name: req.Name, Description: req.Description, Beneficiaries: req.Beneficiaries, EstimatedServed: req.EstimatedServed.update()}
 	if req.Rung != nil {
 		r := rung(*req.Rung)
 		upd.Rung = &r

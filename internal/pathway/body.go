@@ -106,11 +106,11 @@ type RoleFilter struct {
 	EndingWithinDays *int  // ends between today and today+n
 }
 
-// RoleUpdate changes a term: end it, extend it, or retitle it.
+// RoleUpdate changes a term: end it, extend it, reopen it (EndsOn set to
+// nil), or retitle it. A nil field is left alone.
 type RoleUpdate struct {
-	Title     *string
-	EndsOn    **Date
-	ClearEnds bool
+	Title  *string
+	EndsOn **Date
 }
 
 // Audience is who a speaking engagement was for.
