@@ -16,7 +16,7 @@ type auditQuery struct {
 	EntityID int64  `form:"entity_id" json:"entity_id" validate:"omitempty,gt=0"`
 	Since    string `form:"since" json:"since" validate:"omitempty,datetime=2006-01-02"`
 	Until    string `form:"until" json:"until" validate:"omitempty,datetime=2006-01-02"`
-	Limit    int    `form:"limit" json:"limit" validate:"omitempty,min=1,max=500"`
+	Limit    *int   `form:"limit" json:"limit" validate:"omitnil,min=1,max=500"`
 	Cursor   string `form:"cursor" json:"cursor"`
 }
 
@@ -34,9 +34,9 @@ func (s *Server) listAudit(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	f := pathway.AuditFilter{UserID: q.UserID, Action: q.Action, Entity: q.Entity, EntityID: q.EntityID, Cursor: cursor, Limit: q.Limit}
-	if f.Limit == 0 {
-		f.Limit = 100
+	f := pathway.AuditFilter{UserID: q.UserID, Action: q.Action, Entity: q.Entity, EntityID: q.EntityID, Cursor: cursor, Limit: 100}
+	if q.Limit != nil {
+		f.Limit = *q.Limit
 	}
 	if q.Since != "" {
 		f.Since, _ = time.Parse(pathway.DateLayout, q.Since)

@@ -95,7 +95,7 @@ type listQuery struct {
 	Rung      string `form:"rung" json:"rung" validate:"omitempty,oneof=observer follower member contributor leader"`
 	ProgramID int64  `form:"program_id" json:"program_id" validate:"omitempty,gt=0"`
 	Q         string `form:"q" json:"q" validate:"max=100"`
-	Limit     int    `form:"limit" json:"limit" validate:"omitempty,min=1,max=200"`
+	Limit     *int   `form:"limit" json:"limit" validate:"omitnil,min=1,max=200"`
 	Cursor    string `form:"cursor" json:"cursor"`
 }
 
@@ -136,9 +136,9 @@ func (s *Server) listParticipants(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	f := pathway.ParticipantFilter{ProgramID: q.ProgramID, Text: strings.TrimSpace(q.Q), After: after, Limit: q.Limit}
-	if f.Limit == 0 {
-		f.Limit = 50
+	f := pathway.ParticipantFilter{ProgramID: q.ProgramID, Text: strings.TrimSpace(q.Q), After: after, Limit: 50}
+	if q.Limit != nil {
+		f.Limit = *q.Limit
 	}
 	if q.Rung != "" {
 		f.Rung = rung(q.Rung)
