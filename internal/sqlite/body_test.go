@@ -1,0 +1,256 @@
+package sqlite_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"pathway/internal/pathway"
+	"pathway/internal/sqlite"
+)
+
+// bodyFixture is a database with a coordinator and a body service on it.
+type bodyFixture struct {
+	db     *sqlite.DB
+	bodies *sqlite.BodyService
+	people *sqlite.ParticipantService
+	actor  pathway.Actor
+	today  pathway.Date
+	n      int
+}
+
+func newBodyFixture(tb testing.TB) *bodyFixture {
+	tb.Helper()
+	db := mustOpen(tb)
+	u := &pathway.User{Email: "coordinator@example.org", Role: pathway.RoleCoordinator}
+	if err := sqlite.NewUserService(db).CreateUser(context.Background(), pathway.Actor{Email: "test"}, u, "not a real hash"); err != nil {
+		tb.Fatal(err)
+	}
+	return &bodyFixture{
+		db:     db,
+		bodies: sqlite.NewBodyService(db),
+		people: sqlite.NewParticipantService(db),
+		actor:  pathway.Actor{UserID: u.ID, Email: u.Email, Role: u.Role, RemoteAddr: "192.0.2.1"},
+		today:  pathway.DateOf(time.Now(), time.UTC),
+	}
+}
+
+// day is today plus n days.
+func (f *bodyFixture) day(n int) pathway.Date { return f.today.AddDays(n) }
+
+// person stores a participant who consented 5,000 days ago.
+func (f *bodyFixture) person(tb testing.TB) int64 {
+	tb.Helper()
+	f.n++
+	p, err := f.people.CreateParticipant(context.Background(), f.actor, pathway.NewParticipant{
+		ExternalRef: fmt.Sprintf("CMS-%d", f.n),
+		DisplayName: fmt.Sprintf("Person %d", f.n),
+		Consent:     pathway.Consent{GivenOn: f.day(-5000), Method: pathway.ConsentWritten, Scopes: []pathway.ConsentScope{pathway.ScopeTracking}},
+		Rung:        pathway.Observer,
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p.ID
+}
+
+// body stores a committee with seats and a term limit (nil: none).
+func (f *bodyFixture) body(tb testing.TB, seats, termLimit *int) int64 {
+	tb.Helper()
+	f.n++
+	b := &pathway.Body{Name: fmt.Sprintf("Committee %d", f.n), Kind: pathway.Committee, Seats: seats, TermLimit: termLimit}
+	if err := f.bodies.CreateBody(context.Background(), f.actor, b); err != nil {
+		tb.Fatal(err)
+	}
+	return b.ID
+}
+
+// term is a span of days relative to today; open leaves it without an end.
+type term struct {
+	from, to int
+	open     bool
+}
+
+func (f *bodyFixture) role(bodyID, participantID int64, t term) *pathway.BodyRole {
+	r := &pathway.BodyRole{BodyID: bodyID, ParticipantID: participantID, Title: "Member", StartsOn: f.day(t.from)}
+	if !t.open {
+		end := f.day(t.to)
+		r.EndsOn = &end
+	}
+	return r
+}
+
+func intp(n int) *int { return &n }
+
+func TestRoleTermLimitCountsConsecutiveTerms(t *testing.T) {
+	tests := []struct {
+		name     string
+		limit    int
+		existing []term // stored before the limit is set
+		add      term
+		conflict bool
+	}{
+		{name: "back-to-back terms up to the limit are allowed", limit: 2, existing: []term{{from: -730, to: -366}}, add: term{from: -365, to: 0}},
+		{name: "one term past the limit is refused", limit: 2, existing: []term{{from: -1095, to: -731}, {from: -730, to: -366}}, add: term{from: -365, to: 0}, conflict: true},
+		{name: "an open-ended term past the limit is refused", limit: 1, existing: []term{{from: -365, to: -1}}, add: term{open: true}, conflict: true},
+		{name: "a break of 364 days still counts as consecutive", limit: 1, existing: []term{{from: -500, to: -365}}, add: term{from: 0, to: 100}, conflict: true},
+		{name: "a break of 366 days resets the count", limit: 1, existing: []term{{from: -500, to: -367}}, add: term{from: 0, to: 100}},
+		{name: "a term filling the gap between two runs joins them", limit: 2, existing: []term{{from: -1000, to: -901}, {from: -100, to: 0}}, add: term{from: -900, to: -101}, conflict: true},
+		{name: "a term long before a run already past the limit is judged on its own run", limit: 2, existing: []term{{from: -150, to: -101}, {from: -100, to: -51}, {from: -50, to: 0}}, add: term{from: -1000, to: -800}},
+		{name: "a term just before a full run joins it", limit: 2, existing: []term{{from: -100, to: -51}, {from: -50, to: 0}}, add: term{from: -300, to: -200}, conflict: true},
+		{name: "only the run the new term belongs to counts", limit: 2, existing: []term{{from: -2000, to: -1901}, {from: -1900, to: -1801}, {from: -100, to: -1}}, add: term{from: 0, to: 100}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newBodyFixture(t)
+			ctx := context.Background()
+			bodyID := f.body(t, nil, nil)
+			p := f.person(t)
+			for _, ex := range tt.existing {
+				if err := f.bodies.AddRole(ctx, f.actor, f.role(bodyID, p, ex)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			limit := intp(tt.limit)
+			if _, err := f.bodies.UpdateBody(ctx, f.actor, bodyID, pathway.BodyUpdate{TermLimit: &limit}); err != nil {
+				t.Fatal(err)
+			}
+			err := f.bodies.AddRole(ctx, f.actor, f.role(bodyID, p, tt.add))
+			got := pathway.ErrorCode(err)
+			want := ""
+			if tt.conflict {
+				want = pathway.ECONFLICT
+			}
+			if got != want {
+				t.Fatalf("error %v, want code %q", err, want)
+			}
+		})
+	}
+}
+
+func TestRoleSeatOccupancyIsCheckedOverTheWholeTerm(t *testing.T) {
+	tests := []struct {
+		name     string
+		seats    int
+		existing []term
+		add      term
+		conflict bool
+		wantDay  int // the first full day the refusal names
+	}{
+		{name: "two holders who never overlap leave a second seat", seats: 2, existing: []term{{from: 0, to: 10}, {from: 20, to: 30}}, add: term{from: 5, to: 25}},
+		{name: "two holders overlapping inside the term fill both seats", seats: 2, existing: []term{{from: 0, to: 10}, {from: 5, to: 30}}, add: term{from: 8, to: 9}, conflict: true, wantDay: 8},
+		{name: "the peak is found on a later start day", seats: 2, existing: []term{{from: 0, to: 100}, {from: 50, to: 60}}, add: term{from: 10, to: 70}, conflict: true, wantDay: 50},
+		{name: "a term after the holder's end fits", seats: 1, existing: []term{{from: 0, to: 10}}, add: term{from: 11, open: true}},
+		{name: "ends are inclusive", seats: 1, existing: []term{{from: 10, to: 20}}, add: term{from: 0, to: 10}, conflict: true, wantDay: 10},
+		{name: "a term before the holder's start fits", seats: 1, existing: []term{{from: 10, to: 20}}, add: term{from: 0, to: 9}},
+		{name: "an open-ended holder blocks any later term", seats: 1, existing: []term{{from: 0, open: true}}, add: term{from: 1000, to: 1010}, conflict: true, wantDay: 1000},
+		{name: "an open-ended term is blocked by a far future holder", seats: 1, existing: []term{{from: 1000, to: 1010}}, add: term{from: 0, open: true}, conflict: true, wantDay: 1000},
+		{name: "past holders no longer take a seat", seats: 1, existing: []term{{from: -100, to: -1}}, add: term{from: 0, open: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newBodyFixture(t)
+			ctx := context.Background()
+			bodyID := f.body(t, intp(tt.seats), nil)
+			for _, ex := range tt.existing {
+				if err := f.bodies.AddRole(ctx, f.actor, f.role(bodyID, f.person(t), ex)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			err := f.bodies.AddRole(ctx, f.actor, f.role(bodyID, f.person(t), tt.add))
+			if !tt.conflict {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				return
+			}
+			if pathway.ErrorCode(err) != pathway.ECONFLICT {
+				t.Fatalf("error %v, want a conflict", err)
+			}
+			msg := pathway.ErrorFields(err)[0].Message
+			if day := f.day(tt.wantDay).String(); !strings.Contains(msg, day) {
+				t.Errorf("message %q does not name the first full day %s", msg, day)
+			}
+		})
+	}
+}
+
+func TestRoleSeatLimitHoldsAgainstConcurrentWriters(t *testing.T) {
+	f := newBodyFixture(t)
+	ctx := context.Background()
+	bodyID := f.body(t, intp(3), nil)
+	const n = 20
+	people := make([]int64, n)
+	for i := range people {
+		people[i] = f.person(t)
+	}
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range people {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = f.bodies.AddRole(ctx, f.actor, f.role(bodyID, people[i], term{from: 0, open: true}))
+		}()
+	}
+	wg.Wait()
+	codes := map[string]int{}
+	for _, err := range errs {
+		codes[pathway.ErrorCode(err)]++
+	}
+	if diff := cmp.Diff(map[string]int{"": 3, pathway.ECONFLICT: n - 3}, codes); diff != "" {
+		t.Errorf("outcomes by error code (-want +got):\n%s", diff)
+	}
+	r, err := f.bodies.Roster(ctx, f.actor, bodyID, pathway.Date{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Roles) != 3 || r.SeatsFilled != 3 || *r.SeatsOpen != 0 {
+		t.Errorf("roster has %d roles, %d filled, %d open; want 3, 3, 0", len(r.Roles), r.SeatsFilled, *r.SeatsOpen)
+	}
+}
+
+func TestBodySeatsCannotDropBelowTheFuturePeak(t *testing.T) {
+	f := newBodyFixture(t)
+	ctx := context.Background()
+	bodyID := f.body(t, intp(3), nil)
+	for _, tm := range []term{{from: -100, to: -1}, {from: -100, to: -1}, {from: -100, to: -1}, {from: 0, to: 10}, {from: 5, to: 20}} {
+		if err := f.bodies.AddRole(ctx, f.actor, f.role(bodyID, f.person(t), tm)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name     string
+		seats    int
+		conflict bool
+	}{
+		{"seats below the peak of current and future terms are refused", 1, true},
+		{"seats at that peak are accepted, past terms aside", 2, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			seats := intp(tt.seats)
+			b, err := f.bodies.UpdateBody(ctx, f.actor, bodyID, pathway.BodyUpdate{Seats: &seats})
+			if tt.conflict {
+				if pathway.ErrorCode(err) != pathway.ECONFLICT {
+					t.Fatalf("error %v, want a conflict", err)
+				}
+				if msg := pathway.ErrorFields(err)[0].Message; !strings.Contains(msg, f.day(5).String()) {
+					t.Errorf("message %q does not name the busiest day %s", msg, f.day(5))
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if *b.Seats != tt.seats || b.SeatsFilled != 1 || *b.SeatsOpen != 1 {
+				t.Errorf("seats %d filled %d open %d; want %d, 1, 1", *b.Seats, b.SeatsFilled, *b.SeatsOpen, tt.seats)
+			}
+		})
+	}
+}
