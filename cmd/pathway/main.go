@@ -113,15 +113,16 @@ func openDB(path string) (*sqlite.DB, error) {
 
 // serveConfig is everything serve reads from flags and the environment.
 type serveConfig struct {
-	Addr          string
-	DB            string
-	LogFormat     string
-	SecureCookies bool
-	SessionTTL    time.Duration
-	AdminEmail    string
-	Timezone      string
-	MinCellSize   int
-	Demo          bool
+	Addr           string
+	DB             string
+	LogFormat      string
+	SecureCookies  bool
+	SessionTTL     time.Duration
+	AdminEmail     string
+	Timezone       string
+	MinCellSize    int
+	Demo           bool
+	TrustedProxies string
 }
 
 func serve(ctx context.Context, args []string, env *Env) error {
@@ -139,6 +140,7 @@ func serve(ctx context.Context, args []string, env *Env) error {
 	fs.DurationVar(&cfg.SessionTTL, "session-ttl", ttl, "how long a browser stays signed in (PATHWAY_SESSION_TTL)")
 	fs.StringVar(&cfg.AdminEmail, "admin-email", envOr(env, "PATHWAY_ADMIN_EMAIL", "admin@pathway.local"), "email of the admin created on first start (PATHWAY_ADMIN_EMAIL)")
 	fs.StringVar(&cfg.Timezone, "timezone", envOr(env, "PATHWAY_TIMEZONE", "Local"), "the organisation's IANA time zone, for what \"today\" is (PATHWAY_TIMEZONE)")
+	fs.StringVar(&cfg.TrustedProxies, "trusted-proxies", envOr(env, "PATHWAY_TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For is believed; none by default (PATHWAY_TRUSTED_PROXIES)")
 	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo organisation first when the database has no participants")
 	k, err := strconv.Atoi(envOr(env, "PATHWAY_MIN_CELL_SIZE", strconv.Itoa(suppress.DefaultMinCellSize)))
 	if err != nil {
@@ -165,7 +167,7 @@ func serve(ctx context.Context, args []string, env *Env) error {
 	}
 	logger := slog.New(handler)
 	logger.Info("starting", slog.String("addr", cfg.Addr), slog.String("db", cfg.DB), slog.Bool("secure_cookies", cfg.SecureCookies),
-		slog.Duration("session_ttl", cfg.SessionTTL), slog.String("timezone", loc.String()), slog.Int("min_cell_size", cfg.MinCellSize))
+		slog.Duration("session_ttl", cfg.SessionTTL), slog.String("timezone", loc.String()), slog.Int("min_cell_size", cfg.MinCellSize), slog.String("trusted_proxies", cfg.TrustedProxies))
 
 	db, err := openDB(cfg.DB)
 	if err != nil {
@@ -196,6 +198,9 @@ func serve(ctx context.Context, args []string, env *Env) error {
 		SecureCookies: cfg.SecureCookies,
 		SessionTTL:    cfg.SessionTTL,
 	}
+	if srv.TrustedProxies, err = parseProxies(cfg.TrustedProxies); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -225,6 +230,21 @@ func serve(ctx context.Context, args []string, env *Env) error {
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// parseProxies reads a comma-separated list of IPs and CIDRs.
+func parseProxies(list string) ([]string, error) {
+	var out []string
+	for _, p := range strings.Split(list, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			return nil, fmt.Errorf("--trusted-proxies: %q is neither an IP address nor a CIDR range", p)
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 // bootstrapAdmin creates the first admin on an empty database and prints

@@ -49,6 +49,10 @@ type Server struct {
 	SecureCookies bool
 	// SessionTTL is how long a browser stays signed in.
 	SessionTTL time.Duration
+	// TrustedProxies are the addresses (IPs or CIDRs) of reverse proxies whose
+	// X-Forwarded-For is believed; by default none is, so a client cannot
+	// forge the address the audit trail records.
+	TrustedProxies []string
 
 	router *gin.Engine
 }
@@ -77,6 +81,9 @@ func (s *Server) routes() *gin.Engine {
 		s.SessionTTL = 12 * time.Hour
 	}
 	r := gin.New()
+	if err := r.SetTrustedProxies(s.TrustedProxies); err != nil {
+		panic("httpapi: TrustedProxies: " + err.Error())
+	}
 	r.HandleMethodNotAllowed = true
 	r.Use(s.requestContext, s.recover, s.securityHeaders)
 	r.NoRoute(s.h(func(c *gin.Context) error {
