@@ -310,21 +310,38 @@ func inList(ids []int64) (string, []any) {
 }
 
 // Checkpoint copies the write-ahead log into the database file and truncates
-// it, so that erased data does not linger in the log.
+// it, so that erased data does not linger in the log. Readers in the middle
+// of a query hold the log; it waits for them for up to about five seconds.
 func (db *DB) Checkpoint(ctx context.Context) error {
 	var busy, logFrames, moved int
-	for attempt := 0; attempt < 50; attempt++ {
+	deadline := time.Now().Add(5 * time.Second)
+	for wait := 10 * time.Millisecond; ; wait = min(2*wait, 500*time.Millisecond) {
 		if err := db.writer.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &moved); err != nil {
 			return fmt.Errorf("checkpoint: %w", err)
 		}
 		if busy == 0 {
 			return nil
 		}
+		if time.Now().After(deadline) {
+			return errors.New("checkpoint: readers kept the log busy")
+		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-time.After(20 * time.Millisecond):
+		case <-time.After(wait):
 		}
 	}
-	return errors.New("checkpoint: readers kept the log busy")
+}
+
+// checkpointSoon keeps trying to checkpoint in the background, for when
+// readers held the log at the moment of an erasure. It gives up when the
+// database closes or after ten minutes; SQLite's own checkpoints continue.
+func (db *DB) checkpointSoon() {
+	for range 600 {
+		time.Sleep(time.Second)
+		err := db.Checkpoint(context.Background())
+		if err == nil || strings.Contains(err.Error(), "database is closed") {
+			return
+		}
+	}
 }
