@@ -1,0 +1,232 @@
+package sqlite_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"pathway/internal/pathway"
+	"pathway/internal/sqlite"
+)
+
+// historyStore is a database on a fixed clock with a staff member, a second
+// staff member and an admin.
+type historyStore struct {
+	db           *sqlite.DB
+	participants *sqlite.ParticipantService
+	programs     *sqlite.ProgramService
+	audit        *sqlite.AuditService
+	staff        pathway.Actor
+	otherStaff   pathway.Actor
+	admin        pathway.Actor
+	today        pathway.Date
+}
+
+func newHistoryStore(tb testing.TB) *historyStore {
+	tb.Helper()
+	db := mustOpen(tb)
+	now := time.Date(2026, 3, 14, 15, 9, 26, 0, time.UTC)
+	db.Now = func() time.Time { return now }
+	s := &historyStore{
+		db:           db,
+		participants: sqlite.NewParticipantService(db),
+		programs:     sqlite.NewProgramService(db),
+		audit:        sqlite.NewAuditService(db),
+		today:        pathway.DateOf(now, time.UTC),
+	}
+	users := sqlite.NewUserService(db)
+	account := func(email string, role pathway.Role) pathway.Actor {
+		u := &pathway.User{Email: email, Role: role}
+		if err := users.CreateUser(context.Background(), pathway.Actor{Email: "test"}, u, "not a real hash"); err != nil {
+			tb.Fatal(err)
+		}
+		return pathway.Actor{UserID: u.ID, Email: u.Email, Role: u.Role, RemoteAddr: "198.51.100.7"}
+	}
+	s.staff = account("staff@example.org", pathway.RoleStaff)
+	s.otherStaff = account("other@example.org", pathway.RoleStaff)
+	s.admin = account("admin@example.org", pathway.RoleAdmin)
+	return s
+}
+
+// add follows a new participant who consented 100 days ago.
+func (s *historyStore) add(tb testing.TB, ref, name string, programIDs ...int64) *pathway.Participant {
+	tb.Helper()
+	p, err := s.participants.CreateParticipant(context.Background(), s.staff, pathway.NewParticipant{
+		ExternalRef: ref,
+		DisplayName: name,
+		ProgramIDs:  programIDs,
+		Consent:     pathway.Consent{GivenOn: s.today.AddDays(-100), Method: pathway.ConsentWritten, Scopes: []pathway.ConsentScope{pathway.ScopeTracking}},
+		Rung:        pathway.Observer,
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p
+}
+
+// fileBytes reads the database file and its write-ahead log.
+func fileBytes(tb testing.TB, db *sqlite.DB) []byte {
+	tb.Helper()
+	var all []byte
+	for _, name := range []string{db.Path, db.Path + "-wal"} {
+		b, err := os.ReadFile(name)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		} else if err != nil {
+			tb.Fatal(err)
+		}
+		all = append(all, b...)
+	}
+	return all
+}
+
+// record gives p a renamed display name and a note on each kind of history,
+// and returns every string that identifies them.
+func (s *historyStore) record(tb testing.TB, p *pathway.Participant, tag string) []string {
+	tb.Helper()
+	ctx := context.Background()
+	renamed := p.DisplayName + " Renamed"
+	if _, err := s.participants.UpdateParticipant(ctx, s.staff, p.ID, pathway.ParticipantUpdate{DisplayName: &renamed}); err != nil {
+		tb.Fatal(err)
+	}
+	traces := []string{p.DisplayName, renamed, p.ExternalRef, "placement note heron " + tag, "engagement note osprey " + tag, "check-in note plover " + tag}
+	if err := s.participants.AddPlacement(ctx, s.staff, p.ID, &pathway.Placement{Rung: pathway.Member, EffectiveOn: s.today, Note: traces[3]}); err != nil {
+		tb.Fatal(err)
+	}
+	if err := s.participants.AddEngagement(ctx, s.staff, p.ID, &pathway.Engagement{OccurredOn: s.today, Activity: "Tenant meeting", Note: traces[4]}); err != nil {
+		tb.Fatal(err)
+	}
+	if err := s.participants.AddCheckin(ctx, s.staff, p.ID, &pathway.CapacityCheckin{
+		AssessedOn: s.today, Perspective: pathway.PerspectiveSelf, SelfAdvocacy: 2, RootCauseAnalysis: 3, Leadership: 1, Note: traces[5],
+	}); err != nil {
+		tb.Fatal(err)
+	}
+	return traces
+}
+
+func TestWithdrawConsentLeavesNoTraceInTheFiles(t *testing.T) {
+	s := newHistoryStore(t)
+	ctx := context.Background()
+	gone := s.add(t, "CMS-GONE-5521", "Thaddeus Wrenfield")
+	keep := s.add(t, "CMS-KEEP-5522", "Marisol Penhallow")
+	// Part of the history in the database file, part still in the log.
+	if err := s.db.Checkpoint(ctx); err != nil {
+		t.Fatal(err)
+	}
+	goneTraces := s.record(t, gone, "gone")
+	keepTraces := s.record(t, keep, "keep")
+
+	raw := fileBytes(t, s.db)
+	for _, tr := range append(goneTraces, keepTraces...) {
+		if !bytes.Contains(raw, []byte(tr)) {
+			t.Fatalf("before withdrawal the scan does not find %q: it could not catch a leak", tr)
+		}
+	}
+
+	if err := s.participants.WithdrawConsent(ctx, s.staff, gone.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	raw = fileBytes(t, s.db)
+	for _, tr := range goneTraces {
+		t.Run("erased "+tr, func(t *testing.T) {
+			if i := bytes.Index(raw, []byte(tr)); i >= 0 {
+				t.Errorf("remains at byte %d of the database files", i)
+			}
+		})
+	}
+	for _, tr := range keepTraces {
+		t.Run("kept "+tr, func(t *testing.T) {
+			if !bytes.Contains(raw, []byte(tr)) {
+				t.Error("erasing one participant lost another's history")
+			}
+		})
+	}
+
+	reads := []struct {
+		name string
+		err  error
+	}{
+		{"find", func() error { _, err := s.participants.FindParticipant(ctx, s.admin, gone.ID); return err }()},
+		{"placements", func() error { _, err := s.participants.ListPlacements(ctx, s.admin, gone.ID); return err }()},
+		{"engagements", func() error { _, err := s.participants.ListEngagements(ctx, s.admin, gone.ID); return err }()},
+		{"check-ins", func() error { _, err := s.participants.ListCheckins(ctx, s.admin, gone.ID); return err }()},
+		{"withdraw again", s.participants.WithdrawConsent(ctx, s.admin, gone.ID)},
+	}
+	for _, r := range reads {
+		t.Run("after erasure "+r.name+" finds nothing", func(t *testing.T) {
+			if code := pathway.ErrorCode(r.err); code != pathway.ENOTFOUND {
+				t.Errorf("error %v (code %q), want %s", r.err, code, pathway.ENOTFOUND)
+			}
+		})
+	}
+
+	entries, _, err := s.audit.ListAudit(ctx, s.admin, pathway.AuditFilter{Entity: "participant", EntityID: gone.ID, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) == 0 {
+		t.Fatal("no audit entries for the erased participant")
+	}
+	want := pathway.AuditEntry{
+		UserID: &s.staff.UserID, User: s.staff.Email, Action: "participant.erase", Entity: "participant",
+		EntityID: &gone.ID, RemoteAddr: "198.51.100.7", At: s.db.Now().UTC(),
+	}
+	if diff := cmp.Diff(want, entries[0], cmpopts.IgnoreFields(pathway.AuditEntry{}, "ID")); diff != "" {
+		t.Errorf("newest audit entry (-want +got):\n%s", diff)
+	}
+	all, _, err := s.audit.ListAudit(ctx, s.admin, pathway.AuditFilter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	trail, _ := json.Marshal(all)
+	for _, tr := range append(goneTraces, keepTraces...) {
+		if bytes.Contains(trail, []byte(tr)) {
+			t.Errorf("the audit trail holds %q", tr)
+		}
+	}
+}
+
+func TestWithdrawConsentOutsideTheCaseloadErasesNothing(t *testing.T) {
+	s := newHistoryStore(t)
+	ctx := context.Background()
+	progA := &pathway.Program{Name: "A", Rung: pathway.Member}
+	progB := &pathway.Program{Name: "B", Rung: pathway.Member}
+	for _, p := range []*pathway.Program{progA, progB} {
+		if err := s.programs.CreateProgram(ctx, s.admin, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inB := s.add(t, "CMS-B", "Only In B", progB.ID)
+	scoped := s.otherStaff
+	scoped.ProgramIDs = []int64{progA.ID}
+
+	tests := []struct {
+		name  string
+		actor pathway.Actor
+		id    int64
+		code  string
+	}{
+		{"staff scoped to another program cannot erase", scoped, inB.ID, pathway.ENOTFOUND},
+		{"nobody can erase an unknown participant", s.admin, inB.ID + 1000, pathway.ENOTFOUND},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := s.participants.WithdrawConsent(ctx, tt.actor, tt.id)
+			if code := pathway.ErrorCode(err); code != tt.code {
+				t.Errorf("error %v (code %q), want %s", err, code, tt.code)
+			}
+			if _, err := s.participants.FindParticipant(ctx, s.admin, inB.ID); err != nil {
+				t.Errorf("the participant is gone after a refused withdrawal: %v", err)
+			}
+		})
+	}
+}
