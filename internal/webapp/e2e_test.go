@@ -1,0 +1,625 @@
+package webapp_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"pathway/internal/httpapi"
+	"pathway/internal/pathway"
+	"pathway/internal/report"
+	"pathway/internal/secret"
+	"pathway/internal/sqlite"
+	"pathway/internal/suppress"
+	"pathway/static"
+)
+
+// chromium is where Debian installs the browser the tests drive.
+const chromium = "/usr/bin/chromium"
+
+// password is every test account's password.
+const password = "a long enough e2e password"
+
+// site is a running Pathway with one account per role, seeded data and a
+// browser to drive it.
+type site struct {
+	url     string
+	srv     *httpapi.Server
+	users   map[pathway.Role]pathway.User
+	admin   pathway.Actor
+	ids     map[string]int64 // seeded records by name
+	browser context.Context
+	axe     string // axe-core's source; empty when it is not installed
+
+	// shots is where screenshots go, when PATHWAY_E2E_SCREENSHOTS names a folder.
+	shots     string
+	keepShots bool
+
+	mu       sync.Mutex
+	problems []string // uncaught exceptions and CSP violations seen by any tab
+}
+
+func TestWebApp(t *testing.T) {
+	if _, err := os.Stat(chromium); err != nil {
+		t.Skip("end-to-end tests need Debian's chromium: apt-get install chromium")
+	}
+	s := start(t)
+	t.Run("each role sees only what it may", s.testRoles)
+	t.Run("staff add a person, log an engagement, move a rung and erase them", s.testStaff)
+	t.Run("a coordinator fills a seat", s.testCoordinator)
+	t.Run("leadership reads the dashboard with hidden cells drawn as hidden", s.testLeadership)
+	t.Run("an admin manages accounts, tokens and reads the audit log", s.testAdmin)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, p := range s.problems {
+		t.Errorf("browser: %s", p)
+	}
+}
+
+// start runs the server the way cmd/pathway does, over a fresh SQLite file,
+// seeds it, and starts chromium.
+func start(t *testing.T) *site {
+	t.Helper()
+	db := sqlite.NewDB(filepath.Join(t.TempDir(), "pathway.db"))
+	db.Location = time.Local // the browser's "today" is local time too
+	if err := db.Open(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	s := &site{
+		srv: &httpapi.Server{
+			Users:        sqlite.NewUserService(db),
+			Programs:     sqlite.NewProgramService(db),
+			Participants: sqlite.NewParticipantService(db),
+			Audit:        sqlite.NewAuditService(db),
+			Bodies:       sqlite.NewBodyService(db),
+			Reports:      &report.Service{Store: sqlite.NewReportStore(db), K: suppress.DefaultMinCellSize},
+			DB:           db,
+			Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
+			Static:       static.FS,
+		},
+		users: map[pathway.Role]pathway.User{},
+		ids:   map[string]int64{},
+		shots: os.Getenv("PATHWAY_E2E_SCREENSHOTS"),
+	}
+	hs := httptest.NewServer(s.srv.Handler())
+	t.Cleanup(hs.Close)
+	s.url = hs.URL
+	s.seed(t)
+	s.axe = loadAxe(t)
+	if s.keepShots = s.shots != ""; s.keepShots {
+		if err := os.MkdirAll(s.shots, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	alloc, cancel := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(chromium),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.WindowSize(1280, 900),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	t.Cleanup(cancel)
+	browser, cancel := chromedp.NewContext(alloc)
+	t.Cleanup(cancel)
+	if err := chromedp.Do(browser); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	s.browser = browser
+	return s
+}
+
+// loadAxe reads axe-core from PATHWAY_AXE_JS or .ci/e2e/node_modules.
+func loadAxe(t *testing.T) string {
+	path, required := os.LookupEnv("PATHWAY_AXE_JS")
+	if path == "" {
+		_, file, _, _ := runtime.Caller(0)
+		path = filepath.Join(filepath.Dir(file), "..", "..", ".ci", "e2e", "node_modules", "axe-core", "axe.min.js")
+	}
+	b, err := os.ReadFile(path)
+	if err != nil && required {
+		t.Fatalf("PATHWAY_AXE_JS names axe-core, but it cannot be read: %v", err)
+	}
+	if err != nil {
+		t.Logf("accessibility checks skipped: axe-core is not installed (%v); run npm ci --prefix .ci/e2e or set PATHWAY_AXE_JS", err)
+		return ""
+	}
+	return string(b)
+}
+
+// seed creates the accounts and an organisation small enough that some
+// report cells are hidden: 14 people on observer and 3 on follower.
+func (s *site) seed(t *testing.T) {
+	ctx := context.Background()
+	hash, err := secret.HashPassword(password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, role := range pathway.Roles {
+		u := &pathway.User{Email: string(role) + "@example.org", Role: role}
+		if err := s.srv.Users.CreateUser(ctx, pathway.Actor{Email: "e2e setup"}, u, hash); err != nil {
+			t.Fatal(err)
+		}
+		s.users[role] = *u
+	}
+	a := s.users[pathway.RoleAdmin]
+	s.admin = pathway.Actor{UserID: a.ID, Email: a.Email, Role: a.Role, RemoteAddr: "e2e"}
+
+	program := func(name, desc string, rung pathway.Rung, st ...pathway.Strategy) int64 {
+		p := &pathway.Program{Name: name, Description: desc, Rung: rung, Strategies: append([]pathway.Strategy{}, st...)}
+		if err := s.srv.Programs.CreateProgram(ctx, s.admin, p); err != nil {
+			t.Fatal(err)
+		}
+		s.ids[name] = p.ID
+		return p.ID
+	}
+	meals := program("Community meals", "Shared meals twice a week.", pathway.Observer, pathway.Networking)
+	program("Tenant organizing", "Neighbours organizing for safe, fair housing.", pathway.Member, pathway.Organizing, pathway.Advocacy)
+	program("Story circle", "Shaping how programs are designed, from lived experience.", pathway.Contributor, pathway.Education)
+
+	since := pathway.DateOf(time.Now(), time.Local).AddDays(-200)
+	person := func(ref, name string, rung pathway.Rung) {
+		p, err := s.srv.Participants.CreateParticipant(ctx, s.admin, pathway.NewParticipant{
+			ExternalRef: ref, DisplayName: name, ProgramIDs: []int64{meals}, Rung: rung,
+			Consent: pathway.Consent{GivenOn: since, Method: pathway.ConsentWritten, Scopes: []pathway.ConsentScope{pathway.ScopeTracking, pathway.ScopePublicStory}},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.ids[name] = p.ID
+	}
+	observers := []string{"Grace Okafor", "Amara Diallo", "Luis Ortega", "Mei Chen", "Samir Haddad", "Joy Mensah", "Tomas Novak",
+		"Ines Duarte", "Kofi Boateng", "Lena Fischer", "Ravi Patel", "Nadia Karim", "Owen Price", "Hana Sato"}
+	for i, n := range observers {
+		person(fmt.Sprintf("CM-%04d", i+1), n, pathway.Observer)
+	}
+	for i, n := range []string{"Yusuf Demir", "Clara Rossi", "Abel Tesfaye"} {
+		person(fmt.Sprintf("CM-%04d", 100+i), n, pathway.Follower)
+	}
+	seats, term := 9, 24
+	b := &pathway.Body{Name: "Community advisory board", Kind: pathway.AdvisoryBoard, Seats: &seats, TermMonths: &term, Rung: pathway.Leader,
+		Description: "People with lived experience advising the board of directors."}
+	if err := s.srv.Bodies.CreateBody(ctx, s.admin, b); err != nil {
+		t.Fatal(err)
+	}
+	s.ids[b.Name] = b.ID
+}
+
+// cspWatch records Content-Security-Policy violations, so that inline
+// styles or scripts that the policy blocks fail the test.
+const cspWatch = `window.__csp = []; document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(e.violatedDirective + " " + (e.blockedURI || "inline") + " at " + e.sourceFile + ":" + e.lineNumber));`
+
+// tab opens a tab in a browser context of its own (its own cookies).
+func (s *site) tab(t *testing.T) context.Context {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(s.browser, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: cspWatch}); err != nil {
+		t.Fatal(err)
+	}
+	msgs := chromedp.Console(ctx)
+	go func() {
+		for m, err := range msgs {
+			if err != nil {
+				return
+			}
+			if m.IsException() || m.Type == chromedp.ConsoleError && !strings.Contains(m.Text, "Failed to load resource") {
+				s.mu.Lock()
+				s.problems = append(s.problems, fmt.Sprintf("%s: %s (%s:%d)", t.Name(), m.Text, m.URL, m.Line+1))
+				s.mu.Unlock()
+			}
+		}
+	}()
+	return ctx
+}
+
+// do runs browser actions, failing the test with what was being done.
+func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	tctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Do(tctx, steps...); err != nil {
+		t.Fatalf("%s: %v\npage: %s", what, err, mainText(ctx))
+	}
+}
+
+// eval evaluates a JavaScript expression into T.
+func eval[T any](t *testing.T, ctx context.Context, js string) T {
+	t.Helper()
+	tctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(tctx, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", js, err)
+	}
+	return v
+}
+
+// mainText is what the page's main area says, for failure messages.
+func mainText(ctx context.Context) string {
+	tctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(tctx, chromedp.Evaluate[string](`(document.getElementById("status")?.innerText || "") + " | " + (document.querySelector("main")?.innerText || "")`))
+	if err != nil {
+		return "(unreadable: " + err.Error() + ")"
+	}
+	if len(v) > 1500 {
+		v = v[:1500] + "…"
+	}
+	return v
+}
+
+// waitFor waits until a JavaScript condition holds.
+func waitFor(t *testing.T, ctx context.Context, what, js string) {
+	t.Helper()
+	tctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	if _, err := chromedp.Run(tctx, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("waiting for %s: %v\npage: %s", what, err, mainText(ctx))
+	}
+}
+
+// js quotes a Go string as a JavaScript string literal.
+func js(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// waitPage waits for a page whose heading is h1 to be drawn.
+func waitPage(t *testing.T, ctx context.Context, h1 string) {
+	t.Helper()
+	waitFor(t, ctx, "the page "+h1, fmt.Sprintf(`document.querySelector("main h1")?.textContent === %s && !document.querySelector("main[aria-busy]")`, js(h1)))
+}
+
+// visit loads an address of the app afresh.
+func (s *site) visit(t *testing.T, ctx context.Context, path, h1 string) {
+	t.Helper()
+	do(t, ctx, "open "+path, chromedp.Navigate(s.url+path))
+	waitPage(t, ctx, h1)
+}
+
+// byText selects the first visible element matching css whose text is text.
+func byText(css, text string) chromedp.JSPath {
+	return chromedp.JSPath(fmt.Sprintf(`[...document.querySelectorAll(%s)].filter((e) => e.textContent.trim() === %s && e.getClientRects().length)`, js(css), js(text)))
+}
+
+// click clicks the first visible element matching css whose text is text.
+func click(t *testing.T, ctx context.Context, css, text string) {
+	t.Helper()
+	do(t, ctx, fmt.Sprintf("click %s %q", css, text), chromedp.Click(byText(css, text)))
+}
+
+// fill puts text into the input matching css, as typing would, firing
+// its input event. (Key by key typing is slow; search typing uses it.)
+func fill(t *testing.T, ctx context.Context, css, text string) {
+	t.Helper()
+	do(t, ctx, "focus "+css, chromedp.Focus(chromedp.CSS(css)))
+	eval[chromedp.Void](t, ctx, fmt.Sprintf(`(() => { const e = document.querySelector(%s); e.value = %s; e.dispatchEvent(new Event("input", { bubbles: true })); })()`, js(css), js(text)))
+}
+
+// typeKeys types into the input matching css key by key.
+func typeKeys(t *testing.T, ctx context.Context, css, text string) {
+	t.Helper()
+	do(t, ctx, "type into "+css, chromedp.Click(chromedp.CSS(css)), chromedp.SendKeys(chromedp.CSS(css), text))
+}
+
+// signIn signs in through the form as the role's account.
+func (s *site) signIn(t *testing.T, ctx context.Context, role pathway.Role) {
+	t.Helper()
+	s.visit(t, ctx, "/", "Sign in to Pathway")
+	fill(t, ctx, `input[name="email"]`, s.users[role].Email)
+	fill(t, ctx, `input[name="password"]`, password)
+	click(t, ctx, "button", "Sign in")
+	waitFor(t, ctx, "signed in", `!document.getElementById("nav").hidden && document.querySelector("main h1") && document.querySelector("main h1").textContent !== "Sign in to Pathway" && !document.querySelector("main[aria-busy]")`)
+}
+
+// navLinks lists the main menu.
+func navLinks(t *testing.T, ctx context.Context) []string {
+	return eval[[]string](t, ctx, `[...document.querySelectorAll("#nav a")].map((a) => a.textContent.trim())`)
+}
+
+// violation is one axe-core finding.
+type violation struct {
+	ID     string   `json:"id"`
+	Impact string   `json:"impact"`
+	Help   string   `json:"help"`
+	Nodes  []string `json:"nodes"`
+}
+
+// check runs axe-core on the page (failing on serious or critical
+// findings), reports CSP violations and takes screenshots at phone and
+// desktop widths.
+func (s *site) check(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	if csp := eval[[]string](t, ctx, `window.__csp || []`); len(csp) > 0 {
+		t.Errorf("%s: Content-Security-Policy blocked: %s", name, strings.Join(csp, "; "))
+	}
+	if s.axe != "" {
+		if !eval[bool](t, ctx, `typeof window.axe !== "undefined"`) {
+			eval[chromedp.Void](t, ctx, s.axe)
+		}
+		vs := eval[[]violation](t, ctx, `axe.run(document, { resultTypes: ["violations"], runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }).then((r) => r.violations
+			.filter((v) => v.impact === "serious" || v.impact === "critical")
+			.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 6).map((n) => n.target.join(" ") + " — " + (n.failureSummary || "").replace(/\s+/g, " ")) })))`)
+		for _, v := range vs {
+			t.Errorf("%s: accessibility (%s) %s: %s\n  %s", name, v.Impact, v.ID, v.Help, strings.Join(v.Nodes, "\n  "))
+		}
+	}
+	for _, w := range []int64{375, 1280} {
+		do(t, ctx, "resize", chromedp.EmulateViewport(w, 800), chromedp.Sleep(100*time.Millisecond))
+		if w == 375 {
+			if over := eval[string](t, ctx, `document.documentElement.scrollWidth <= innerWidth ? "" : document.documentElement.scrollWidth + " px wide; " +
+				[...document.querySelectorAll("body *")].filter((e) => e.getBoundingClientRect().right > innerWidth + 1).slice(0, 3).map((e) => e.tagName + "." + e.getAttribute("class")).join(", ")`); over != "" {
+				t.Errorf("%s: at 375 px the page scrolls sideways: %s", name, over)
+			}
+		}
+		if !s.keepShots {
+			continue
+		}
+		tctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		png, err := chromedp.Run(tctx, chromedp.FullScreenshot(100))
+		cancel()
+		if err != nil {
+			t.Fatalf("screenshot %s: %v", name, err)
+		}
+		if err := os.WriteFile(filepath.Join(s.shots, fmt.Sprintf("%s-%d.png", name, w)), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func (s *site) testRoles(t *testing.T) {
+	want := map[pathway.Role][]string{
+		pathway.RoleAdmin:       {"People", "Ladder", "Boards and bureaus", "Dashboard", "Accounts", "API tokens", "Audit log"},
+		pathway.RoleStaff:       {"People", "Ladder", "Boards and bureaus"},
+		pathway.RoleCoordinator: {"People", "Ladder", "Boards and bureaus"},
+		pathway.RoleLeadership:  {"Ladder", "Dashboard"},
+	}
+	home := map[pathway.Role]string{
+		pathway.RoleAdmin: "People on the pathway", pathway.RoleStaff: "People on the pathway",
+		pathway.RoleCoordinator: "Boards and bureaus", pathway.RoleLeadership: "How client voice is growing",
+	}
+
+	first := s.tab(t)
+	ctx := first
+	s.visit(t, ctx, "/", "Sign in to Pathway")
+	s.check(t, ctx, "signin")
+	do(t, ctx, "press Tab", chromedp.KeyEvent(kb.Tab))
+	if got := eval[string](t, ctx, `document.activeElement.textContent`); got != "Skip to main content" {
+		t.Errorf("the first Tab reaches %q, want the skip link", got)
+	}
+	fill(t, ctx, `input[name="email"]`, s.users[pathway.RoleStaff].Email)
+	fill(t, ctx, `input[name="password"]`, "not the password at all")
+	click(t, ctx, "button", "Sign in")
+	waitFor(t, ctx, "a sign-in error", `!document.querySelector(".form-error").hidden && /do not match/.test(document.querySelector(".form-error").textContent)`)
+	if got := eval[string](t, ctx, `document.querySelector('input[name="email"]').value`); got != s.users[pathway.RoleStaff].Email {
+		t.Errorf("after a failed sign-in the email field holds %q, want what was typed", got)
+	}
+
+	for _, role := range pathway.Roles {
+		ctx := first
+		if role != pathway.RoleStaff {
+			ctx = s.tab(t)
+		}
+		s.signIn(t, ctx, role)
+		waitPage(t, ctx, home[role])
+		if got := navLinks(t, ctx); !slices.Equal(got, want[role]) {
+			t.Errorf("%s sees the menu %q, want %q", role, got, want[role])
+		}
+		if role == pathway.RoleLeadership || role == pathway.RoleCoordinator {
+			// Pages outside the role say so, whatever the address typed.
+			path, h1 := "/admin/users", "This page is not part of your role"
+			if role == pathway.RoleLeadership {
+				path = "/participants/" + fmt.Sprint(s.ids["Grace Okafor"])
+			}
+			s.visit(t, ctx, path, h1)
+			if strings.Contains(mainText(ctx), "Grace") {
+				t.Errorf("%s sees a participant's name on %s", role, path)
+			}
+		}
+		if role == pathway.RoleCoordinator {
+			s.visit(t, ctx, "/participants", "People on the pathway")
+			if eval[bool](t, ctx, `!!document.querySelector('a[href="/participants/new"]')`) {
+				t.Error("a coordinator is offered to add a person")
+			}
+		}
+		if role == pathway.RoleStaff {
+			click(t, ctx, "button", "Sign out")
+			waitPage(t, ctx, "Sign in to Pathway")
+			waitFor(t, ctx, "the signed-out message", `/signed out/.test(document.getElementById("status").textContent)`)
+			s.visit(t, ctx, "/participants", "Sign in to Pathway")
+		}
+	}
+}
+
+func (s *site) testStaff(t *testing.T) {
+	ctx := s.tab(t)
+	s.signIn(t, ctx, pathway.RoleStaff)
+	waitPage(t, ctx, "People on the pathway")
+	waitFor(t, ctx, "everyone listed", `document.querySelectorAll(".people li").length === 17`)
+	typeKeys(t, ctx, `input[name="q"]`, "okafor")
+	waitFor(t, ctx, "the search to find Grace", `document.querySelectorAll(".people li").length === 1 && document.querySelector(".people li").textContent.includes("Grace Okafor")`)
+	s.check(t, ctx, "people")
+
+	click(t, ctx, "a", "Add a person")
+	waitPage(t, ctx, "Add a person")
+	// A submit with missing fields shows the API's errors by the fields and keeps what was typed.
+	fill(t, ctx, `input[name="display_name"]`, "Rosa Delgado")
+	click(t, ctx, "button", "Add person")
+	waitFor(t, ctx, "the field error for external_ref", `(() => { const f = document.querySelector('.field[data-field="external_ref"]'); return f && f.classList.contains("has-error") && !f.querySelector(".field-error").hidden && f.querySelector("input").getAttribute("aria-invalid") === "true"; })()`)
+	if got := eval[string](t, ctx, `document.querySelector('input[name="display_name"]').value`); got != "Rosa Delgado" {
+		t.Errorf("after a failed submit the name field holds %q, want what was typed", got)
+	}
+	if eval[bool](t, ctx, `document.querySelector('form button[type="submit"]').disabled`) {
+		t.Error("the submit button stays disabled after the request failed")
+	}
+	s.check(t, ctx, "add-person")
+	fill(t, ctx, `input[name="external_ref"]`, "CM-9001")
+	do(t, ctx, "tick Tenant organizing", chromedp.Click(chromedp.JSPath(`[...document.querySelectorAll('input[name="program_ids"]')].filter((i) => i.labels[0].textContent.trim() === "Tenant organizing")`)))
+	click(t, ctx, "button", "Add person")
+	waitPage(t, ctx, "Rosa Delgado")
+	waitFor(t, ctx, "the added message", `/was added/.test(document.getElementById("status").textContent)`)
+	id := eval[int64](t, ctx, `Number(location.pathname.split("/").pop())`)
+
+	// Log an engagement in a program on the member rung.
+	click(t, ctx, "summary", "Log an engagement")
+	fill(t, ctx, `details[open] input[name="activity"]`, "Tenant meeting")
+	do(t, ctx, "choose the program", chromedp.SetValue(chromedp.CSS(`details[open] select[name="program_id"]`), fmt.Sprint(s.ids["Tenant organizing"])))
+	click(t, ctx, "button", "Log engagement")
+	waitFor(t, ctx, "the engagement listed", `document.querySelector("#h-engagements").parentElement.textContent.includes("Tenant meeting")`)
+
+	// The engagement suggests the member rung; accept it in one tap.
+	waitFor(t, ctx, "a suggestion", `!!document.querySelector(".suggestion")`)
+	click(t, ctx, ".suggestion button", "Move them to Member")
+	waitFor(t, ctx, "the person on member", `document.querySelector(".facts dd .rung-tag")?.textContent === "Member"`)
+	if got := eval[string](t, ctx, `document.querySelector(".timeline li .evidence")?.textContent || ""`); !strings.Contains(got, "Tenant meeting") {
+		t.Errorf("the accepted move shows evidence %q, want the tenant meeting", got)
+	}
+
+	// Move a rung by hand.
+	click(t, ctx, "summary", "Record a move on the pathway")
+	do(t, ctx, "choose contributor", chromedp.Click(chromedp.CSS(`details[open] input[name="rung"][value="contributor"]`)))
+	click(t, ctx, "button", "Save move")
+	waitFor(t, ctx, "the move on the timeline", `(() => { const li = document.querySelector(".timeline li"); return li && li.textContent.includes("Contributor") && li.textContent.includes("From Member"); })()`)
+	s.check(t, ctx, "person")
+
+	// Withdrawing consent asks first, says the data will be erased, then erases.
+	click(t, ctx, ".withdraw button", "Withdraw consent and erase")
+	waitFor(t, ctx, "the confirmation dialog", `!!document.querySelector("dialog[open]")`)
+	if got := eval[string](t, ctx, `document.querySelector("dialog[open]").textContent`); !strings.Contains(got, "erases") || !strings.Contains(got, "cannot be undone") {
+		t.Errorf("the dialog says %q; it should say plainly that the data will be erased", got)
+	}
+	if got := eval[string](t, ctx, `document.activeElement.textContent`); got != "Keep the record" {
+		t.Errorf("the dialog opens with focus on %q, want the safe choice", got)
+	}
+	s.check(t, ctx, "erase-dialog")
+	click(t, ctx, "dialog button", "Withdraw consent and erase")
+	waitPage(t, ctx, "People on the pathway")
+	waitFor(t, ctx, "the erased message", `/record erased/.test(document.getElementById("status").textContent)`)
+	if _, err := s.srv.Participants.FindParticipant(context.Background(), s.admin, id); pathway.ErrorCode(err) != pathway.ENOTFOUND {
+		t.Errorf("after erasure, finding the person gives %v, want not found", err)
+	}
+}
+
+func (s *site) testCoordinator(t *testing.T) {
+	ctx := s.tab(t)
+	s.signIn(t, ctx, pathway.RoleCoordinator)
+	waitPage(t, ctx, "Boards and bureaus")
+	s.check(t, ctx, "bodies")
+	click(t, ctx, "a", "Community advisory board")
+	waitPage(t, ctx, "Community advisory board")
+	fill(t, ctx, `input[name="find"]`, "okafor")
+	waitFor(t, ctx, "Grace found", `(() => { const r = document.querySelector('input[name="participant_id"]'); return r && r.checked && r.labels[0].textContent.includes("Grace Okafor"); })()`)
+	click(t, ctx, "button", "Add to seat")
+	waitFor(t, ctx, "Grace on the roster", `document.querySelector(".roster")?.textContent.includes("Grace Okafor") && document.querySelector("p.seats").textContent.startsWith("1 of 9 seats filled")`)
+	csv := eval[string](t, ctx, `fetch(document.querySelector('a[href$="roster.csv"]').href).then((r) => r.text())`)
+	if !strings.Contains(csv, "Grace Okafor") {
+		t.Errorf("the roster download says %q, want Grace on it", csv)
+	}
+	s.check(t, ctx, "body")
+}
+
+func (s *site) testLeadership(t *testing.T) {
+	ctx := s.tab(t)
+	s.signIn(t, ctx, pathway.RoleLeadership)
+	waitPage(t, ctx, "How client voice is growing")
+	waitFor(t, ctx, "the charts", `document.querySelectorAll(".chart svg").length >= 3`)
+	dist := `document.querySelector("#h-people-on-each-rung").parentElement`
+	label := eval[string](t, ctx, dist+`.querySelector(".chart svg").getAttribute("aria-label")`)
+	if !strings.Contains(label, "Follower, hidden to protect privacy") {
+		t.Errorf("the rung chart says %q; the 3 people on follower must be shown as hidden", label)
+	}
+	if n := eval[int](t, ctx, dist+`.querySelectorAll(".chart .bar-hidden").length`); n == 0 {
+		t.Error("no hidden cell is drawn hatched on the rung chart")
+	}
+	if got := eval[string](t, ctx, dist+`.querySelector(".chart svg").textContent`); !strings.Contains(got, "hidden to protect privacy") {
+		t.Errorf("the rung chart reads %q; a hidden cell must be labelled as hidden", got)
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll(".grid .cell-hidden").length`); n == 0 {
+		t.Error("no hidden cell in the program table")
+	}
+	if text := mainText(ctx); strings.Contains(text, "Okafor") || strings.Contains(text, "CM-0") {
+		t.Error("the dashboard shows a name or a case-management ID")
+	}
+	if got := eval[string](t, ctx, `fetch(document.querySelector("a.csv").href).then((r) => r.status + " " + r.headers.get("Content-Type"))`); got != "200 text/csv; charset=utf-8" {
+		t.Errorf("a CSV download answers %q", got)
+	}
+	s.check(t, ctx, "dashboard")
+	click(t, ctx, "#nav a", "Ladder")
+	waitPage(t, ctx, "The ladder of engagement")
+	waitFor(t, ctx, "the follower rung hidden", `[...document.querySelectorAll(".rung")].some((r) => r.textContent.includes("Follower") && r.querySelector(".hidden-count"))`)
+	if n := eval[int](t, ctx, `document.querySelectorAll(".rung-empty").length`); n != 2 {
+		t.Errorf("%d empty rungs shown, want 2 (follower and leader have no programs)", n)
+	}
+	s.check(t, ctx, "ladder")
+}
+
+func (s *site) testAdmin(t *testing.T) {
+	ctx := s.tab(t)
+	s.signIn(t, ctx, pathway.RoleAdmin)
+	click(t, ctx, "#nav a", "Accounts")
+	waitPage(t, ctx, "Accounts")
+	click(t, ctx, "summary", "Add an account")
+	fill(t, ctx, `details[open] input[name="email"]`, "new.staff@example.org")
+	fill(t, ctx, `details[open] input[name="password"]`, "short")
+	click(t, ctx, "button", "Add account")
+	waitFor(t, ctx, "the password error", `!document.querySelector('details[open] .field[data-field="password"] .field-error').hidden`)
+	if got := eval[string](t, ctx, `document.querySelector('details[open] input[name="email"]').value`); got != "new.staff@example.org" {
+		t.Errorf("after a failed submit the email field holds %q", got)
+	}
+	s.check(t, ctx, "users")
+
+	click(t, ctx, "#nav a", "API tokens")
+	waitPage(t, ctx, "API tokens")
+	do(t, ctx, "choose the account", chromedp.SetValue(chromedp.CSS(`select[name="email"]`), s.users[pathway.RoleStaff].Email))
+	fill(t, ctx, `input[name="name"]`, "Case-management sync")
+	click(t, ctx, "button", "Create token")
+	waitFor(t, ctx, "the new token", `document.getElementById("new-token")?.value.startsWith("pw_")`)
+	if !eval[bool](t, ctx, `[...document.querySelectorAll("button")].some((b) => b.textContent === "Copy token")`) {
+		t.Error("the new token has no copy button")
+	}
+	s.check(t, ctx, "tokens")
+	token := eval[string](t, ctx, `document.getElementById("new-token").value`)
+	s.visit(t, ctx, "/admin/tokens", "API tokens")
+	waitFor(t, ctx, "the token listed", `document.querySelector("main").textContent.includes("Case-management sync")`)
+	if strings.Contains(mainText(ctx), token) {
+		t.Error("the token is shown again after leaving the page")
+	}
+
+	click(t, ctx, "#nav a", "Audit log")
+	waitPage(t, ctx, "Audit log")
+	waitFor(t, ctx, "audit entries", `document.querySelectorAll("main tbody tr").length > 0`)
+	if !strings.Contains(mainText(ctx), "participant.") {
+		t.Error("the audit log shows no participant entries")
+	}
+	s.check(t, ctx, "audit")
+	if s.keepShots {
+		t.Logf("screenshots at 375 and 1280 px wide: %s", s.shots)
+	}
+}

@@ -1,0 +1,95 @@
+// The ladder board: five rungs, the programs on each, and how many people
+// stand on each rung, counted honestly for the reader's role.
+
+import { get, post } from "./api.js";
+import { h } from "./dom.js";
+import { RUNGS, RUNG, rungName, STRATEGIES } from "./words.js";
+import { form, textField, selectField, choiceGroup, onSubmit, value, ticked } from "./forms.js";
+import { rungTag } from "./parts.js";
+import { currentMonth } from "./periods.js";
+
+const LIST_CAP = 100;
+
+/** People per rung: anonymised report for leadership and admin, a capped count of visible people otherwise. */
+async function rungCounts(ctx) {
+  if (ctx.can.reports) {
+    const rep = await get("/reports/distribution", { period: currentMonth() });
+    const by = new Map(rep.cells.map((c) => [c.rung, c]));
+    return {
+      caption: `People on each rung on ${rep.as_of}. To protect privacy, counts under ${rep.min_cell_size} are hidden, with some others so they cannot be worked out.`,
+      reason: rep.reason,
+      text: (r) => {
+        const c = by.get(r);
+        if (!c || c.suppressed) return h("span", { class: "hidden-count" }, "hidden to protect privacy");
+        return c.count === 0 ? "Nobody yet" : `${c.count} ${c.count === 1 ? "person" : "people"}`;
+      },
+    };
+  }
+  const pages = await Promise.all(RUNGS.map((r) => get("/participants", { rung: r, limit: LIST_CAP })));
+  const by = new Map(RUNGS.map((r, i) => [r, pages[i]]));
+  const scoped = ctx.user.role === "staff" && (ctx.user.program_ids || []).length > 0;
+  return {
+    caption: scoped ? "People on each rung in your caseload." : "People on each rung.",
+    text: (r) => {
+      const pg = by.get(r);
+      if (pg.next_cursor) return `${LIST_CAP} or more people`;
+      const n = pg.items.length;
+      return n === 0 ? "Nobody yet" : `${n} ${n === 1 ? "person" : "people"}`;
+    },
+  };
+}
+
+/** The ladder page. */
+export async function ladderView(ctx) {
+  const [ladder, counts] = await Promise.all([get("/ladder"), rungCounts(ctx)]);
+  const byRung = new Map(ladder.rungs.map((r) => [r.rung, r.programs]));
+  const board = h("ol", { class: "ladder" }, [...RUNGS].reverse().map((r) => {
+    const programs = byRung.get(r) || [];
+    return h("li", { class: `rung rung-edge-${r}${programs.length ? "" : " rung-empty"}` },
+      h("div", { class: "rung-head" },
+        h("h2", {}, rungTag(r)),
+        h("p", { class: "rung-count" }, counts.text(r))),
+      h("p", { class: "rung-meaning" }, RUNG[r].meaning),
+      programs.length
+        ? h("ul", { class: "programs", "aria-label": `Programs on ${rungName(r)}` }, programs.map(programItem))
+        : h("p", { class: "gap" }, "No programs on this rung yet. A gap here shows where a pathway is missing."));
+  }));
+  return h("section", { class: "page" },
+    h("h1", {}, "The ladder of engagement"),
+    h("p", { class: "lede" }, "Five rungs, from first contact to leading change. Every rung has value, and people move in both directions, skip rungs and come back."),
+    h("p", { class: "hint" }, counts.caption, " The board reads from leading change at the top to first contact at the bottom."),
+    counts.reason ? h("p", { class: "notice" }, counts.reason) : null,
+    board,
+    ctx.can.editPrograms ? h("details", { class: "panel action" }, h("summary", {}, "Add a program to the ladder"), programForm(ctx)) : null);
+}
+
+function programItem(p) {
+  return h("li", { class: "program" },
+    h("strong", {}, p.name),
+    p.description ? h("span", { class: "program-desc" }, p.description) : null,
+    h("span", { class: "muted" }, [
+      p.beneficiaries ? `For ${p.beneficiaries}` : "",
+      p.estimated_served != null ? `about ${p.estimated_served} a year` : "",
+    ].filter(Boolean).join(", ")),
+    (p.strategies || []).length ? h("span", { class: "tags" }, p.strategies.map((st) => h("span", { class: "tag" }, STRATEGIES[st] || st))) : null);
+}
+
+function programForm(ctx) {
+  const frm = form({ label: "Add a program", submit: "Add program" },
+    textField({ name: "name", label: "Program name", maxlength: 200 }),
+    selectField({ name: "rung", label: "Rung it fits best", options: RUNGS.map((r) => [r, rungName(r)]), value: "observer" }),
+    textField({ name: "description", label: "What it does (optional)", maxlength: 2000 }),
+    textField({ name: "beneficiaries", label: "Who it serves (optional)", maxlength: 500 }),
+    textField({ name: "estimated_served", label: "About how many people a year (optional)", type: "number", min: 0, inputmode: "numeric" }),
+    choiceGroup({ name: "strategies", legend: "Social change strategies", type: "checkbox", options: Object.entries(STRATEGIES) }));
+  return onSubmit(frm, async () => {
+    const body = {
+      name: value(frm, "name"), rung: value(frm, "rung"), description: value(frm, "description"),
+      beneficiaries: value(frm, "beneficiaries"), strategies: ticked(frm, "strategies"),
+    };
+    const n = value(frm, "estimated_served");
+    if (n !== "") body.estimated_served = Number(n);
+    const p = await post("/programs", body);
+    await ctx.rerender("h1", `${p.name} was added to ${rungName(p.rung)}.`);
+  });
+}
