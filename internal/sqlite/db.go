@@ -69,7 +69,7 @@ func (db *DB) Open() error {
 		return errors.New("open database: no path given")
 	}
 	var err error
-	if db.writer, err = sql.Open("sqlite", db.dsn(true)); err != nil {
+	if db.writer, err = openPool(db.dsn(true)); err != nil {
 		return fmt.Errorf("open writer: %w", err)
 	}
 	db.writer.SetMaxOpenConns(1)
@@ -82,7 +82,7 @@ func (db *DB) Open() error {
 		db.writer.Close()
 		return err
 	}
-	if db.reader, err = sql.Open("sqlite", db.dsn(false)); err != nil {
+	if db.reader, err = openPool(db.dsn(false)); err != nil {
 		db.writer.Close()
 		return fmt.Errorf("open readers: %w", err)
 	}
@@ -152,7 +152,7 @@ func (db *DB) Migrate(direction string) error {
 // the migrate command.
 func (db *DB) OpenForMigration() error {
 	var err error
-	if db.writer, err = sql.Open("sqlite", db.dsn(true)); err != nil {
+	if db.writer, err = openPool(db.dsn(true)); err != nil {
 		return fmt.Errorf("open writer: %w", err)
 	}
 	db.writer.SetMaxOpenConns(1)

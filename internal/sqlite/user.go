@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -320,22 +321,35 @@ func (s *UserService) DeleteSession(ctx context.Context, a pathway.Actor, sessio
 
 // ActorByToken implements pathway.UserService.
 func (s *UserService) ActorByToken(ctx context.Context, tokenHash []byte) (*pathway.Actor, error) {
-	var a *pathway.Actor
+	// Every API call comes here: the token, its account and the caseload
+	// come back in one statement, with no transaction around it.
+	const q = `SELECT t.id, t.last_used_at, u.id, u.email, u.role, u.disabled_at IS NOT NULL,
+    (SELECT group_concat(program_id) FROM (SELECT program_id FROM user_programs WHERE user_id = u.id ORDER BY program_id))
+FROM api_tokens t JOIN users u ON u.id = t.user_id
+WHERE t.token_hash = ? AND t.revoked_at IS NULL`
 	var tokenID int64
-	var lastUsed sql.NullString
-	err := s.db.read(ctx, pathway.Actor{}, func(tx *Tx) error {
-		var userID int64
-		err := tx.QueryRowContext(ctx, `SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL`, tokenHash).Scan(&tokenID, &userID, &lastUsed)
-		if errors.Is(err, sql.ErrNoRows) {
-			return pathway.Errorf(pathway.EUNAUTHORIZED, "The API token is not valid.")
-		} else if err != nil {
-			return fmt.Errorf("find token: %w", err)
+	var lastUsed, programs sql.NullString
+	var role string
+	var disabled bool
+	a := &pathway.Actor{ProgramIDs: []int64{}}
+	err := s.db.reader.QueryRowContext(ctx, q, tokenHash).Scan(&tokenID, &lastUsed, &a.UserID, &a.Email, &role, &disabled, &programs)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, pathway.Errorf(pathway.EUNAUTHORIZED, "The API token is not valid.")
+	} else if err != nil {
+		return nil, fmt.Errorf("find token: %w", err)
+	}
+	if disabled {
+		return nil, pathway.Errorf(pathway.EUNAUTHORIZED, "Please sign in again.")
+	}
+	a.Role = pathway.Role(role)
+	if programs.String != "" {
+		for _, f := range strings.Split(programs.String, ",") {
+			id, err := strconv.ParseInt(f, 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("read caseload: %w", err)
+			}
+			a.ProgramIDs = append(a.ProgramIDs, id)
 		}
-		a, err = actorByUser(ctx, tx, userID)
-		return err
-	})
-	if err != nil {
-		return nil, err
 	}
 	// Note use at most once a minute, so that busy integrations do not pay a
 	// write on every request.
