@@ -522,6 +522,12 @@ func TestContractWalk(t *testing.T) {
 	if len(suggestions.Items) == 0 {
 		t.Fatal("no suggestion for a participant holding roles above her rung")
 	}
+	var one struct{ Items []pathway.Suggestion }
+	w.as(staff, "GET", path("/suggestions?participant_id=%d", rosa.ID), nil, 200).decode(t, &one)
+	if len(one.Items) != 1 || one.Items[0].ParticipantID != rosa.ID {
+		t.Fatalf("suggestions for participant %d: %+v", rosa.ID, one.Items)
+	}
+	w.as(staff, "GET", path("/suggestions?participant_id=-1"), nil, 422)
 	w.as(staff, "POST", path("/participants/%d/placements", rosa.ID), map[string]any{
 		"rung": "contributor", "effective_on": e.today.String(), "evidence": []map[string]any{{"kind": "role", "id": speaker.ID}},
 	}, 201)

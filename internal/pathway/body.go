@@ -192,6 +192,7 @@ type BodyService interface {
 	ListSpeakingEngagements(ctx context.Context, a Actor, bodyID int64) ([]SpeakingEngagement, error)
 
 	// Suggestions lists participants whose recent evidence points to a
-	// higher rung than their current one.
-	Suggestions(ctx context.Context, a Actor) ([]Suggestion, error)
+	// higher rung than their current one (one participant when
+	// participantID is not 0).
+	Suggestions(ctx context.Context, a Actor, participantID int64) ([]Suggestion, error)
 }

@@ -24,10 +24,14 @@ WHERE e.occurred_on >= ?`
 const maxEvidence = 10
 
 // Suggestions implements pathway.BodyService.
-func (s *BodyService) Suggestions(ctx context.Context, a pathway.Actor) ([]pathway.Suggestion, error) {
+func (s *BodyService) Suggestions(ctx context.Context, a pathway.Actor, participantID int64) ([]pathway.Suggestion, error) {
 	out := []pathway.Suggestion{}
 	err := s.db.write(ctx, a, func(tx *Tx) error {
 		clause, cargs := caseloadClause(a)
+		if participantID != 0 {
+			clause += ` AND p.id = ?`
+			cargs = append(cargs, participantID)
+		}
 		q := `SELECT p.id, p.display_name, p.current_rung, ev.kind, ev.ref, ev.rung, ev.on_date, ev.what
 FROM (` + evidenceSQL + `) ev JOIN participants p ON p.id = ev.pid
 WHERE ev.rung > p.current_rung` + clause + `

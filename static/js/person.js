@@ -17,7 +17,7 @@ export async function personView(ctx) {
     get(base), get(base + "/placements").then((r) => r.items), programsById(),
     writer ? get(base + "/engagements").then((r) => r.items) : null,
     writer ? get(base + "/capacity-checkins").then((r) => r.items) : null,
-    writer ? get("/suggestions").then((r) => r.items.filter((s) => s.participant_id === id)) : [],
+    writer ? get(`/suggestions?participant_id=${id}`).then((r) => r.items) : [],
   ]);
   const programNames = (p.program_ids || []).map((pid) => programs.get(pid)?.name).filter(Boolean);
   const done = (sel, msg) => ctx.rerender(sel, msg);
