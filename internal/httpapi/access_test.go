@@ -52,6 +52,7 @@ var accessMatrix = map[string][]caller{
 	"PATCH /api/v1/programs/:id": recordsWork,
 
 	"GET /api/v1/participants":                                 seesPeople,
+	"GET /api/v1/participants/counts":                          seesPeople,
 	"GET /api/v1/participants/:id":                             seesPeople,
 	"GET /api/v1/participants/:id/placements":                  seesPeople,
 	"POST /api/v1/participants":                                recordsWork,

@@ -406,6 +406,17 @@ func TestContractWalk(t *testing.T) {
 	var page struct {
 		NextCursor *string `json:"next_cursor"`
 	}
+	var counts struct {
+		Rungs []struct {
+			Rung  pathway.Rung
+			Count int
+		}
+		Total int
+	}
+	w.as(staff, "GET", path("/participants/counts"), nil, 200).decode(t, &counts)
+	if len(counts.Rungs) != 5 || counts.Rungs[0].Rung != pathway.Observer || counts.Total == 0 {
+		t.Fatalf("participant counts: %+v", counts)
+	}
 	w.as(coord, "GET", path("/participants?limit=1"), nil, 200).decode(t, &page)
 	if page.NextCursor == nil {
 		t.Fatal("a first page of one of two participants has no next_cursor")

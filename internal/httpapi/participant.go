@@ -151,6 +151,27 @@ func (s *Server) listParticipants(c *gin.Context) error {
 	return nil
 }
 
+// rungCount is the number of participants on one rung.
+type rungCount struct {
+	Rung  pathway.Rung `json:"rung"`
+	Count int          `json:"count"`
+}
+
+// countParticipants answers how many participants the caller may see stand
+// on each rung: exact counts for the roles that see people anyway.
+func (s *Server) countParticipants(c *gin.Context) error {
+	counts, err := s.Participants.CountByRung(c.Request.Context(), actor(c))
+	if err != nil {
+		return err
+	}
+	out := make([]rungCount, len(pathway.Rungs))
+	for i, r := range pathway.Rungs {
+		out[i] = rungCount{Rung: r, Count: counts[i]}
+	}
+	c.JSON(http.StatusOK, gin.H{"rungs": out, "total": counts.Sum()})
+	return nil
+}
+
 func (s *Server) updateParticipant(c *gin.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {

@@ -881,6 +881,25 @@ func TestStaffCaseloadLimitsWhoTheySee(t *testing.T) {
 	t.Run("unassigned staff read anyone", func(t *testing.T) {
 		e.as(pathway.RoleStaff, "GET", path("/participants/%d", inNone.ID), nil).must(t, 200)
 	})
+	t.Run("rung counts cover only the caseload", func(t *testing.T) {
+		// inA was placed on member above; inBoth is still an observer.
+		type counts struct {
+			Rungs []struct {
+				Rung  pathway.Rung `json:"rung"`
+				Count int          `json:"count"`
+			} `json:"rungs"`
+			Total int `json:"total"`
+		}
+		var scopedCounts, allCounts counts
+		e.call(request{Method: "GET", Path: path("/participants/counts"), Token: scopedToken}).must(t, 200).decode(t, &scopedCounts)
+		e.as(pathway.RoleStaff, "GET", path("/participants/counts"), nil).must(t, 200).decode(t, &allCounts)
+		if scopedCounts.Total != 2 || scopedCounts.Rungs[0].Count != 1 || scopedCounts.Rungs[2].Count != 1 {
+			t.Errorf("scoped counts = %+v, want one observer and one member", scopedCounts)
+		}
+		if allCounts.Total != 4 {
+			t.Errorf("unassigned staff count %d participants, want 4", allCounts.Total)
+		}
+	})
 }
 
 // Rule 7: bad input gets a clear error and changes nothing.

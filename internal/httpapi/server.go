@@ -118,6 +118,7 @@ func (s *Server) routes() *gin.Engine {
 	// Identifiable records: never leadership.
 	readers := authed.Group("/participants", s.allow(pathway.RoleAdmin, pathway.RoleStaff, pathway.RoleCoordinator))
 	readers.GET("", s.h(s.listParticipants))
+	readers.GET("/counts", s.h(s.countParticipants))
 	readers.GET("/:id", s.h(s.getParticipant))
 	readers.GET("/:id/placements", s.h(s.listPlacements))
 

@@ -113,6 +113,8 @@ type ParticipantService interface {
 	// ListParticipants returns a page of participants ordered by ID and the
 	// cursor of the next page (0 when none).
 	ListParticipants(ctx context.Context, a Actor, f ParticipantFilter) ([]Participant, int64, error)
+	// CountByRung counts the participants the actor may see, per current rung.
+	CountByRung(ctx context.Context, a Actor) (RungCounts, error)
 	// UpdateParticipant applies upd. ENOTFOUND, EINVALID, ECONFLICT.
 	UpdateParticipant(ctx context.Context, a Actor, id int64, upd ParticipantUpdate) (*Participant, error)
 	// RenewConsent replaces the current consent. ENOTFOUND, EINVALID.

@@ -288,6 +288,17 @@ func (s *ParticipantService) ListParticipants(ctx context.Context, a pathway.Act
 	return out, next, err
 }
 
+// CountByRung implements pathway.ParticipantService. It reads the
+// maintained current_rung through the participants_rung index.
+func (s *ParticipantService) CountByRung(ctx context.Context, a pathway.Actor) (pathway.RungCounts, error) {
+	var c pathway.RungCounts
+	err := s.db.read(ctx, a, func(tx *Tx) error {
+		clause, args := caseloadClause(a)
+		return scanRungCounts(ctx, tx, &c, `SELECT p.current_rung, count(*) FROM participants p WHERE 1=1`+clause+` GROUP BY p.current_rung`, args...)
+	})
+	return c, err
+}
+
 // UpdateParticipant implements pathway.ParticipantService.
 func (s *ParticipantService) UpdateParticipant(ctx context.Context, a pathway.Actor, id int64, upd pathway.ParticipantUpdate) (*pathway.Participant, error) {
 	var p *pathway.Participant

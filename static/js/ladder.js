@@ -8,9 +8,7 @@ import { form, textField, selectField, choiceGroup, onSubmit, value, ticked } fr
 import { rungTag } from "./parts.js";
 import { currentMonth } from "./periods.js";
 
-const LIST_CAP = 100;
-
-/** People per rung: anonymised report for leadership and admin, a capped count of visible people otherwise. */
+/** People per rung: the anonymised report for leadership and admin, exact counts of visible people otherwise. */
 async function rungCounts(ctx) {
   if (ctx.can.reports) {
     const rep = await get("/reports/distribution", { period: currentMonth() });
@@ -25,15 +23,13 @@ async function rungCounts(ctx) {
       },
     };
   }
-  const pages = await Promise.all(RUNGS.map((r) => get("/participants", { rung: r, limit: LIST_CAP })));
-  const by = new Map(RUNGS.map((r, i) => [r, pages[i]]));
+  const counts = await get("/participants/counts");
+  const by = new Map(counts.rungs.map((c) => [c.rung, c.count]));
   const scoped = ctx.user.role === "staff" && (ctx.user.program_ids || []).length > 0;
   return {
     caption: scoped ? "People on each rung in your caseload." : "People on each rung.",
     text: (r) => {
-      const pg = by.get(r);
-      if (pg.next_cursor) return `${LIST_CAP} or more people`;
-      const n = pg.items.length;
+      const n = by.get(r) || 0;
       return n === 0 ? "Nobody yet" : `${n} ${n === 1 ? "person" : "people"}`;
     },
   };
