@@ -23,6 +23,9 @@ import (
 	"pathway/migrations"
 )
 
+// busyTimeout is how long a connection waits for a lock before failing.
+const busyTimeout = 10 * time.Second
+
 // timeLayout stores instants as fixed-width UTC text, so text order is time order.
 const timeLayout = "2006-01-02T15:04:05.000000Z"
 
@@ -48,7 +51,7 @@ func NewDB(path string) *DB {
 // that every pooled connection gets them, busy_timeout first.
 func (db *DB) dsn(write bool) string {
 	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	// NORMAL in WAL mode: a committed write survives the process being
@@ -311,15 +314,16 @@ func inList(ids []int64) (string, []any) {
 
 // Checkpoint copies the write-ahead log into the database file and truncates
 // it, so that erased data does not linger in the log. Readers in the middle
-// of a query hold the log; it waits for them for up to about five seconds.
+// of a query hold the log; it retries for up to about five seconds, without
+// holding the writer connection between attempts, so writes go on meanwhile.
 func (db *DB) Checkpoint(ctx context.Context) error {
-	var busy, logFrames, moved int
 	deadline := time.Now().Add(5 * time.Second)
 	for wait := 10 * time.Millisecond; ; wait = min(2*wait, 500*time.Millisecond) {
-		if err := db.writer.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &moved); err != nil {
-			return fmt.Errorf("checkpoint: %w", err)
+		busy, err := db.checkpointOnce(ctx)
+		if err != nil {
+			return err
 		}
-		if busy == 0 {
+		if !busy {
 			return nil
 		}
 		if time.Now().After(deadline) {
@@ -331,6 +335,29 @@ func (db *DB) Checkpoint(ctx context.Context) error {
 		case <-time.After(wait):
 		}
 	}
+}
+
+// checkpointOnce tries a truncating checkpoint without waiting for readers:
+// with the usual busy timeout it would hold the writer for seconds.
+func (db *DB) checkpointOnce(ctx context.Context) (busy bool, err error) {
+	conn, err := db.writer.Conn(ctx)
+	if err != nil {
+		return false, fmt.Errorf("checkpoint: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA busy_timeout = 0`); err != nil {
+		return false, fmt.Errorf("checkpoint: %w", err)
+	}
+	defer func() {
+		if _, rerr := conn.ExecContext(context.Background(), fmt.Sprintf(`PRAGMA busy_timeout = %d`, busyTimeout.Milliseconds())); rerr != nil {
+			err = errors.Join(err, fmt.Errorf("checkpoint: restore busy timeout: %w", rerr))
+		}
+	}()
+	var b, logFrames, moved int
+	if err := conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&b, &logFrames, &moved); err != nil {
+		return false, fmt.Errorf("checkpoint: %w", err)
+	}
+	return b != 0, nil
 }
 
 // checkpointSoon keeps trying to checkpoint in the background, for when

@@ -230,3 +230,62 @@ func TestWithdrawConsentOutsideTheCaseloadErasesNothing(t *testing.T) {
 		})
 	}
 }
+
+func TestWithdrawalWhileAReaderHoldsTheLogStillErases(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for the checkpoint's patience to run out")
+	}
+	s := newHistoryStore(t)
+	ctx := context.Background()
+	gone := s.add(t, "CMS-HELD-7781", "Octavia Quillfeather")
+	traces := s.record(t, gone, "held")
+
+	// A reader in the middle of a long query keeps the log from being truncated.
+	reader, err := s.db.Reader().BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := reader.QueryRowContext(ctx, `SELECT count(*) FROM participants`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.participants.WithdrawConsent(ctx, s.staff, gone.ID) }()
+	// While the erasure waits for the reader, other writes go on.
+	time.Sleep(300 * time.Millisecond)
+	start := time.Now()
+	other := s.add(t, "CMS-OTHER-7782", "Someone Else")
+	if err := s.participants.AddEngagement(ctx, s.staff, other.ID, &pathway.Engagement{OccurredOn: s.today, Activity: "Supper"}); err != nil {
+		t.Fatal(err)
+	}
+	if waited := time.Since(start); waited > 2*time.Second {
+		t.Errorf("a write waited %v behind the erasure's checkpoint", waited)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("erasure failed while a reader held the log: %v", err)
+	}
+	if _, err := s.participants.FindParticipant(ctx, s.admin, gone.ID); pathway.ErrorCode(err) != pathway.ENOTFOUND {
+		t.Fatalf("after erasure the participant is still found: %v", err)
+	}
+	if err := reader.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	// Once the reader lets go, the background checkpoint clears the log.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		raw := fileBytes(t, s.db)
+		left := ""
+		for _, tr := range traces {
+			if bytes.Contains(raw, []byte(tr)) {
+				left = tr
+			}
+		}
+		if left == "" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%q still in the database files 10 s after the reader finished", left)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
