@@ -1,6 +1,8 @@
 -- Accounts, the programme inventory, consenting participants and their
 -- history, and the audit trail. Times are RFC 3339 UTC text; dates are
--- YYYY-MM-DD text; rungs are 1 (observer) to 5 (leader).
+-- YYYY-MM-DD text; rungs are 1 (observer) to 5 (leader). Rows erased with a
+-- participant use AUTOINCREMENT, so an erased person's ids are never given
+-- to someone else: the audit trail and integrations keep meaning one person.
 
 CREATE TABLE users (
     id            INTEGER PRIMARY KEY,
@@ -52,7 +54,7 @@ CREATE TABLE user_programs (
 ) WITHOUT ROWID;
 
 CREATE TABLE participants (
-    id              INTEGER PRIMARY KEY,
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
     external_ref    TEXT NOT NULL UNIQUE,
     display_name    TEXT NOT NULL,
     current_rung    INTEGER NOT NULL CHECK (current_rung BETWEEN 1 AND 5), -- kept equal to the latest effective placement
@@ -71,7 +73,7 @@ CREATE INDEX enrollments_program ON enrollments (program_id, participant_id);
 
 -- Every consent given, renewed or changed; the current one is the latest recorded.
 CREATE TABLE consents (
-    id             INTEGER PRIMARY KEY,
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
     participant_id INTEGER NOT NULL REFERENCES participants (id) ON DELETE CASCADE,
     given_on       TEXT NOT NULL,
     method         TEXT NOT NULL CHECK (method IN ('written', 'verbal', 'electronic')),
@@ -82,7 +84,7 @@ CREATE TABLE consents (
 CREATE INDEX consents_participant ON consents (participant_id, id);
 
 CREATE TABLE placements (
-    id             INTEGER PRIMARY KEY,
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
     participant_id INTEGER NOT NULL REFERENCES participants (id) ON DELETE CASCADE,
     rung           INTEGER NOT NULL CHECK (rung BETWEEN 1 AND 5),
     effective_on   TEXT NOT NULL,
@@ -93,7 +95,7 @@ CREATE TABLE placements (
 CREATE INDEX placements_participant ON placements (participant_id, effective_on, recorded_at, id);
 
 CREATE TABLE engagements (
-    id             INTEGER PRIMARY KEY,
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
     participant_id INTEGER NOT NULL REFERENCES participants (id) ON DELETE CASCADE,
     occurred_on    TEXT NOT NULL,
     activity       TEXT NOT NULL,
@@ -107,7 +109,7 @@ CREATE INDEX engagements_participant ON engagements (participant_id, occurred_on
 CREATE INDEX engagements_program ON engagements (program_id, occurred_on);
 
 CREATE TABLE capacity_checkins (
-    id                  INTEGER PRIMARY KEY,
+    id                  INTEGER PRIMARY KEY AUTOINCREMENT,
     participant_id      INTEGER NOT NULL REFERENCES participants (id) ON DELETE CASCADE,
     assessed_on         TEXT NOT NULL,
     perspective         TEXT NOT NULL CHECK (perspective IN ('self', 'staff')),

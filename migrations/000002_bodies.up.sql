@@ -17,7 +17,7 @@ CREATE TABLE bodies (
 
 -- One row per term: people leave, return and are re-appointed.
 CREATE TABLE roles (
-    id             INTEGER PRIMARY KEY,
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
     body_id        INTEGER NOT NULL REFERENCES bodies (id),
     participant_id INTEGER NOT NULL REFERENCES participants (id) ON DELETE CASCADE,
     title          TEXT NOT NULL,

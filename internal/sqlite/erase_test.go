@@ -289,3 +289,16 @@ func TestWithdrawalWhileAReaderHoldsTheLogStillErases(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+func TestAnErasedParticipantsIDIsNeverReused(t *testing.T) {
+	s := newHistoryStore(t)
+	ctx := context.Background()
+	gone := s.add(t, "CMS-LAST-1", "Last Added")
+	if err := s.participants.WithdrawConsent(ctx, s.staff, gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	next := s.add(t, "CMS-NEXT-2", "Added After")
+	if next.ID == gone.ID {
+		t.Fatalf("participant id %d was given to someone else after erasure: the audit trail would mix two people", gone.ID)
+	}
+}
