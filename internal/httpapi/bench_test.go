@@ -107,6 +107,10 @@ func (e *bench) participants(b *testing.B, n int) []int64 {
 // the store's transaction with its audit entry, and the JSON answer. The
 // handler case calls the router directly; the loopback case adds net/http
 // and a TCP connection per client goroutine on 127.0.0.1.
+// clientsPerCPU is how many concurrent clients per core the write
+// benchmarks model: several staff and an integration writing at once.
+const clientsPerCPU = 8
+
 func BenchmarkLogEngagement(b *testing.B) {
 	e := newBench(b)
 	ids := e.participants(b, 100)
@@ -116,6 +120,7 @@ func BenchmarkLogEngagement(b *testing.B) {
 		var n atomic.Int64
 		b.ReportAllocs()
 		cpu := startCPU(b)
+		b.SetParallelism(clientsPerCPU)
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
 				id := ids[int(n.Add(1))%len(ids)]
@@ -135,6 +140,7 @@ func BenchmarkLogEngagement(b *testing.B) {
 		var n atomic.Int64
 		b.ReportAllocs()
 		cpu := startCPU(b)
+		b.SetParallelism(clientsPerCPU)
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
 				id := ids[int(n.Add(1))%len(ids)]

@@ -35,6 +35,7 @@ func BenchmarkAddEngagement(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	cpu0 := processCPU(b)
+	b.SetParallelism(8) // several writers at once, as a busy organisation has
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			i := n.Add(1)

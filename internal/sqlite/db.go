@@ -40,6 +40,11 @@ type DB struct {
 
 	writer *sql.DB
 	reader *sql.DB
+
+	// The group committer (commit.go).
+	jobs    chan *writeJob
+	stop    chan struct{}
+	stopped chan struct{}
 }
 
 // NewDB returns a DB for the file at path; call Open before use.
@@ -91,11 +96,13 @@ func (db *DB) Open() error {
 	}
 	db.reader.SetMaxOpenConns(max(4, 2*runtime.GOMAXPROCS(0)))
 	db.reader.SetMaxIdleConns(max(4, 2*runtime.GOMAXPROCS(0)))
+	db.startCommitter()
 	return nil
 }
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.stopCommitter()
 	var errs []error
 	if db.reader != nil {
 		errs = append(errs, db.reader.Close())
@@ -181,16 +188,15 @@ type Tx struct {
 	db    *DB
 	now   time.Time
 	actor pathway.Actor
+	// uncancellable is set for writes, which share a transaction.
+	uncancellable bool
 }
+
+// timePrecision is the precision times are stored with.
+const timePrecision = time.Microsecond
 
 // today is the organisation's calendar date at the transaction's time.
 func (tx *Tx) today() pathway.Date { return pathway.DateOf(tx.now, tx.db.Location) }
-
-// write runs fn in an immediate transaction on the writer connection; it
-// commits when fn returns nil and rolls back on error or panic.
-func (db *DB) write(ctx context.Context, a pathway.Actor, fn func(*Tx) error) error {
-	return db.transact(ctx, db.writer, a, fn)
-}
 
 // read runs fn in a read-only transaction on a reader connection.
 func (db *DB) read(ctx context.Context, a pathway.Actor, fn func(*Tx) error) error {
@@ -202,7 +208,7 @@ func (db *DB) transact(ctx context.Context, pool *sql.DB, a pathway.Actor, fn fu
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(time.Microsecond), actor: a}
+	tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(timePrecision), actor: a}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = sqlTx.Rollback()
