@@ -31,7 +31,8 @@ type Header struct {
 	Period      string       `json:"period"`
 	AsOf        pathway.Date `json:"as_of"`
 	MinCellSize int          `json:"min_cell_size"`
-	// Reason says why every cell is suppressed, when they all are.
+	// Reason says why every cell is suppressed, when they all are, or why
+	// only the counts other reports already show are given.
 	Reason *string `json:"reason"`
 }
 
@@ -71,6 +72,8 @@ func reasonText(reason string, k int) string {
 		return fmt.Sprintf("Fewer than %d people are in this report, so every count is hidden to protect them.", k)
 	case suppress.ReasonNoSafeCell:
 		return "No count here can be shown without revealing a small group, so every count is hidden."
+	case reasonSharedOnly:
+		return "These counts cannot be shown without revealing a small group, so only the totals other reports already show are given."
 	}
 	return reason
 }
@@ -93,11 +96,19 @@ func rungCells(t suppress.Table, r suppress.Result, first int) []RungCell {
 	return cells
 }
 
+// reasonSharedOnly explains a result that shows only the cells a table
+// shares with the report that owns them.
+const reasonSharedOnly = "only cells shared with other reports can be shown"
+
 // applyConsistent suppresses t so that every cell listed in fixed keeps the
 // visibility it has in the report that owns it (true: hidden). Cells hidden
 // there are forced here; if protecting t would hide a cell shown there, the
-// other cells of each line through it are hidden instead, and, as a last
-// resort, every nonzero cell t does not share with that report.
+// other cells of each line through it are hidden instead, then every nonzero
+// cell t does not share with that report. When even that cannot protect t,
+// which happens whenever the shared cells alone pin a small cell of t (such
+// as fewer than k people arriving between two published totals), the result
+// shows the shared cells as that report does and hides every other cell:
+// nothing beyond what that report already publishes.
 func applyConsistent(k int, t suppress.Table, fixed map[int]bool) (suppress.Result, error) {
 	extra := map[int]bool{}
 	var base []int
@@ -143,7 +154,7 @@ func applyConsistent(k int, t suppress.Table, fixed map[int]bool) (suppress.Resu
 		}
 		if !grew {
 			if lastResort {
-				return r, fmt.Errorf("report: cannot keep suppression consistent with the reports it shares cells with")
+				return sharedOnly(len(t.Counts), fixed), nil
 			}
 			lastResort = true
 			for i := range t.Counts {
@@ -151,6 +162,17 @@ func applyConsistent(k int, t suppress.Table, fixed map[int]bool) (suppress.Resu
 			}
 		}
 	}
+}
+
+// sharedOnly hides every one of n cells but the fixed ones, which keep the
+// visibility they have in the report that owns them.
+func sharedOnly(n int, fixed map[int]bool) suppress.Result {
+	r := suppress.Result{Suppressed: make([]bool, n), Reason: reasonSharedOnly}
+	for i := range r.Suppressed {
+		hidden, shared := fixed[i]
+		r.Suppressed[i] = hidden || !shared
+	}
+	return r
 }
 
 // distributionTable is the vector of people per rung with its total.

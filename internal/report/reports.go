@@ -104,7 +104,10 @@ func (s *Service) DistributionByProgram(ctx context.Context, period string) (*Pr
 			parts[i] = i*w + j
 			sum += t.Counts[i*w+j]
 		}
-		if sum == t.Counts[n*w+j] {
+		// A column of nobody is left out: its shown total of zero already
+		// tells every reader each cell in it is zero, and the hidden zeros
+		// of a small program's row cannot be protected there.
+		if sum == t.Counts[n*w+j] && sum > 0 {
 			t.Lines = append(t.Lines, suppress.Line{Parts: parts, Total: n*w + j})
 		}
 	}
@@ -117,11 +120,20 @@ func (s *Service) DistributionByProgram(ctx context.Context, period string) (*Pr
 	for j := range w {
 		fixed[n*w+j] = cr.Suppressed[j]
 	}
+	// A row of fewer than k people is hidden whole, zeros included, as
+	// its reason says: a shown zero would tell where the few are.
+	for i, row := range rows {
+		if total := row.Sum(); total > 0 && total < s.K {
+			for j := range w {
+				fixed[i*w+j] = true
+			}
+		}
+	}
 	r, err := applyConsistent(s.K, t, fixed)
 	if err != nil {
 		return nil, err
 	}
-	out := &ProgramDistribution{Header: s.header(p, asOf, cr), Totals: Totals{Cells: rungCells(t, r, n*w), Total: count(t, r, n*w+5)}}
+	out := &ProgramDistribution{Header: s.header(p, asOf, r), Totals: Totals{Cells: rungCells(t, r, n*w), Total: count(t, r, n*w+5)}}
 	for i := range n {
 		row := ProgramRow{Program: "No program", Cells: rungCells(t, r, i*w), Total: count(t, r, i*w+5)}
 		if i < len(pc.Programs) {
@@ -130,6 +142,9 @@ func (s *Service) DistributionByProgram(ctx context.Context, period string) (*Pr
 		}
 		if total := rows[i].Sum(); total > 0 && total < s.K {
 			reason := reasonText(suppress.ReasonSmallPopulation, s.K)
+			row.Reason = &reason
+		} else if !slices.Contains(r.Suppressed[i*w:i*w+w], false) {
+			reason := reasonText(suppress.ReasonNoSafeCell, s.K)
 			row.Reason = &reason
 		}
 		out.Rows = append(out.Rows, row)
@@ -215,11 +230,19 @@ func (s *Service) Movement(ctx context.Context, period string) (*Movement, error
 		suppress.Line{Parts: []int{up, down, stayed}, Total: prevTotal},
 		suppress.Line{Parts: []int{prevTotal, entered}, Total: g.Index(6, 5)},
 	)
-	_, prevR, err := s.canonicalDistribution(ctx, p.Start.AddDays(-1))
+	// The margins are the distributions of the day before the period and
+	// of its as-of day, counted from the same people as the grid rather
+	// than read again: suppressed exactly as those reports suppress them.
+	var prevCounts, curCounts pathway.RungCounts
+	for i := range 5 {
+		prevCounts[i] = t.Counts[g.Index(i, 5)]
+		curCounts[i] = t.Counts[g.Index(6, i)]
+	}
+	prevR, err := suppress.Apply(s.K, distributionTable(prevCounts))
 	if err != nil {
 		return nil, err
 	}
-	_, curR, err := s.canonicalDistribution(ctx, asOf)
+	curR, err := suppress.Apply(s.K, distributionTable(curCounts))
 	if err != nil {
 		return nil, err
 	}
@@ -232,10 +255,15 @@ func (s *Service) Movement(ctx context.Context, period string) (*Movement, error
 	if err != nil {
 		return nil, err
 	}
+	// Fewer than k people: the counts that stand alone are hidden too.
+	small := r.Reason == suppress.ReasonSmallPopulation
 	m := &Movement{
 		Header: s.header(p, asOf, r),
 		Up:     count(t, r, up), Down: count(t, r, down), Stayed: count(t, r, stayed), Entered: count(t, r, entered),
 		BelowHighest: s.single(mc.BelowPeak),
+	}
+	if small {
+		m.BelowHighest = Count{Suppressed: true}
 	}
 	for i := range 6 {
 		for j, to := range pathway.Rungs {
@@ -251,7 +279,7 @@ func (s *Service) Movement(ctx context.Context, period string) (*Movement, error
 		m.Previous.Cells = append(m.Previous.Cells, RungCell{Rung: rung, Count: count(t, r, g.Index(i, 5))})
 		m.Current.Cells = append(m.Current.Cells, RungCell{Rung: rung, Count: count(t, r, g.Index(6, i))})
 		stay := MedianStay{Rung: rung}
-		if days := mc.DaysBeforeUp[i]; len(days) >= s.K {
+		if days := mc.DaysBeforeUp[i]; len(days) >= s.K && !small {
 			med := median(days)
 			stay.Days = &med
 		} else if len(days) > 0 {

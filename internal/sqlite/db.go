@@ -67,6 +67,10 @@ func (db *DB) dsn(write bool) string {
 		q.Set("_txlock", "immediate")
 	} else {
 		q.Add("_pragma", "query_only(1)")
+		// Readers map the file instead of copying every page they read:
+		// reports seek once per person through large indexes, and this
+		// makes them about a quarter cheaper (README "Report speed").
+		q.Add("_pragma", "mmap_size(2147418112)")
 	}
 	return "file:" + db.Path + "?" + q.Encode()
 }

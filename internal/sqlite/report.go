@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"pathway/internal/pathway"
 )
@@ -20,33 +21,46 @@ var _ pathway.ReportStore = (*ReportStore)(nil)
 // Today implements pathway.ReportStore.
 func (s *ReportStore) Today() pathway.Date { return pathway.DateOf(s.db.Now(), s.db.Location) }
 
-// rungOn is the rung of participant p.id on day ?1: the latest effective
-// placement, the later recorded winning a tie; one seek in placements_asof.
+// rungOn is the rung of participant p.id on the day in parameter ?1: the
+// latest effective placement, the later recorded winning a tie. It is one
+// backward seek in the covering index placements_asof (participant_id,
+// effective_on, recorded_at, id, rung); TestReportQueryPlans holds the plan.
 const rungOn = `(SELECT pl.rung FROM placements pl WHERE pl.participant_id = p.id AND pl.effective_on <= ?1
  ORDER BY pl.effective_on DESC, pl.recorded_at DESC, pl.id DESC LIMIT 1)`
+
+// rungOnParam is rungOn reading its day from parameter ?n instead.
+func rungOnParam(n int) string { return strings.Replace(rungOn, "?1", fmt.Sprintf("?%d", n), 1) }
 
 // read runs fn in a read transaction with no actor: reports are not personal.
 func (s *ReportStore) read(ctx context.Context, fn func(*Tx) error) error {
 	return s.db.read(ctx, pathway.Actor{}, fn)
 }
 
-// RungCountsOn implements pathway.ReportStore. On today it reads the
-// maintained current_rung, which equals the rung on today because no
-// placement may be dated in the future.
+// rungCountsNow counts people per rung today from the maintained
+// current_rung, which equals the rung on today because no placement may be
+// dated in the future: a scan of the covering index participants_current.
+const rungCountsNow = `SELECT p.current_rung, count(*) FROM participants p WHERE p.consented_since <= ?1%s GROUP BY p.current_rung`
+
+// rungCountsOn counts people per rung on a past day, one seek per person.
+// Participants are read in id order (NOT INDEXED), so the seeks walk
+// placements_asof from start to end instead of jumping about it, and
+// HAVING, not WHERE, drops people with no placement yet: a WHERE on the
+// subquery's alias would run the subquery twice for every person.
+const rungCountsOn = `SELECT r, count(*) FROM (SELECT ` + rungOn + ` AS r FROM participants p NOT INDEXED WHERE p.consented_since <= ?1%s) GROUP BY r HAVING r IS NOT NULL`
+
+// RungCountsOn implements pathway.ReportStore.
 func (s *ReportStore) RungCountsOn(ctx context.Context, day pathway.Date, programID int64) (pathway.RungCounts, error) {
 	var c pathway.RungCounts
 	err := s.read(ctx, func(tx *Tx) error {
 		var cond string
-		if programID != 0 {
-			cond = ` AND EXISTS (SELECT 1 FROM enrollments e WHERE e.participant_id = p.id AND e.program_id = ?2)`
-		}
-		q := `SELECT r, count(*) FROM (SELECT ` + rungOn + ` AS r FROM participants p WHERE p.consented_since <= ?1` + cond + `) WHERE r IS NOT NULL GROUP BY r`
-		if !day.Before(tx.today()) {
-			q = `SELECT p.current_rung, count(*) FROM participants p WHERE p.consented_since <= ?1` + cond + ` GROUP BY p.current_rung`
-		}
 		args := []any{day.String()}
 		if programID != 0 {
+			cond = ` AND EXISTS (SELECT 1 FROM enrollments e WHERE e.participant_id = p.id AND e.program_id = ?2)`
 			args = append(args, programID)
+		}
+		q := fmt.Sprintf(rungCountsOn, cond)
+		if !day.Before(tx.today()) {
+			q = fmt.Sprintf(rungCountsNow, cond)
 		}
 		return scanRungCounts(ctx, tx, &c, q, args...)
 	})
@@ -70,29 +84,21 @@ func scanRungCounts(ctx context.Context, tx *Tx, c *pathway.RungCounts, q string
 	return rows.Err()
 }
 
-// peopleOn lists (participant, rung on day) for everyone followed on day.
-func peopleOn(ctx context.Context, tx *Tx, day pathway.Date) (map[int64]pathway.Rung, error) {
-	q := `SELECT id, r FROM (SELECT p.id, ` + rungOn + ` AS r FROM participants p WHERE p.consented_since <= ?1) WHERE r IS NOT NULL`
-	args := []any{day.String()}
-	if !day.Before(tx.today()) {
-		q, args = `SELECT id, current_rung FROM participants`, nil
-	}
-	rows, err := tx.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("rungs on %s: %w", day, err)
-	}
-	defer rows.Close()
-	out := map[int64]pathway.Rung{}
-	for rows.Next() {
-		var id int64
-		var r pathway.Rung
-		if err := rows.Scan(&id, &r); err != nil {
-			return nil, err
-		}
-		out[id] = r
-	}
-	return out, rows.Err()
-}
+// programCountsNow counts people per program and rung today: one pass over
+// participants joined to their enrollments; program_id NULL is people in
+// no program. Everyone, counted once, comes from rungCountsNow.
+const programCountsNow = `SELECT e.program_id, p.current_rung, count(*) FROM participants p LEFT JOIN enrollments e ON e.participant_id = p.id
+WHERE p.consented_since <= ?1 GROUP BY e.program_id, p.current_rung`
+
+// programCountsOn counts people per program and rung on a past day in one
+// pass, one seek per person (in id order, as in rungCountsOn): each person
+// is read twice through d, once as program 0 (everyone, counted once) and
+// once joined to their enrollments (program_id NULL: in no program).
+const programCountsOn = `SELECT CASE d.k WHEN 0 THEN 0 ELSE e.program_id END AS prog, r.rung, count(*)
+FROM (SELECT p.id, ` + rungOn + ` AS rung FROM participants p NOT INDEXED WHERE p.consented_since <= ?1 LIMIT -1 OFFSET 0) r
+CROSS JOIN (SELECT 0 AS k UNION ALL SELECT 1) d
+LEFT JOIN enrollments e ON d.k = 1 AND e.participant_id = r.id
+WHERE r.rung IS NOT NULL GROUP BY prog, r.rung`
 
 // ProgramCountsOn implements pathway.ReportStore.
 func (s *ReportStore) ProgramCountsOn(ctx context.Context, day pathway.Date) (*pathway.ProgramCounts, error) {
@@ -102,114 +108,152 @@ func (s *ReportStore) ProgramCountsOn(ctx context.Context, day pathway.Date) (*p
 		if pc.Programs, err = listPrograms(ctx, tx); err != nil {
 			return err
 		}
-		people, err := peopleOn(ctx, tx, day)
-		if err != nil {
-			return err
-		}
-		rows, err := tx.QueryContext(ctx, `SELECT participant_id, program_id FROM enrollments`)
-		if err != nil {
-			return fmt.Errorf("enrollments: %w", err)
-		}
-		defer rows.Close()
-		enrolled := map[int64]bool{}
-		for rows.Next() {
-			var pid, prog int64
-			if err := rows.Scan(&pid, &prog); err != nil {
+		q := programCountsOn
+		if !day.Before(tx.today()) {
+			q = programCountsNow
+			if err := scanRungCounts(ctx, tx, &pc.All, fmt.Sprintf(rungCountsNow, ""), day.String()); err != nil {
 				return err
 			}
-			r, ok := people[pid]
-			if !ok {
-				continue
+		}
+		rows, err := tx.QueryContext(ctx, q, day.String())
+		if err != nil {
+			return fmt.Errorf("program counts: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var prog sql.NullInt64
+			var r pathway.Rung
+			var n int
+			if err := rows.Scan(&prog, &r, &n); err != nil {
+				return err
 			}
-			c := pc.ByProgram[prog]
-			c.Add(r)
-			pc.ByProgram[prog] = c
-			enrolled[pid] = true
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		for pid, r := range people {
-			pc.All.Add(r)
-			if !enrolled[pid] {
-				pc.None.Add(r)
+			switch {
+			case !prog.Valid:
+				pc.None[r-1] = n
+			case prog.Int64 == 0:
+				pc.All[r-1] = n
+			default:
+				c := pc.ByProgram[prog.Int64]
+				c[r-1] = n
+				pc.ByProgram[prog.Int64] = c
 			}
 		}
-		return nil
+		return rows.Err()
 	})
 	return pc, err
 }
 
-// Movement implements pathway.ReportStore.
+// movementEnd counts everyone followed at the end of a period (?2) by their
+// rung then (%s), with how many of them stand below the highest rung they
+// had reached by then: one seek per person in placements_peak
+// (participant_id, rung, effective_on) for a higher rung, skipped on the top
+// rung. Participants are read in id order, as in rungCountsOn; OFFSET 0
+// keeps the inner query from being merged into the outer one, which would
+// run a past day's rung subquery once for every mention of r_end.
+const movementEnd = `SELECT sum(r_end = 1), sum(r_end = 2), sum(r_end = 3), sum(r_end = 4), sum(r_end = 5),
+  sum(r_end < 5 AND EXISTS (SELECT 1 FROM placements pl WHERE pl.participant_id = pid AND pl.rung > r_end AND pl.effective_on <= ?2))
+FROM (SELECT p.id AS pid, %s AS r_end FROM participants p NOT INDEXED WHERE p.consented_since <= ?2 LIMIT -1 OFFSET 0)`
+
+// movementSteps lists every placement that took effect in the period (?1
+// to ?2), from the covering index placements_effective, in each person's
+// order, with the rung of the placement before it (one seek in
+// placements_asof; NULL: none, so the person arrived during the period).
+// For a move up it adds the days since the person arrived on the rung they
+// left: the first placement after their latest one on another rung, or
+// their first placement if there is none, so that re-recording a rung does
+// not restart the count. Sorting by person keeps the seeks close together;
+// OFFSET 0 keeps prev computed once rather than once per mention.
+const movementSteps = `SELECT pid, rung, prev, CASE WHEN rung > prev THEN julianday(on_) - julianday(coalesce(
+  (SELECT min(a.effective_on) FROM placements a WHERE a.participant_id = pid
+     AND (a.effective_on, a.recorded_at, a.id) < (on_, rec, xid)
+     AND (a.effective_on, a.recorded_at, a.id) > (
+       SELECT y.effective_on, y.recorded_at, y.id FROM placements y WHERE y.participant_id = pid AND y.rung <> prev
+         AND (y.effective_on, y.recorded_at, y.id) < (on_, rec, xid)
+       ORDER BY y.effective_on DESC, y.recorded_at DESC, y.id DESC LIMIT 1)),
+  (SELECT min(a.effective_on) FROM placements a WHERE a.participant_id = pid))) END
+FROM (SELECT pid, on_, rec, xid, rung,
+    (SELECT pr.rung FROM placements pr WHERE pr.participant_id = pid AND (pr.effective_on, pr.recorded_at, pr.id) < (on_, rec, xid)
+     ORDER BY pr.effective_on DESC, pr.recorded_at DESC, pr.id DESC LIMIT 1) AS prev
+  FROM (SELECT x.participant_id AS pid, x.effective_on AS on_, x.recorded_at AS rec, x.id AS xid, x.rung AS rung
+    FROM placements x WHERE x.effective_on BETWEEN ?1 AND ?2 ORDER BY x.participant_id, x.effective_on, x.recorded_at, x.id)
+  LIMIT -1 OFFSET 0)`
+
+// Movement implements pathway.ReportStore. Everyone with no placement in
+// the period stayed where they were, so only the people who have one are
+// followed move by move, and the rest fill the diagonal.
 func (s *ReportStore) Movement(ctx context.Context, start, end pathway.Date) (*pathway.MovementCounts, error) {
 	mc := &pathway.MovementCounts{}
 	err := s.read(ctx, func(tx *Tx) error {
-		before := start.AddDays(-1).String()
-		// One pass over everyone followed at the end: the rung the day
-		// before the period, at its end, and the highest ever reached.
-		const q = `SELECT
- (SELECT pl.rung FROM placements pl WHERE pl.participant_id = p.id AND pl.effective_on <= ?1
-  ORDER BY pl.effective_on DESC, pl.recorded_at DESC, pl.id DESC LIMIT 1),
- (SELECT pl.rung FROM placements pl WHERE pl.participant_id = p.id AND pl.effective_on <= ?2
-  ORDER BY pl.effective_on DESC, pl.recorded_at DESC, pl.id DESC LIMIT 1),
- (SELECT max(pl.rung) FROM placements pl WHERE pl.participant_id = p.id AND pl.effective_on <= ?2)
-FROM participants p WHERE p.consented_since <= ?2`
-		rows, err := tx.QueryContext(ctx, q, before, end.String())
-		if err != nil {
+		rungEnd := rungOnParam(2)
+		if !end.Before(tx.today()) {
+			rungEnd = `p.current_rung`
+		}
+		var atEnd [6]sql.NullInt64 // people per rung at the end, then how many are below their highest
+		dest := make([]any, len(atEnd))
+		for i := range atEnd {
+			dest[i] = &atEnd[i]
+		}
+		if err := tx.QueryRowContext(ctx, fmt.Sprintf(movementEnd, rungEnd), start.String(), end.String()).Scan(dest...); err != nil {
 			return fmt.Errorf("movement: %w", err)
 		}
+		mc.BelowPeak = int(atEnd[5].Int64)
+		var moved pathway.RungCounts // people with a placement in the period, by their rung at the end
+		// A mover's rung before the period is the one before their first
+		// placement in it; their rung at the end, that of their last.
+		count := func(from sql.NullInt64, to pathway.Rung) {
+			if from.Valid {
+				mc.From[from.Int64-1][to-1]++
+			} else {
+				mc.Entered[to-1]++
+			}
+			moved[to-1]++
+		}
+		rows, err := tx.QueryContext(ctx, movementSteps, start.String(), end.String())
+		if err != nil {
+			return fmt.Errorf("movement steps: %w", err)
+		}
 		defer rows.Close()
+		var cur int64 // the person whose placements are being read
+		var from sql.NullInt64
+		var to pathway.Rung
 		for rows.Next() {
-			var from, to, peak sql.NullInt64
-			if err := rows.Scan(&from, &to, &peak); err != nil {
+			var pid int64
+			var rung pathway.Rung
+			var prev sql.NullInt64
+			var days sql.NullFloat64
+			if err := rows.Scan(&pid, &rung, &prev, &days); err != nil {
 				return err
 			}
-			if !to.Valid {
-				continue // consent dated before the first placement: not on a rung yet
+			if pid != cur {
+				if pid < cur {
+					return fmt.Errorf("movement steps: placements out of order (%d after %d)", pid, cur)
+				}
+				if cur != 0 {
+					count(from, to)
+				}
+				cur, from = pid, prev
 			}
-			if from.Valid {
-				mc.From[from.Int64-1].Add(pathway.Rung(to.Int64))
-			} else {
-				mc.Entered.Add(pathway.Rung(to.Int64))
-			}
-			if to.Int64 < peak.Int64 {
-				mc.BelowPeak++
+			to = rung
+			if days.Valid {
+				mc.DaysBeforeUp[prev.Int64-1] = append(mc.DaysBeforeUp[prev.Int64-1], int(days.Float64))
 			}
 		}
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		return daysBeforeUp(ctx, tx, start, end, mc)
+		if cur != 0 {
+			count(from, to)
+		}
+		for i := range moved {
+			stayed := int(atEnd[i].Int64) - moved[i]
+			if stayed < 0 {
+				return fmt.Errorf("movement: %d people end on rung %d but %d moved there", atEnd[i].Int64, i+1, moved[i])
+			}
+			mc.From[i][i] += stayed
+		}
+		return nil
 	})
 	return mc, err
-}
-
-// daysBeforeUp collects, for every move up that took effect in the period,
-// how many days the person had been on the rung they left.
-func daysBeforeUp(ctx context.Context, tx *Tx, start, end pathway.Date, mc *pathway.MovementCounts) error {
-	const q = `WITH moved AS (SELECT DISTINCT participant_id FROM placements WHERE effective_on BETWEEN ?1 AND ?2),
-steps AS (
-  SELECT pl.participant_id, pl.rung, pl.effective_on,
-         lag(pl.rung) OVER w AS prev_rung, lag(pl.effective_on) OVER w AS prev_on
-  FROM placements pl JOIN moved m ON m.participant_id = pl.participant_id
-  WHERE pl.effective_on <= ?2
-  WINDOW w AS (PARTITION BY pl.participant_id ORDER BY pl.effective_on, pl.recorded_at, pl.id))
-SELECT prev_rung, julianday(effective_on) - julianday(prev_on) FROM steps
-WHERE effective_on BETWEEN ?1 AND ?2 AND prev_rung IS NOT NULL AND rung > prev_rung`
-	rows, err := tx.QueryContext(ctx, q, start.String(), end.String())
-	if err != nil {
-		return fmt.Errorf("days before moving up: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var from pathway.Rung
-		var days float64
-		if err := rows.Scan(&from, &days); err != nil {
-			return err
-		}
-		mc.DaysBeforeUp[from-1] = append(mc.DaysBeforeUp[from-1], int(days))
-	}
-	return rows.Err()
 }
 
 // BodyCountsIn implements pathway.ReportStore.
