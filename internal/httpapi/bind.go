@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -190,6 +191,37 @@ func fieldMessage(fe validator.FieldError) string {
 		return "must be greater than " + fe.Param()
 	}
 	return "is not valid (" + fe.Tag() + ")"
+}
+
+// bindQuery reads query parameters into v and validates them.
+func bindQuery(c *gin.Context, v any) error {
+	if err := c.ShouldBindQuery(v); err != nil {
+		return queryTypeError(c, v)
+	}
+	return validateStruct(v)
+}
+
+// queryTypeError names the query parameter that is not of its field's type.
+func queryTypeError(c *gin.Context, v any) error {
+	t := reflect.TypeOf(v).Elem()
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name := f.Tag.Get("form")
+		raw, ok := c.GetQuery(name)
+		if !ok {
+			continue
+		}
+		kind := f.Type.Kind()
+		if kind == reflect.Pointer {
+			kind = f.Type.Elem().Kind()
+		}
+		if kind >= reflect.Int && kind <= reflect.Int64 {
+			if _, err := strconv.ParseInt(raw, 10, 64); err != nil {
+				return pathway.Invalid(name, "must be a whole number")
+			}
+		}
+	}
+	return pathway.Errorf(pathway.EINVALID, "A query parameter could not be read.")
 }
 
 // parseDate reads a date a validator has already checked the form of.

@@ -99,14 +99,6 @@ type listQuery struct {
 	Cursor    string `form:"cursor" json:"cursor"`
 }
 
-// bindQuery reads query parameters into v and validates them.
-func bindQuery(c *gin.Context, v any) error {
-	if err := c.ShouldBindQuery(v); err != nil {
-		return pathway.Errorf(pathway.EINVALID, "A query parameter has the wrong type: %v.", err)
-	}
-	return validateStruct(v)
-}
-
 func encodeCursor(id int64) *string {
 	if id == 0 {
 		return nil

@@ -1100,3 +1100,21 @@ func TestAuditAddressCannotBeForgedByHeaders(t *testing.T) {
 		})
 	}
 }
+
+// Rule 7 for query strings: a value of the wrong type names its parameter.
+func TestAQueryValueOfTheWrongTypeNamesItsParameter(t *testing.T) {
+	e := newEnv(t)
+	for _, tc := range []struct {
+		name, path, field string
+		role              pathway.Role
+	}{
+		{"participant filter", "/participants?program_id=x", "program_id", pathway.RoleStaff},
+		{"page size", "/participants?limit=ten", "limit", pathway.RoleStaff},
+		{"terms ending soon", "/roles?ending_within_days=soon", "ending_within_days", pathway.RoleCoordinator},
+		{"audit filter", "/audit?entity_id=abc", "entity_id", pathway.RoleAdmin},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			wantField(t, e.as(tc.role, "GET", path("%s", tc.path), nil), 422, tc.field)
+		})
+	}
+}
