@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/big"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -21,6 +20,7 @@ import (
 	"pathway/internal/pathway"
 	"pathway/internal/report"
 	"pathway/internal/suppress"
+	"pathway/internal/suppress/attack"
 )
 
 // Report helpers
@@ -1243,116 +1243,6 @@ func cellCounts(cells []report.RungCell) []report.Count {
 	return out
 }
 
-// far stands for a bound a reader cannot establish.
-const far = 1 << 40
-
-// attackBounds returns the interval a reader can prove each cell lies in
-// from the known cells, non-negativity and the lines.
-func attackBounds(tab suppress.Table, known []bool) (lo, hi []int) {
-	n := len(tab.Counts)
-	lo, hi = make([]int, n), make([]int, n)
-	for i, c := range tab.Counts {
-		if known[i] {
-			lo[i], hi[i] = c, c
-		} else {
-			hi[i] = far
-		}
-	}
-	for changed, pass := true, 0; changed && pass < 10000; pass++ {
-		changed = false
-		tighten := func(i, l, h int) {
-			if l > lo[i] {
-				lo[i], changed = l, true
-			}
-			if h < hi[i] {
-				hi[i], changed = h, true
-			}
-		}
-		for _, l := range tab.Lines {
-			sumLo, sumHi := 0, 0
-			for _, p := range l.Parts {
-				sumLo += lo[p]
-				sumHi += hi[p]
-			}
-			tighten(l.Total, sumLo, sumHi)
-			for _, p := range l.Parts {
-				tighten(p, lo[l.Total]-(sumHi-hi[p]), hi[l.Total]-(sumLo-lo[p]))
-			}
-		}
-	}
-	return lo, hi
-}
-
-// attackSolve reports which unknown cells the lines, read as linear
-// equations over exact rationals, fix on their own.
-func attackSolve(tab suppress.Table, known []bool) []bool {
-	var cells []int
-	col := make([]int, len(known))
-	for i, k := range known {
-		if !k {
-			col[i] = len(cells)
-			cells = append(cells, i)
-		}
-	}
-	var m [][]*big.Rat
-	for _, l := range tab.Lines {
-		row := make([]*big.Rat, len(cells))
-		for c := range row {
-			row[c] = new(big.Rat)
-		}
-		for _, p := range l.Parts {
-			if !known[p] {
-				row[col[p]].SetInt64(1)
-			}
-		}
-		if !known[l.Total] {
-			row[col[l.Total]].SetInt64(-1)
-		}
-		m = append(m, row)
-	}
-	r := 0
-	for c := 0; c < len(cells) && r < len(m); c++ {
-		p := r
-		for p < len(m) && m[p][c].Sign() == 0 {
-			p++
-		}
-		if p == len(m) {
-			continue
-		}
-		m[r], m[p] = m[p], m[r]
-		inv := new(big.Rat).Inv(m[r][c])
-		for j := range cells {
-			m[r][j].Mul(m[r][j], inv)
-		}
-		for i := range m {
-			if i != r && m[i][c].Sign() != 0 {
-				f := new(big.Rat).Set(m[i][c])
-				for j := range cells {
-					m[i][j].Sub(m[i][j], new(big.Rat).Mul(f, m[r][j]))
-				}
-			}
-		}
-		r++
-	}
-	solved := make([]bool, len(known))
-	for _, row := range m {
-		only := -1
-		for c, v := range row {
-			if v.Sign() != 0 {
-				if only != -1 {
-					only = -2
-					break
-				}
-				only = c
-			}
-		}
-		if only >= 0 {
-			solved[cells[only]] = true
-		}
-	}
-	return solved
-}
-
 // checkCombined asserts (a) every shown count is the true one, (c) every
 // line of the reports together obeys the complementary suppression rules
 // (suppress.Check), and (d) no reader who combines the reports and even
@@ -1383,8 +1273,8 @@ func checkCombined(t *testing.T, k int, tr truth, pub published, v *cellView) {
 	for i, h := range v.hidden {
 		known[i] = !h || tab.Counts[i] == 0
 	}
-	lo, hi := attackBounds(tab, known)
-	solved := attackSolve(tab, known)
+	lo, hi := attack.Bounds(tab, known)
+	solved := attack.Solved(tab, known)
 	for i, c := range tab.Counts {
 		if lo[i] > c || hi[i] < c {
 			t.Fatalf("bounds [%d, %d] of %s exclude its count %d", lo[i], hi[i], v.seen[i], c)

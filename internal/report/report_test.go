@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/big"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -12,6 +11,7 @@ import (
 	"pathway/internal/pathway"
 	"pathway/internal/report"
 	"pathway/internal/suppress"
+	"pathway/internal/suppress/attack"
 )
 
 // The reports under test cover period "2026-05", read on today, and the
@@ -479,8 +479,8 @@ func checkCombined(t reporter, k int, tr truth, pub published, v *view) {
 	for i, h := range v.hidden {
 		known[i] = !h || tab.Counts[i] == 0
 	}
-	lo, hi := bounds(tab, known)
-	solved := solvedByLines(tab, known)
+	lo, hi := attack.Bounds(tab, known)
+	solved := attack.Solved(tab, known)
 	for i, c := range tab.Counts {
 		if lo[i] > c || hi[i] < c {
 			t.Errorf("bounds [%d, %d] of %s exclude its count %d", lo[i], hi[i], v.seen[i], c)
@@ -537,117 +537,6 @@ func programsBlank(p *report.ProgramDistribution) bool {
 		}
 	}
 	return true
-}
-
-// far stands for a bound a reader cannot establish.
-const far = 1 << 40
-
-// bounds returns the interval a reader can prove each cell lies in from the
-// known cells, non-negativity and the lines, tightened until nothing changes.
-func bounds(tab suppress.Table, known []bool) (lo, hi []int) {
-	n := len(tab.Counts)
-	lo, hi = make([]int, n), make([]int, n)
-	for i, c := range tab.Counts {
-		if known[i] {
-			lo[i], hi[i] = c, c
-		} else {
-			hi[i] = far
-		}
-	}
-	for changed, pass := true, 0; changed && pass < 10000; pass++ {
-		changed = false
-		tighten := func(i, l, h int) {
-			if l > lo[i] {
-				lo[i], changed = l, true
-			}
-			if h < hi[i] {
-				hi[i], changed = h, true
-			}
-		}
-		for _, l := range tab.Lines {
-			sumLo, sumHi := 0, 0
-			for _, p := range l.Parts {
-				sumLo += lo[p]
-				sumHi += hi[p]
-			}
-			tighten(l.Total, sumLo, sumHi)
-			for _, p := range l.Parts {
-				tighten(p, lo[l.Total]-(sumHi-hi[p]), hi[l.Total]-(sumLo-lo[p]))
-			}
-		}
-	}
-	return lo, hi
-}
-
-// solvedByLines reports which unknown cells the lines, read as linear
-// equations, fix exactly: those whose unit vector is a row of the reduced
-// row echelon form of the lines restricted to the unknown cells.
-func solvedByLines(tab suppress.Table, known []bool) []bool {
-	var cells []int
-	col := make([]int, len(known))
-	for i, k := range known {
-		if !k {
-			col[i] = len(cells)
-			cells = append(cells, i)
-		}
-	}
-	var m [][]*big.Rat
-	for _, l := range tab.Lines {
-		row := make([]*big.Rat, len(cells))
-		for c := range row {
-			row[c] = new(big.Rat)
-		}
-		for _, p := range l.Parts {
-			if !known[p] {
-				row[col[p]].SetInt64(1)
-			}
-		}
-		if !known[l.Total] {
-			row[col[l.Total]].SetInt64(-1)
-		}
-		m = append(m, row)
-	}
-	r := 0
-	for c := 0; c < len(cells) && r < len(m); c++ {
-		p := r
-		for p < len(m) && m[p][c].Sign() == 0 {
-			p++
-		}
-		if p == len(m) {
-			continue
-		}
-		m[r], m[p] = m[p], m[r]
-		inv := new(big.Rat).Inv(m[r][c])
-		for j := range cells {
-			m[r][j].Mul(m[r][j], inv)
-		}
-		for i := range m {
-			if i != r && m[i][c].Sign() != 0 {
-				f := new(big.Rat).Set(m[i][c])
-				for j := range cells {
-					m[i][j].Sub(m[i][j], new(big.Rat).Mul(f, m[r][j]))
-				}
-			}
-		}
-		r++
-	}
-	solved := make([]bool, len(known))
-	for _, row := range m {
-		only := -1
-		for c, v := range row {
-			if v.Sign() != 0 {
-				if only >= 0 {
-					only = -2
-					break
-				}
-				only = c
-			}
-		}
-		if only >= 0 {
-			solved[cells[only]] = true
-		}
-	}
-	return solved
 }
 
 // checkWholeReports asserts what each report promises on its own: a
