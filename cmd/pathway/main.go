@@ -23,14 +23,13 @@ import (
 	"syscall"
 	"time"
 
+	"pathway/internal/app"
 	"pathway/internal/demo"
 	"pathway/internal/httpapi"
 	"pathway/internal/pathway"
-	"pathway/internal/report"
 	"pathway/internal/secret"
 	"pathway/internal/sqlite"
 	"pathway/internal/suppress"
-	"pathway/static"
 )
 
 func main() {
@@ -185,19 +184,8 @@ func serve(ctx context.Context, args []string, env *Env) error {
 		}
 	}
 
-	srv := &httpapi.Server{
-		Users:         users,
-		Programs:      sqlite.NewProgramService(db),
-		Participants:  sqlite.NewParticipantService(db),
-		Audit:         sqlite.NewAuditService(db),
-		Bodies:        sqlite.NewBodyService(db),
-		Reports:       &report.Service{Store: sqlite.NewReportStore(db), K: cfg.MinCellSize},
-		DB:            db,
-		Logger:        logger,
-		Static:        static.FS,
-		SecureCookies: cfg.SecureCookies,
-		SessionTTL:    cfg.SessionTTL,
-	}
+	srv := app.NewServer(db, logger, cfg.MinCellSize)
+	srv.SecureCookies, srv.SessionTTL = cfg.SecureCookies, cfg.SessionTTL
 	if srv.TrustedProxies, err = parseProxies(cfg.TrustedProxies); err != nil {
 		return err
 	}

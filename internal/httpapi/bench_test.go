@@ -15,6 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"pathway/internal/app"
+	"pathway/internal/suppress"
+
 	"pathway/internal/httpapi"
 	"pathway/internal/pathway"
 	"pathway/internal/secret"
@@ -35,14 +38,7 @@ type bench struct {
 func newBench(b *testing.B) *bench {
 	b.Helper()
 	db := mustOpen(b)
-	srv := &httpapi.Server{
-		Users:        sqlite.NewUserService(db),
-		Programs:     sqlite.NewProgramService(db),
-		Participants: sqlite.NewParticipantService(db),
-		Audit:        sqlite.NewAuditService(db),
-		DB:           db,
-		Logger:       slog.New(slog.NewJSONHandler(io.Discard, nil)),
-	}
+	srv := app.NewServer(db, slog.New(slog.DiscardHandler), suppress.DefaultMinCellSize)
 	ctx := context.Background()
 	u := &pathway.User{Email: "staff@example.org", Role: pathway.RoleStaff}
 	if err := srv.Users.CreateUser(ctx, pathway.Actor{Email: "bench"}, u, testPasswordHash()); err != nil {

@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	"pathway/internal/app"
+
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 
@@ -272,10 +274,7 @@ func (deadDB) Ping(context.Context) error {
 // variant is e served by a server built with change applied.
 func (e *env) variant(change func(s *httpapi.Server)) *env {
 	v := *e
-	v.srv = &httpapi.Server{
-		Users: e.srv.Users, Programs: e.srv.Programs, Participants: e.srv.Participants, Audit: e.srv.Audit,
-		Bodies: e.srv.Bodies, Reports: e.srv.Reports, DB: e.db, Logger: slog.New(slog.DiscardHandler), Static: e.srv.Static,
-	}
+	v.srv = app.NewServer(e.db, slog.New(slog.DiscardHandler), e.srv.Reports.K)
 	change(v.srv)
 	v.handler = v.srv.Handler()
 	return &v

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"pathway/internal/app"
+
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
@@ -22,11 +24,9 @@ import (
 
 	"pathway/internal/httpapi"
 	"pathway/internal/pathway"
-	"pathway/internal/report"
 	"pathway/internal/secret"
 	"pathway/internal/sqlite"
 	"pathway/internal/suppress"
-	"pathway/static"
 )
 
 // testPassword is every test account's password.
@@ -68,17 +68,7 @@ func newEnv(tb testing.TB) *env {
 		tokens: map[pathway.Role]string{},
 		today:  pathway.DateOf(time.Now(), time.UTC),
 	}
-	e.srv = &httpapi.Server{
-		Users:        sqlite.NewUserService(db),
-		Programs:     sqlite.NewProgramService(db),
-		Participants: sqlite.NewParticipantService(db),
-		Audit:        sqlite.NewAuditService(db),
-		Bodies:       sqlite.NewBodyService(db),
-		Reports:      &report.Service{Store: sqlite.NewReportStore(db), K: suppress.DefaultMinCellSize},
-		DB:           db,
-		Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Static:       static.FS,
-	}
+	e.srv = app.NewServer(db, slog.New(slog.DiscardHandler), suppress.DefaultMinCellSize)
 	e.handler = e.srv.Handler()
 	hash := testPasswordHash()
 	for _, role := range pathway.Roles {

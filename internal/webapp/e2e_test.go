@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http/httptest"
 	"os"
@@ -16,17 +15,17 @@ import (
 	"testing"
 	"time"
 
+	"pathway/internal/app"
+
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
 	"pathway/internal/httpapi"
 	"pathway/internal/pathway"
-	"pathway/internal/report"
 	"pathway/internal/secret"
 	"pathway/internal/sqlite"
 	"pathway/internal/suppress"
-	"pathway/static"
 )
 
 // chromium is where Debian installs the browser the tests drive.
@@ -82,17 +81,7 @@ func start(t *testing.T) *site {
 	}
 	t.Cleanup(func() { db.Close() })
 	s := &site{
-		srv: &httpapi.Server{
-			Users:        sqlite.NewUserService(db),
-			Programs:     sqlite.NewProgramService(db),
-			Participants: sqlite.NewParticipantService(db),
-			Audit:        sqlite.NewAuditService(db),
-			Bodies:       sqlite.NewBodyService(db),
-			Reports:      &report.Service{Store: sqlite.NewReportStore(db), K: suppress.DefaultMinCellSize},
-			DB:           db,
-			Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
-			Static:       static.FS,
-		},
+		srv:   app.NewServer(db, slog.New(slog.DiscardHandler), suppress.DefaultMinCellSize),
 		users: map[pathway.Role]pathway.User{},
 		ids:   map[string]int64{},
 		shots: os.Getenv("PATHWAY_E2E_SCREENSHOTS"),
