@@ -15,12 +15,11 @@ import (
 	"testing"
 	"time"
 
-	"pathway/internal/app"
-
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"pathway/internal/app"
 	"pathway/internal/httpapi"
 	"pathway/internal/pathway"
 	"pathway/internal/secret"
