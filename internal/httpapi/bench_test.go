@@ -16,12 +16,11 @@ import (
 	"time"
 
 	"pathway/internal/app"
-	"pathway/internal/suppress"
-
 	"pathway/internal/httpapi"
 	"pathway/internal/pathway"
 	"pathway/internal/secret"
 	"pathway/internal/sqlite"
+	"pathway/internal/suppress"
 )
 
 // bench is a server as main builds it, on a fresh SQLite file, with one

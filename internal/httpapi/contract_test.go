@@ -19,11 +19,10 @@ import (
 	"testing"
 	"time"
 
-	"pathway/internal/app"
-
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 
+	"pathway/internal/app"
 	"pathway/internal/httpapi"
 	"pathway/internal/pathway"
 )

@@ -15,13 +15,12 @@ import (
 	"testing"
 	"time"
 
-	"pathway/internal/app"
-
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
+	"pathway/internal/app"
 	"pathway/internal/httpapi"
 	"pathway/internal/pathway"
 	"pathway/internal/secret"
