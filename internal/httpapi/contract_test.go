@@ -1,12 +1,10 @@
 package httpapi_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -203,7 +201,7 @@ func (w *walker) do(e *env, r request, want int) *response {
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	req := w.request(r)
+	req := newRequest(w.t, r)
 	route, params, err := router.FindRoute(req)
 	if err != nil {
 		return res
@@ -223,31 +221,6 @@ func (w *walker) do(e *env, r request, want int) *response {
 		}
 	}
 	return res
-}
-
-// request rebuilds r as an *http.Request, the way env.call sends it.
-func (w *walker) request(r request) *http.Request {
-	w.t.Helper()
-	var body io.Reader
-	switch b := r.Body.(type) {
-	case nil:
-	case string:
-		body = strings.NewReader(b)
-	default:
-		j, err := json.Marshal(b)
-		if err != nil {
-			w.t.Fatal(err)
-		}
-		body = bytes.NewReader(j)
-	}
-	req := httptest.NewRequest(r.Method, r.Path, body)
-	if r.Body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	for k, vs := range r.Header {
-		req.Header[k] = vs
-	}
-	return req
 }
 
 // as sends a JSON call with a role's token to the walk's env.

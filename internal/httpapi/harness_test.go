@@ -152,9 +152,10 @@ type request struct {
 	Cookies []*http.Cookie
 }
 
-// call sends r through the real router and holds the response to api.yaml.
-func (e *env) call(r request) *response {
-	e.t.Helper()
+// newRequest builds r's body, content type and headers as a client would
+// send them, from a documentation address the audit trail can show.
+func newRequest(tb testing.TB, r request) *http.Request {
+	tb.Helper()
 	var body io.Reader
 	switch b := r.Body.(type) {
 	case nil:
@@ -165,7 +166,7 @@ func (e *env) call(r request) *response {
 	default:
 		j, err := json.Marshal(b)
 		if err != nil {
-			e.t.Fatal(err)
+			tb.Fatal(err)
 		}
 		body = bytes.NewReader(j)
 	}
@@ -177,6 +178,13 @@ func (e *env) call(r request) *response {
 	for k, vs := range r.Header {
 		req.Header[k] = vs
 	}
+	return req
+}
+
+// call sends r through the real router and holds the response to api.yaml.
+func (e *env) call(r request) *response {
+	e.t.Helper()
+	req := newRequest(e.t, r)
 	if r.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+r.Token)
 	} else if r.Role != "" {
