@@ -142,14 +142,14 @@ type ParticipantService interface {
 	ListCheckins(ctx context.Context, a Actor, participantID int64) ([]CapacityCheckin, error)
 }
 
-// CheckDate enforces the dating rule of the history: an entry cannot be dated
-// in the future or before the participant first consented.
-func (p *Participant) CheckDate(field string, d Date, today Date) error {
+// CheckHistoryDate enforces the dating rule of the history: an entry cannot
+// be dated in the future or before the participant first consented (since).
+func CheckHistoryDate(field string, d, since, today Date) error {
 	if d.After(today) {
 		return Invalid(field, "cannot be in the future")
 	}
-	if d.Before(p.FirstConsent) {
-		return Invalid(field, "cannot be before consent was given (%s)", p.FirstConsent)
+	if d.Before(since) {
+		return Invalid(field, "cannot be before consent was given (%s)", since)
 	}
 	return nil
 }

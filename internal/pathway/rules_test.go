@@ -45,8 +45,8 @@ func TestConsentValidateKeepsConsentFirst(t *testing.T) {
 	}
 }
 
-func TestCheckDateKeepsHistoryBetweenConsentAndToday(t *testing.T) {
-	p := &pathway.Participant{FirstConsent: today.AddDays(-30)}
+func TestHistoryDatesStayBetweenConsentAndToday(t *testing.T) {
+	since := today.AddDays(-30)
 	tests := []struct {
 		name  string
 		date  pathway.Date
@@ -60,9 +60,9 @@ func TestCheckDateKeepsHistoryBetweenConsentAndToday(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := p.CheckDate("effective_on", tt.date, today)
+			err := pathway.CheckHistoryDate("effective_on", tt.date, since, today)
 			if tt.valid != (err == nil) {
-				t.Fatalf("CheckDate(%s) = %v, want valid %v", tt.date, err, tt.valid)
+				t.Fatalf("CheckHistoryDate(%s) = %v, want valid %v", tt.date, err, tt.valid)
 			}
 			if err != nil {
 				if fields := pathway.ErrorFields(err); len(fields) != 1 || fields[0].Field != "effective_on" {

@@ -202,17 +202,13 @@ const timePrecision = time.Microsecond
 // today is the organisation's calendar date at the transaction's time.
 func (tx *Tx) today() pathway.Date { return pathway.DateOf(tx.now, tx.db.Location) }
 
-// read runs fn in a read-only transaction on a reader connection.
-func (db *DB) read(ctx context.Context, a pathway.Actor, fn func(*Tx) error) error {
-	return db.transact(ctx, db.reader, a, fn)
-}
-
-func (db *DB) transact(ctx context.Context, pool *sql.DB, a pathway.Actor, fn func(*Tx) error) (err error) {
-	sqlTx, err := pool.BeginTx(ctx, nil)
+// read runs fn in a read-only transaction on a reader connection; writes
+// go through the committer instead (commit.go).
+func (db *DB) read(ctx context.Context, a pathway.Actor, fn func(*Tx) error) (err error) {
+	sqlTx, err := db.reader.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(timePrecision), actor: a}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = sqlTx.Rollback()
@@ -222,6 +218,7 @@ func (db *DB) transact(ctx context.Context, pool *sql.DB, a pathway.Actor, fn fu
 			_ = sqlTx.Rollback()
 		}
 	}()
+	tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(timePrecision), actor: a}
 	if err = fn(tx); err != nil {
 		return mapError(err)
 	}

@@ -52,7 +52,7 @@ func (s *ParticipantService) AddPlacement(ctx context.Context, a pathway.Actor, 
 		if err != nil {
 			return err
 		}
-		if err := checkDate("effective_on", p.EffectiveOn, since, tx.today()); err != nil {
+		if err := pathway.CheckHistoryDate("effective_on", p.EffectiveOn, since, tx.today()); err != nil {
 			return err
 		}
 		if err := insertPlacement(ctx, tx, participantID, p); err != nil {
@@ -60,12 +60,6 @@ func (s *ParticipantService) AddPlacement(ctx context.Context, a pathway.Actor, 
 		}
 		return tx.audit("placement.create", "participant", participantID)
 	})
-}
-
-// checkDate applies the dating rule of the history.
-func checkDate(field string, d, since, today pathway.Date) error {
-	p := pathway.Participant{FirstConsent: since}
-	return p.CheckDate(field, d, today)
 }
 
 const placementColumns = `pl.id, pl.participant_id, pl.rung, pl.effective_on, pl.note, pl.recorded_at, u.email, pl.recorded_by`
@@ -164,7 +158,7 @@ func (s *ParticipantService) AddEngagement(ctx context.Context, a pathway.Actor,
 		if err != nil {
 			return err
 		}
-		if err := checkDate("occurred_on", e.OccurredOn, since, tx.today()); err != nil {
+		if err := pathway.CheckHistoryDate("occurred_on", e.OccurredOn, since, tx.today()); err != nil {
 			return err
 		}
 		if e.ProgramID != nil {
@@ -238,7 +232,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 		if err != nil {
 			return err
 		}
-		if err := checkDate("assessed_on", c.AssessedOn, since, tx.today()); err != nil {
+		if err := pathway.CheckHistoryDate("assessed_on", c.AssessedOn, since, tx.today()); err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, q, participantID, c.AssessedOn.String(), string(c.Perspective), c.SelfAdvocacy, c.RootCauseAnalysis, c.Leadership, c.Note, a.UserID, formatTime(tx.now))
