@@ -107,33 +107,17 @@ func (s *Server) rosterCSV(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	people := make(map[int64]*pathway.Participant, len(r.Roles))
-	for _, role := range r.Roles {
-		if people[role.ParticipantID] != nil {
-			continue
-		}
-		p, err := s.Participants.FindParticipant(c.Request.Context(), actor(c), role.ParticipantID)
-		if err != nil {
-			return err
-		}
-		people[role.ParticipantID] = p
-	}
 	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="roster-%d-%s.csv"`, r.ID, r.AsOf))
 	c.Status(http.StatusOK)
 	w := csv.NewWriter(c.Writer)
 	_ = w.Write([]string{"participant", "title", "starts_on", "ends_on"})
 	for _, role := range r.Roles {
-		p := people[role.ParticipantID]
-		who := p.ExternalRef
-		if p.Consent.Has(pathway.ScopePublicStory) {
-			who = p.DisplayName
-		}
 		ends := ""
 		if role.EndsOn != nil {
 			ends = role.EndsOn.String()
 		}
-		_ = w.Write([]string{csvCell(who), csvCell(role.Title), role.StartsOn.String(), ends})
+		_ = w.Write([]string{csvCell(role.PublicName()), csvCell(role.Title), role.StartsOn.String(), ends})
 	}
 	w.Flush()
 	return w.Error()

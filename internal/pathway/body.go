@@ -84,6 +84,20 @@ type BodyRole struct {
 	EndsOn        *Date     `json:"ends_on"` // nil: open-ended; inclusive
 	RecordedAt    time.Time `json:"recorded_at"`
 	RecordedBy    string    `json:"recorded_by"`
+
+	// For exports, never sent as JSON: the holder's case-management
+	// reference and whether they agreed to public-facing activity.
+	ExternalRef string `json:"-"`
+	PublicStory bool   `json:"-"`
+}
+
+// PublicName is how an export names the holder: their name only with
+// public_story consent, otherwise their case-management reference.
+func (r BodyRole) PublicName() string {
+	if r.PublicStory {
+		return r.DisplayName
+	}
+	return r.ExternalRef
 }
 
 // ActiveOn reports whether the role is held on day d.

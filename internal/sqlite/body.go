@@ -184,7 +184,8 @@ func (s *BodyService) UpdateBody(ctx context.Context, a pathway.Actor, id int64,
 	return b, err
 }
 
-const roleSelect = `SELECT r.id, r.body_id, b.name, b.kind, r.participant_id, p.display_name, r.title, r.starts_on, r.ends_on, r.recorded_at, u.email
+const roleSelect = `SELECT r.id, r.body_id, b.name, b.kind, r.participant_id, p.display_name, r.title, r.starts_on, r.ends_on, r.recorded_at, u.email,
+  p.external_ref, (SELECT c.scopes FROM consents c WHERE c.participant_id = p.id ORDER BY c.id DESC LIMIT 1)
 FROM roles r JOIN bodies b ON b.id = r.body_id JOIN participants p ON p.id = r.participant_id JOIN users u ON u.id = r.recorded_by
 WHERE 1=1`
 
@@ -202,9 +203,11 @@ func queryRoles(ctx context.Context, tx *Tx, cond string, args ...any) ([]pathwa
 		var r pathway.BodyRole
 		var kind, starts, recorded string
 		var ends sql.NullString
-		if err := rows.Scan(&r.ID, &r.BodyID, &r.BodyName, &kind, &r.ParticipantID, &r.DisplayName, &r.Title, &starts, &ends, &recorded, &r.RecordedBy); err != nil {
+		var scopes string
+		if err := rows.Scan(&r.ID, &r.BodyID, &r.BodyName, &kind, &r.ParticipantID, &r.DisplayName, &r.Title, &starts, &ends, &recorded, &r.RecordedBy, &r.ExternalRef, &scopes); err != nil {
 			return nil, err
 		}
+		r.PublicStory = pathway.Consent{Scopes: splitList[pathway.ConsentScope](scopes)}.Has(pathway.ScopePublicStory)
 		r.BodyKind = pathway.BodyKind(kind)
 		if r.StartsOn, err = pathway.ParseDate(starts); err != nil {
 			return nil, err
