@@ -112,8 +112,8 @@ func loadAccounts(ctx context.Context, s Services, sys pathway.Actor, hash strin
 	var staff pathway.Actor
 	for _, role := range []pathway.Role{pathway.RoleStaff, pathway.RoleCoordinator, pathway.RoleLeadership} {
 		u := &pathway.User{Email: string(role) + "@demo.pathway.local", Role: role}
-		if err := s.Users.CreateUser(ctx, sys, u, hash); err != nil && pathway.ErrorCode(err) != pathway.ECONFLICT {
-			return nil, staff, fmt.Errorf("demo account: %w", err)
+		if err := s.Users.CreateUser(ctx, sys, u, hash); err != nil {
+			return nil, staff, fmt.Errorf("demo account %s: %s", u.Email, pathway.ErrorMessage(err))
 		}
 		accounts = append(accounts, Account{Email: u.Email, Role: role})
 		if role == pathway.RoleStaff {
