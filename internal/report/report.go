@@ -175,17 +175,20 @@ func sharedOnly(n int, fixed map[int]bool) suppress.Result {
 	return r
 }
 
-// distributionTable is the vector of people per rung with its total.
-func distributionTable(c pathway.RungCounts) suppress.Table { return suppress.Vector(c[:]) }
+// canonical suppresses people per rung for everyone on one day: the one
+// suppression every other report showing these cells must follow. Cells
+// 0 to 4 are the rungs, cell 5 the total.
+func (s *Service) canonical(c pathway.RungCounts) (suppress.Table, suppress.Result, error) {
+	t := suppress.Vector(c[:])
+	r, err := suppress.Apply(s.K, t)
+	return t, r, err
+}
 
-// canonicalDistribution suppresses people per rung on a day for everyone:
-// the one suppression every other report showing these cells must follow.
+// canonicalDistribution counts everyone on a day and suppresses it canonically.
 func (s *Service) canonicalDistribution(ctx context.Context, day pathway.Date) (suppress.Table, suppress.Result, error) {
 	c, err := s.Store.RungCountsOn(ctx, day, 0)
 	if err != nil {
 		return suppress.Table{}, suppress.Result{}, err
 	}
-	t := distributionTable(c)
-	r, err := suppress.Apply(s.K, t)
-	return t, r, err
+	return s.canonical(c)
 }

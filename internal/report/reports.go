@@ -111,8 +111,7 @@ func (s *Service) DistributionByProgram(ctx context.Context, period string) (*Pr
 			t.Lines = append(t.Lines, suppress.Line{Parts: parts, Total: n*w + j})
 		}
 	}
-	ct := distributionTable(pc.All)
-	cr, err := suppress.Apply(s.K, ct)
+	_, cr, err := s.canonical(pc.All)
 	if err != nil {
 		return nil, err
 	}
@@ -238,11 +237,11 @@ func (s *Service) Movement(ctx context.Context, period string) (*Movement, error
 		prevCounts[i] = t.Counts[g.Index(i, 5)]
 		curCounts[i] = t.Counts[g.Index(6, i)]
 	}
-	prevR, err := suppress.Apply(s.K, distributionTable(prevCounts))
+	_, prevR, err := s.canonical(prevCounts)
 	if err != nil {
 		return nil, err
 	}
-	curR, err := suppress.Apply(s.K, distributionTable(curCounts))
+	_, curR, err := s.canonical(curCounts)
 	if err != nil {
 		return nil, err
 	}
