@@ -532,8 +532,10 @@ func (s *BodyService) AddSpeakingEngagement(ctx context.Context, a pathway.Actor
 		}
 		for i, sp := range e.Speakers {
 			field := fmt.Sprintf("speaker_ids[%d]", i)
-			if _, err := requireParticipant(ctx, tx, sp.ParticipantID); err != nil {
+			if _, err := requireParticipant(ctx, tx, sp.ParticipantID); pathway.ErrorCode(err) == pathway.ENOTFOUND {
 				return pathway.Invalid(field, "there is no participant with id %d", sp.ParticipantID)
+			} else if err != nil {
+				return err
 			}
 			var n int
 			const active = `SELECT count(*) FROM roles WHERE body_id = ? AND participant_id = ? AND starts_on <= ? AND (ends_on IS NULL OR ends_on >= ?)`

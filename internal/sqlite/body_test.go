@@ -254,3 +254,40 @@ func TestBodySeatsCannotDropBelowTheFuturePeak(t *testing.T) {
 		})
 	}
 }
+
+func TestAFaultReadingASpeakerIsNotReportedAsAMissingParticipant(t *testing.T) {
+	f := newBodyFixture(t)
+	ctx := context.Background()
+	b := &pathway.Body{Name: "Speakers", Kind: pathway.SpeakersBureau}
+	if err := f.bodies.CreateBody(ctx, f.actor, b); err != nil {
+		t.Fatal(err)
+	}
+	p := f.person(t)
+	// A stored date that no longer parses is a fault of ours, not of the request.
+	if _, err := f.db.Writer().ExecContext(ctx, `UPDATE participants SET consented_since = '2020-13-01' WHERE id = ?`, p); err != nil {
+		t.Fatal(err)
+	}
+	e := &pathway.SpeakingEngagement{BodyID: b.ID, HeldOn: f.day(-1), Audience: "media", Topic: "Rent", Speakers: []pathway.Speaker{{ParticipantID: p}}}
+	err := f.bodies.AddSpeakingEngagement(ctx, f.actor, e)
+	if code := pathway.ErrorCode(err); code != pathway.EINTERNAL {
+		t.Fatalf("error %v (code %q), want the fault itself (%q)", err, code, pathway.EINTERNAL)
+	}
+}
+
+func TestATermLimitCheckReportsAStoredDateItCannotRead(t *testing.T) {
+	f := newBodyFixture(t)
+	ctx := context.Background()
+	bodyID := f.body(t, nil, intp(1))
+	p := f.person(t)
+	old := f.role(bodyID, p, term{from: -400, to: -300})
+	if err := f.bodies.AddRole(ctx, f.actor, old); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.Writer().ExecContext(ctx, `UPDATE roles SET starts_on = '2020-01-01', ends_on = '2020-13-01' WHERE id = ?`, old.ID); err != nil {
+		t.Fatal(err)
+	}
+	err := f.bodies.AddRole(ctx, f.actor, f.role(bodyID, p, term{from: 0, to: 100}))
+	if code := pathway.ErrorCode(err); code != pathway.EINTERNAL {
+		t.Fatalf("error %v (code %q), want the fault reading the earlier term (%q)", err, code, pathway.EINTERNAL)
+	}
+}
