@@ -363,8 +363,14 @@ func consecutiveTerms(ctx context.Context, tx *Tx, bodyID int64, r *pathway.Body
 	run, hasR := 0, false
 	for i, t := range terms {
 		if i > 0 && terms[i-1].ends != "" {
-			prevEnd, _ := pathway.ParseDate(terms[i-1].ends)
-			start, _ := pathway.ParseDate(t.starts)
+			prevEnd, err := pathway.ParseDate(terms[i-1].ends)
+			if err != nil {
+				return 0, fmt.Errorf("terms: %w", err)
+			}
+			start, err := pathway.ParseDate(t.starts)
+			if err != nil {
+				return 0, fmt.Errorf("terms: %w", err)
+			}
 			if start.DaysSince(prevEnd) > pathway.ConsecutiveGapDays {
 				if hasR {
 					break
