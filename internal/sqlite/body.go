@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"pathway/internal/pathway"
@@ -162,12 +161,12 @@ func (s *BodyService) UpdateBody(ctx context.Context, a pathway.Actor, id int64,
 			b.TermLimit = *upd.TermLimit
 		}
 		if b.Seats != nil {
-			peak, day, err := peakOccupancy(ctx, tx, id, 0, tx.today(), nil)
+			held, err := heldTerms(ctx, tx, id, 0, pathway.Term{StartsOn: tx.today()})
 			if err != nil {
 				return err
 			}
-			if peak > *b.Seats {
-				return pathway.Conflict("seats", "%d roles are held on %s; end some terms before lowering the seats to %d", peak, day, *b.Seats)
+			if err := b.CheckSeats(held, tx.today()); err != nil {
+				return err
 			}
 		}
 		_, err = tx.ExecContext(ctx, q, b.Name, b.Description, b.Seats, int(b.Rung), b.TermMonths, b.TermLimit, formatTime(tx.now), id)
@@ -238,150 +237,77 @@ func findRole(ctx context.Context, tx *Tx, id int64) (*pathway.BodyRole, error) 
 	return &roles[0], nil
 }
 
-// peakOccupancy returns the most roles held at once in body during
-// [from, to] (to nil: open-ended), leaving out role except, and the first
-// day that peak is reached.
-func peakOccupancy(ctx context.Context, tx *Tx, bodyID, except int64, from pathway.Date, to *pathway.Date) (int, pathway.Date, error) {
-	end := "9999-12-31"
-	if to != nil {
-		end = to.String()
-	}
+// heldTerms returns the terms held in a body on any day of span, leaving
+// out role except.
+func heldTerms(ctx context.Context, tx *Tx, bodyID, except int64, span pathway.Term) ([]pathway.Term, error) {
 	const q = `SELECT starts_on, ends_on FROM roles WHERE body_id = ? AND id != ? AND starts_on <= ? AND (ends_on IS NULL OR ends_on >= ?)`
-	rows, err := tx.QueryContext(ctx, q, bodyID, except, end, from.String())
-	if err != nil {
-		return 0, from, fmt.Errorf("seat occupancy: %w", err)
-	}
-	defer rows.Close()
-	type span struct{ start, end string }
-	var spans []span
-	days := []string{from.String()}
-	for rows.Next() {
-		var sp span
-		var ends sql.NullString
-		if err := rows.Scan(&sp.start, &ends); err != nil {
-			return 0, from, err
-		}
-		sp.end = "9999-12-31"
-		if ends.Valid {
-			sp.end = ends.String
-		}
-		spans = append(spans, sp)
-		if sp.start > from.String() {
-			days = append(days, sp.start)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return 0, from, err
-	}
-	// Occupancy only rises on a start day, so the peak is on one of them.
-	peak, peakDay := 0, from.String()
-	slices.Sort(days)
-	for _, d := range days {
-		n := 0
-		for _, sp := range spans {
-			if sp.start <= d && sp.end >= d {
-				n++
-			}
-		}
-		if n > peak {
-			peak, peakDay = n, d
-		}
-	}
-	day, err := pathway.ParseDate(peakDay)
-	return peak, day, err
-}
-
-// checkRole applies the rules of a term to r (ID 0 for a new one): a seat
-// free for the whole term, no overlapping term of the same person in the
-// body, and the body's term limit.
-func checkRole(ctx context.Context, tx *Tx, b *pathway.Body, r *pathway.BodyRole) error {
-	if r.EndsOn != nil && r.EndsOn.Before(r.StartsOn) {
-		return pathway.Invalid("ends_on", "cannot be before starts_on (%s)", r.StartsOn)
-	}
-	var overlapping int
 	end := "9999-12-31"
-	if r.EndsOn != nil {
-		end = r.EndsOn.String()
+	if span.EndsOn != nil {
+		end = span.EndsOn.String()
 	}
-	const overlapQ = `SELECT count(*) FROM roles WHERE body_id = ? AND participant_id = ? AND id != ? AND starts_on <= ? AND (ends_on IS NULL OR ends_on >= ?)`
-	if err := tx.QueryRowContext(ctx, overlapQ, b.ID, r.ParticipantID, r.ID, end, r.StartsOn.String()).Scan(&overlapping); err != nil {
-		return fmt.Errorf("overlapping roles: %w", err)
+	terms, err := queryTerms(ctx, tx, q, bodyID, except, end, span.StartsOn.String())
+	if err != nil {
+		return nil, fmt.Errorf("seat occupancy: %w", err)
 	}
-	if overlapping > 0 {
-		return pathway.Conflict("participant_id", "this participant already holds a role in %s during these dates", b.Name)
-	}
-	if b.Seats != nil {
-		peak, day, err := peakOccupancy(ctx, tx, b.ID, r.ID, r.StartsOn, r.EndsOn)
-		if err != nil {
-			return err
-		}
-		if peak >= *b.Seats {
-			return pathway.Conflict("starts_on", "%s is full: all %d seats are taken on %s. End a term or add seats first", b.Name, *b.Seats, day)
-		}
-	}
-	if b.TermLimit != nil {
-		n, err := consecutiveTerms(ctx, tx, b.ID, r)
-		if err != nil {
-			return err
-		}
-		if n > *b.TermLimit {
-			return pathway.Conflict("starts_on", "this would be %d consecutive terms in %s; its limit is %d (a break of a year resets the count)", n, b.Name, *b.TermLimit)
-		}
-	}
-	return nil
+	return terms, nil
 }
 
-// consecutiveTerms counts the run of terms r would belong to: terms of the
-// same person in the body with breaks no longer than ConsecutiveGapDays.
-func consecutiveTerms(ctx context.Context, tx *Tx, bodyID int64, r *pathway.BodyRole) (int, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT starts_on, ends_on FROM roles WHERE body_id = ? AND participant_id = ? AND id != ?`, bodyID, r.ParticipantID, r.ID)
+// ownTerms returns a person's terms in a body, leaving out role except.
+func ownTerms(ctx context.Context, tx *Tx, bodyID, participantID, except int64) ([]pathway.Term, error) {
+	const q = `SELECT starts_on, ends_on FROM roles WHERE body_id = ? AND participant_id = ? AND id != ?`
+	terms, err := queryTerms(ctx, tx, q, bodyID, participantID, except)
 	if err != nil {
-		return 0, fmt.Errorf("terms: %w", err)
+		return nil, fmt.Errorf("terms: %w", err)
+	}
+	return terms, nil
+}
+
+// queryTerms runs q, which selects starts_on and ends_on, and returns the terms.
+func queryTerms(ctx context.Context, tx *Tx, q string, args ...any) ([]pathway.Term, error) {
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
-	type term struct {
-		starts, ends string // ends "" while open-ended
-		isR          bool
-	}
-	terms := []term{{starts: r.StartsOn.String(), isR: true}}
-	if r.EndsOn != nil {
-		terms[0].ends = r.EndsOn.String()
-	}
+	var out []pathway.Term
 	for rows.Next() {
-		var t term
+		var starts string
 		var ends sql.NullString
-		if err := rows.Scan(&t.starts, &ends); err != nil {
-			return 0, err
+		if err := rows.Scan(&starts, &ends); err != nil {
+			return nil, err
 		}
-		t.ends = ends.String
-		terms = append(terms, t)
-	}
-	if err := rows.Err(); err != nil {
-		return 0, err
-	}
-	slices.SortFunc(terms, func(x, y term) int { return strings.Compare(x.starts, y.starts) })
-	run, hasR := 0, false
-	for i, t := range terms {
-		if i > 0 && terms[i-1].ends != "" {
-			prevEnd, err := pathway.ParseDate(terms[i-1].ends)
-			if err != nil {
-				return 0, fmt.Errorf("terms: %w", err)
-			}
-			start, err := pathway.ParseDate(t.starts)
-			if err != nil {
-				return 0, fmt.Errorf("terms: %w", err)
-			}
-			if start.DaysSince(prevEnd) > pathway.ConsecutiveGapDays {
-				if hasR {
-					break
-				}
-				run = 0
-			}
+		var t pathway.Term
+		if t.StartsOn, err = pathway.ParseDate(starts); err != nil {
+			return nil, err
 		}
-		run++
-		hasR = hasR || t.isR
+		if ends.Valid {
+			d, err := pathway.ParseDate(ends.String)
+			if err != nil {
+				return nil, err
+			}
+			t.EndsOn = &d
+		}
+		out = append(out, t)
 	}
-	return run, nil
+	return out, rows.Err()
+}
+
+// checkRole applies the body's rules of a term to r (ID 0 for a new one),
+// over the terms stored in the same transaction as the write that follows,
+// so no other write can slip in between the check and the change.
+func checkRole(ctx context.Context, tx *Tx, b *pathway.Body, r *pathway.BodyRole) error {
+	t := r.Term()
+	own, err := ownTerms(ctx, tx, b.ID, r.ParticipantID, r.ID)
+	if err != nil {
+		return err
+	}
+	var held []pathway.Term
+	if b.Seats != nil {
+		if held, err = heldTerms(ctx, tx, b.ID, r.ID, t); err != nil {
+			return err
+		}
+	}
+	return b.CheckTerm(t, own, held)
 }
 
 // AddRole implements pathway.BodyService. The checks and the insert run in

@@ -1,0 +1,121 @@
+package pathway
+
+import "slices"
+
+// Term is the span of days one role is held: from StartsOn to EndsOn, both
+// inclusive; EndsOn is nil while the term is open-ended.
+type Term struct {
+	StartsOn Date
+	EndsOn   *Date
+}
+
+// Term returns the span of days r is held.
+func (r BodyRole) Term() Term { return Term{StartsOn: r.StartsOn, EndsOn: r.EndsOn} }
+
+// HeldOn reports whether the term covers day d.
+func (t Term) HeldOn(d Date) bool {
+	return !t.StartsOn.After(d) && (t.EndsOn == nil || !t.EndsOn.Before(d))
+}
+
+// Overlaps reports whether t and u share at least one day.
+func (t Term) Overlaps(u Term) bool {
+	return (u.EndsOn == nil || !t.StartsOn.After(*u.EndsOn)) && (t.EndsOn == nil || !u.StartsOn.After(*t.EndsOn))
+}
+
+// PeakOccupancy returns the most of terms held on any one day of span, and
+// the first day that peak is reached (span's first day when none is held).
+func PeakOccupancy(terms []Term, span Term) (int, Date) {
+	// Occupancy only rises on a start day, so the peak is on one of them.
+	days := []Date{span.StartsOn}
+	var within []Term
+	for _, t := range terms {
+		if !t.Overlaps(span) {
+			continue
+		}
+		within = append(within, t)
+		if t.StartsOn.After(span.StartsOn) {
+			days = append(days, t.StartsOn)
+		}
+	}
+	slices.SortFunc(days, func(x, y Date) int { return x.t.Compare(y.t) })
+	peak, on := 0, span.StartsOn
+	for _, d := range days {
+		n := 0
+		for _, t := range within {
+			if t.HeldOn(d) {
+				n++
+			}
+		}
+		if n > peak {
+			peak, on = n, d
+		}
+	}
+	return peak, on
+}
+
+// ConsecutiveTerms counts the run of terms t would belong to among others,
+// the same person's other terms in the same body: terms whose breaks are no
+// longer than ConsecutiveGapDays, t included.
+func ConsecutiveTerms(others []Term, t Term) int {
+	type entry struct {
+		Term
+		isT bool
+	}
+	all := make([]entry, 0, len(others)+1)
+	all = append(all, entry{t, true})
+	for _, o := range others {
+		all = append(all, entry{o, false})
+	}
+	slices.SortStableFunc(all, func(x, y entry) int { return x.StartsOn.t.Compare(y.StartsOn.t) })
+	run, hasT := 0, false
+	for i, e := range all {
+		if i > 0 && all[i-1].EndsOn != nil && e.StartsOn.DaysSince(*all[i-1].EndsOn) > ConsecutiveGapDays {
+			if hasT {
+				break
+			}
+			run = 0
+		}
+		run++
+		hasT = hasT || e.isT
+	}
+	return run
+}
+
+// CheckTerm applies the body's rules to t, a term of one person: it ends no
+// earlier than it starts, it overlaps none of own (that person's other
+// terms in the body), a seat is free for the whole of it beside held (the
+// other terms held in the body then), and it keeps within the term limit.
+// EINVALID or ECONFLICT.
+func (b Body) CheckTerm(t Term, own, held []Term) error {
+	if t.EndsOn != nil && t.EndsOn.Before(t.StartsOn) {
+		return Invalid("ends_on", "cannot be before starts_on (%s)", t.StartsOn)
+	}
+	for _, o := range own {
+		if o.Overlaps(t) {
+			return Conflict("participant_id", "this participant already holds a role in %s during these dates", b.Name)
+		}
+	}
+	if b.Seats != nil {
+		if peak, day := PeakOccupancy(held, t); peak >= *b.Seats {
+			return Conflict("starts_on", "%s is full: all %d seats are taken on %s. End a term or add seats first", b.Name, *b.Seats, day)
+		}
+	}
+	if b.TermLimit != nil {
+		if n := ConsecutiveTerms(own, t); n > *b.TermLimit {
+			return Conflict("starts_on", "this would be %d consecutive terms in %s; its limit is %d (a break of a year resets the count)", n, b.Name, *b.TermLimit)
+		}
+	}
+	return nil
+}
+
+// CheckSeats reports a conflict (ECONFLICT) when the body's seats are fewer
+// than the most of held, its terms, held at once from day from on.
+func (b Body) CheckSeats(held []Term, from Date) error {
+	if b.Seats == nil {
+		return nil
+	}
+	if peak, day := PeakOccupancy(held, Term{StartsOn: from}); peak > *b.Seats {
+		return Conflict("seats", "%d roles are held on %s; end some terms before lowering the seats to %d", peak, day, *b.Seats)
+	}
+	return nil
+}
