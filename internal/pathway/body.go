@@ -70,87 +70,11 @@ type BodyUpdate struct {
 	TermLimit   **int
 }
 
-// BodyRole is one term a participant holds in a body. Every term is its own
-// row, so the roster on any past date can be answered.
-type BodyRole struct {
-	ID            int64     `json:"id"`
-	BodyID        int64     `json:"body_id"`
-	BodyName      string    `json:"body_name"`
-	BodyKind      BodyKind  `json:"body_kind"`
-	ParticipantID int64     `json:"participant_id"`
-	DisplayName   string    `json:"display_name"`
-	Title         string    `json:"title"`
-	StartsOn      Date      `json:"starts_on"`
-	EndsOn        *Date     `json:"ends_on"` // nil: open-ended; inclusive
-	RecordedAt    time.Time `json:"recorded_at"`
-	RecordedBy    string    `json:"recorded_by"`
-
-	// For exports, never sent as JSON: the holder's case-management
-	// reference and whether they agreed to public-facing activity.
-	ExternalRef string `json:"-"`
-	PublicStory bool   `json:"-"`
-}
-
-// PublicName is how an export names the holder: their name only with
-// public_story consent, otherwise their case-management reference.
-func (r BodyRole) PublicName() string {
-	if r.PublicStory {
-		return r.DisplayName
-	}
-	return r.ExternalRef
-}
-
-// ActiveOn reports whether the role is held on day d.
-func (r BodyRole) ActiveOn(d Date) bool {
-	return !r.StartsOn.After(d) && (r.EndsOn == nil || !r.EndsOn.Before(d))
-}
-
 // Roster is a body with the roles held in it on one day.
 type Roster struct {
 	Body
 	AsOf  Date       `json:"as_of"`
 	Roles []BodyRole `json:"roles"`
-}
-
-// RoleFilter narrows a role listing. Zero values match everything.
-type RoleFilter struct {
-	BodyID           int64
-	ParticipantID    int64
-	Active           *bool // held today, or not
-	EndingWithinDays *int  // ends between today and today+n
-}
-
-// RoleUpdate changes a term: end it, extend it, reopen it (EndsOn set to
-// nil), or retitle it. A nil field is left alone.
-type RoleUpdate struct {
-	Title  *string
-	EndsOn **Date
-}
-
-// Audience is who a speaking engagement was for.
-type Audience string
-
-// The audiences.
-var Audiences = []Audience{"city_council", "state_legislature", "media", "funders", "conference", "school", "community", "other"}
-
-// Speaker is a participant who spoke at an engagement.
-type Speaker struct {
-	ParticipantID int64  `json:"participant_id"`
-	DisplayName   string `json:"display_name"`
-}
-
-// SpeakingEngagement is one time members of a speakers bureau shared their
-// story. SpeakerCount stays when an erased speaker leaves Speakers.
-type SpeakingEngagement struct {
-	ID           int64     `json:"id"`
-	BodyID       int64     `json:"body_id"`
-	HeldOn       Date      `json:"held_on"`
-	Audience     Audience  `json:"audience"`
-	Topic        string    `json:"topic"`
-	SpeakerCount int       `json:"speaker_count"`
-	Speakers     []Speaker `json:"speakers"`
-	RecordedAt   time.Time `json:"recorded_at"`
-	RecordedBy   string    `json:"recorded_by"`
 }
 
 // Evidence is a reason to think someone is ready for another rung: a role
@@ -174,10 +98,6 @@ type Suggestion struct {
 
 // SuggestionWindowDays is how far back engagements count as evidence.
 const SuggestionWindowDays = 90
-
-// ConsecutiveGapDays is the longest break between two terms that still
-// counts them as consecutive for a term limit: a year off resets the count.
-const ConsecutiveGapDays = 365
 
 // BodyService runs bodies, their roles and speaking engagements. Methods
 // naming people write an audit entry.

@@ -1,6 +1,63 @@
 package pathway
 
-import "slices"
+import (
+	"slices"
+	"time"
+)
+
+// BodyRole is one term a participant holds in a body. Every term is its own
+// row, so the roster on any past date can be answered.
+type BodyRole struct {
+	ID            int64     `json:"id"`
+	BodyID        int64     `json:"body_id"`
+	BodyName      string    `json:"body_name"`
+	BodyKind      BodyKind  `json:"body_kind"`
+	ParticipantID int64     `json:"participant_id"`
+	DisplayName   string    `json:"display_name"`
+	Title         string    `json:"title"`
+	StartsOn      Date      `json:"starts_on"`
+	EndsOn        *Date     `json:"ends_on"` // nil: open-ended; inclusive
+	RecordedAt    time.Time `json:"recorded_at"`
+	RecordedBy    string    `json:"recorded_by"`
+
+	// For exports, never sent as JSON: the holder's case-management
+	// reference and whether they agreed to public-facing activity.
+	ExternalRef string `json:"-"`
+	PublicStory bool   `json:"-"`
+}
+
+// PublicName is how an export names the holder: their name only with
+// public_story consent, otherwise their case-management reference.
+func (r BodyRole) PublicName() string {
+	if r.PublicStory {
+		return r.DisplayName
+	}
+	return r.ExternalRef
+}
+
+// ActiveOn reports whether the role is held on day d.
+func (r BodyRole) ActiveOn(d Date) bool {
+	return !r.StartsOn.After(d) && (r.EndsOn == nil || !r.EndsOn.Before(d))
+}
+
+// RoleFilter narrows a role listing. Zero values match everything.
+type RoleFilter struct {
+	BodyID           int64
+	ParticipantID    int64
+	Active           *bool // held today, or not
+	EndingWithinDays *int  // ends between today and today+n
+}
+
+// RoleUpdate changes a term: end it, extend it, reopen it (EndsOn set to
+// nil), or retitle it. A nil field is left alone.
+type RoleUpdate struct {
+	Title  *string
+	EndsOn **Date
+}
+
+// ConsecutiveGapDays is the longest break between two terms that still
+// counts them as consecutive for a term limit: a year off resets the count.
+const ConsecutiveGapDays = 365
 
 // Term is the span of days one role is held: from StartsOn to EndsOn, both
 // inclusive; EndsOn is nil while the term is open-ended.

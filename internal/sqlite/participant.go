@@ -43,6 +43,21 @@ func requireParticipant(ctx context.Context, tx *Tx, id int64) (pathway.Date, er
 	return pathway.ParseDate(since)
 }
 
+// requirePublicStory checks that a participant's current consent covers
+// public-facing activity.
+func requirePublicStory(ctx context.Context, tx *Tx, field string, participantID int64) error {
+	var scopes string
+	err := tx.QueryRowContext(ctx, `SELECT scopes FROM consents WHERE participant_id = ? ORDER BY id DESC LIMIT 1`, participantID).Scan(&scopes)
+	if err != nil {
+		return fmt.Errorf("consent scopes: %w", err)
+	}
+	c := pathway.Consent{Scopes: splitList[pathway.ConsentScope](scopes)}
+	if !c.Has(pathway.ScopePublicStory) {
+		return pathway.Invalid(field, "participant %d has not consented to %q, which public-facing roles need", participantID, pathway.ScopePublicStory)
+	}
+	return nil
+}
+
 const participantColumns = `p.id, p.external_ref, p.display_name, p.current_rung, p.consented_since, p.created_at, p.updated_at`
 
 func scanParticipant(row interface{ Scan(...any) error }) (*pathway.Participant, error) {

@@ -1,0 +1,29 @@
+package pathway
+
+import "time"
+
+// Audience is who a speaking engagement was for.
+type Audience string
+
+// The audiences.
+var Audiences = []Audience{"city_council", "state_legislature", "media", "funders", "conference", "school", "community", "other"}
+
+// Speaker is a participant who spoke at an engagement.
+type Speaker struct {
+	ParticipantID int64  `json:"participant_id"`
+	DisplayName   string `json:"display_name"`
+}
+
+// SpeakingEngagement is one time members of a speakers bureau shared their
+// story. SpeakerCount stays when an erased speaker leaves Speakers.
+type SpeakingEngagement struct {
+	ID           int64     `json:"id"`
+	BodyID       int64     `json:"body_id"`
+	HeldOn       Date      `json:"held_on"`
+	Audience     Audience  `json:"audience"`
+	Topic        string    `json:"topic"`
+	SpeakerCount int       `json:"speaker_count"`
+	Speakers     []Speaker `json:"speakers"`
+	RecordedAt   time.Time `json:"recorded_at"`
+	RecordedBy   string    `json:"recorded_by"`
+}

@@ -1,0 +1,132 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+
+	"pathway/internal/pathway"
+)
+
+// AddSpeakingEngagement implements pathway.BodyService.
+func (s *BodyService) AddSpeakingEngagement(ctx context.Context, a pathway.Actor, e *pathway.SpeakingEngagement) error {
+	const q = `INSERT INTO speaking_engagements (body_id, held_on, audience, topic, speaker_count, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)`
+	return s.db.write(ctx, a, func(tx *Tx) error {
+		b, err := findBody(ctx, tx, e.BodyID, tx.today())
+		if err != nil {
+			return err
+		}
+		if b.Kind != pathway.SpeakersBureau {
+			return pathway.Errorf(pathway.EINVALID, "Speaking engagements belong to a speakers bureau; %s is a %s.", b.Name, b.Kind)
+		}
+		if e.HeldOn.After(tx.today()) {
+			return pathway.Invalid("held_on", "cannot be in the future; record a talk once it has happened")
+		}
+		for i, sp := range e.Speakers {
+			field := fmt.Sprintf("speaker_ids[%d]", i)
+			if _, err := requireParticipant(ctx, tx, sp.ParticipantID); pathway.ErrorCode(err) == pathway.ENOTFOUND {
+				return pathway.Invalid(field, "there is no participant with id %d", sp.ParticipantID)
+			} else if err != nil {
+				return err
+			}
+			var n int
+			const active = `SELECT count(*) FROM roles WHERE body_id = ? AND participant_id = ? AND starts_on <= ? AND (ends_on IS NULL OR ends_on >= ?)`
+			if err := tx.QueryRowContext(ctx, active, b.ID, sp.ParticipantID, e.HeldOn.String(), e.HeldOn.String()).Scan(&n); err != nil {
+				return fmt.Errorf("speaker role: %w", err)
+			}
+			if n == 0 {
+				return pathway.Invalid(field, "participant %d held no role in %s on %s", sp.ParticipantID, b.Name, e.HeldOn)
+			}
+			if err := requirePublicStory(ctx, tx, field, sp.ParticipantID); err != nil {
+				return err
+			}
+		}
+		e.SpeakerCount = len(e.Speakers)
+		res, err := tx.ExecContext(ctx, q, e.BodyID, e.HeldOn.String(), string(e.Audience), e.Topic, e.SpeakerCount, a.UserID, formatTime(tx.now))
+		if err != nil {
+			return fmt.Errorf("add speaking engagement: %w", err)
+		}
+		if e.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		for _, sp := range e.Speakers {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO speakers (speaking_engagement_id, participant_id) VALUES (?, ?)`, e.ID, sp.ParticipantID); err != nil {
+				return fmt.Errorf("add speaker: %w", err)
+			}
+		}
+		list, err := listSpeakingEngagements(ctx, tx, b.ID, e.ID)
+		if err != nil {
+			return err
+		}
+		*e = list[0]
+		return tx.audit("speaking_engagement.create", "speaking_engagement", e.ID)
+	})
+}
+
+// listSpeakingEngagements returns a body's talks (one when only is set),
+// newest first, with the speakers the actor may see.
+func listSpeakingEngagements(ctx context.Context, tx *Tx, bodyID, only int64) ([]pathway.SpeakingEngagement, error) {
+	const q = `SELECT se.id, se.body_id, se.held_on, se.audience, se.topic, se.speaker_count, se.recorded_at, u.email
+FROM speaking_engagements se JOIN users u ON u.id = se.recorded_by
+WHERE se.body_id = ? AND (? = 0 OR se.id = ?) ORDER BY se.held_on DESC, se.id DESC`
+	rows, err := tx.QueryContext(ctx, q, bodyID, only, only)
+	if err != nil {
+		return nil, fmt.Errorf("list speaking engagements: %w", err)
+	}
+	defer rows.Close()
+	out := []pathway.SpeakingEngagement{}
+	byID := map[int64]int{}
+	for rows.Next() {
+		var e pathway.SpeakingEngagement
+		var held, audience, recorded string
+		if err := rows.Scan(&e.ID, &e.BodyID, &held, &audience, &e.Topic, &e.SpeakerCount, &recorded, &e.RecordedBy); err != nil {
+			return nil, err
+		}
+		if e.HeldOn, err = pathway.ParseDate(held); err != nil {
+			return nil, err
+		}
+		if e.RecordedAt, err = parseTime(recorded); err != nil {
+			return nil, err
+		}
+		e.Audience = pathway.Audience(audience)
+		e.Speakers = []pathway.Speaker{}
+		byID[e.ID] = len(out)
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	clause, cargs := caseloadClause(tx.actor)
+	const sq = `SELECT sp.speaking_engagement_id, p.id, p.display_name FROM speakers sp
+JOIN speaking_engagements se ON se.id = sp.speaking_engagement_id JOIN participants p ON p.id = sp.participant_id
+WHERE se.body_id = ? AND (? = 0 OR se.id = ?)`
+	srows, err := tx.QueryContext(ctx, sq+clause+` ORDER BY p.id`, append([]any{bodyID, only, only}, cargs...)...)
+	if err != nil {
+		return nil, fmt.Errorf("list speakers: %w", err)
+	}
+	defer srows.Close()
+	for srows.Next() {
+		var eid int64
+		var sp pathway.Speaker
+		if err := srows.Scan(&eid, &sp.ParticipantID, &sp.DisplayName); err != nil {
+			return nil, err
+		}
+		out[byID[eid]].Speakers = append(out[byID[eid]].Speakers, sp)
+	}
+	return out, srows.Err()
+}
+
+// ListSpeakingEngagements implements pathway.BodyService.
+func (s *BodyService) ListSpeakingEngagements(ctx context.Context, a pathway.Actor, bodyID int64) ([]pathway.SpeakingEngagement, error) {
+	var out []pathway.SpeakingEngagement
+	err := s.db.write(ctx, a, func(tx *Tx) error {
+		if _, err := findBody(ctx, tx, bodyID, tx.today()); err != nil {
+			return err
+		}
+		var err error
+		if out, err = listSpeakingEngagements(ctx, tx, bodyID, 0); err != nil {
+			return err
+		}
+		return tx.audit("speaking_engagement.list", "body", bodyID)
+	})
+	return out, err
+}
