@@ -22,6 +22,7 @@ func NewServer(db *sqlite.DB, logger *slog.Logger, minCellSize int) *httpapi.Ser
 		Participants: sqlite.NewParticipantService(db),
 		Audit:        sqlite.NewAuditService(db),
 		Bodies:       sqlite.NewBodyService(db),
+		Suggestions:  sqlite.NewSuggestionService(db),
 		Reports:      &report.Service{Store: sqlite.NewReportStore(db), K: minCellSize},
 		DB:           db,
 		Logger:       logger,

@@ -39,6 +39,7 @@ type Server struct {
 	Participants pathway.ParticipantService
 	Audit        pathway.AuditService
 	Bodies       pathway.BodyService
+	Suggestions  pathway.SuggestionService
 	Reports      *report.Service
 	DB           Pinger
 	Logger       *slog.Logger

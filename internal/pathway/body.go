@@ -77,28 +77,6 @@ type Roster struct {
 	Roles []BodyRole `json:"roles"`
 }
 
-// Evidence is a reason to think someone is ready for another rung: a role
-// they hold or an engagement they took part in.
-type Evidence struct {
-	Kind string `json:"kind"` // "role" or "engagement"
-	ID   int64  `json:"id"`
-	Rung Rung   `json:"rung"`
-	On   Date   `json:"on"`
-	What string `json:"what"` // the body or program, and the title or activity
-}
-
-// Suggestion says a participant's recent evidence points past their current rung.
-type Suggestion struct {
-	ParticipantID int64      `json:"participant_id"`
-	DisplayName   string     `json:"display_name"`
-	CurrentRung   Rung       `json:"current_rung"`
-	SuggestedRung Rung       `json:"suggested_rung"`
-	Evidence      []Evidence `json:"evidence"`
-}
-
-// SuggestionWindowDays is how far back engagements count as evidence.
-const SuggestionWindowDays = 90
-
 // BodyService runs bodies, their roles and speaking engagements. Methods
 // naming people write an audit entry.
 type BodyService interface {
@@ -124,9 +102,4 @@ type BodyService interface {
 	AddSpeakingEngagement(ctx context.Context, a Actor, e *SpeakingEngagement) error
 	// ListSpeakingEngagements returns a body's talks, newest first.
 	ListSpeakingEngagements(ctx context.Context, a Actor, bodyID int64) ([]SpeakingEngagement, error)
-
-	// Suggestions lists participants whose recent evidence points to a
-	// higher rung than their current one (one participant when
-	// participantID is not 0).
-	Suggestions(ctx context.Context, a Actor, participantID int64) ([]Suggestion, error)
 }

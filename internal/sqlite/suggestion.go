@@ -9,6 +9,15 @@ import (
 	"pathway/internal/pathway"
 )
 
+// SuggestionService finds the participants whose evidence points past
+// their current rung.
+type SuggestionService struct{ db *DB }
+
+// NewSuggestionService returns a SuggestionService on db.
+func NewSuggestionService(db *DB) *SuggestionService { return &SuggestionService{db: db} }
+
+var _ pathway.SuggestionService = (*SuggestionService)(nil)
+
 // evidenceSQL lists every piece of evidence: roles held on the day (first
 // two parameters) and engagements in programs since a day (third).
 const evidenceSQL = `
@@ -23,8 +32,8 @@ WHERE e.occurred_on >= ?`
 // maxEvidence bounds the evidence listed for one suggestion.
 const maxEvidence = 10
 
-// Suggestions implements pathway.BodyService.
-func (s *BodyService) Suggestions(ctx context.Context, a pathway.Actor, participantID int64) ([]pathway.Suggestion, error) {
+// Suggestions implements pathway.SuggestionService.
+func (s *SuggestionService) Suggestions(ctx context.Context, a pathway.Actor, participantID int64) ([]pathway.Suggestion, error) {
 	out := []pathway.Suggestion{}
 	err := s.db.write(ctx, a, func(tx *Tx) error {
 		clause, cargs := caseloadClause(a)
