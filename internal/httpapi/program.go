@@ -9,16 +9,6 @@ import (
 	"pathway/internal/pathway"
 )
 
-// pathID reads a numeric path parameter; anything else is a 404, since no
-// record has such an id.
-func pathID(c *gin.Context, name string) (int64, error) {
-	id, err := strconv.ParseInt(c.Param(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, pathway.Errorf(pathway.ENOTFOUND, "There is no record with id %q.", c.Param(name))
-	}
-	return id, nil
-}
-
 type programRequest struct {
 	Name            string   `json:"name" validate:"notblank,max=200"`
 	Description     string   `json:"description" validate:"max=2000"`
