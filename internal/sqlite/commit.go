@@ -163,27 +163,3 @@ func (db *DB) runJob(sqlTx *sql.Tx, j *writeJob) (result, fatal error) {
 	}
 	return mapError(result), nil
 }
-
-// ExecContext runs a statement. In a write, the caller's cancellation is
-// not passed on: interrupting a statement would roll back the whole shared
-// transaction, other people's writes with it.
-func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return tx.Tx.ExecContext(tx.context(ctx), query, args...)
-}
-
-// QueryContext runs a query; see ExecContext.
-func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return tx.Tx.QueryContext(tx.context(ctx), query, args...)
-}
-
-// QueryRowContext runs a query for one row; see ExecContext.
-func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	return tx.Tx.QueryRowContext(tx.context(ctx), query, args...)
-}
-
-func (tx *Tx) context(ctx context.Context) context.Context {
-	if tx.uncancellable {
-		return context.WithoutCancel(ctx)
-	}
-	return ctx
-}

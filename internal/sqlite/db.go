@@ -202,6 +202,48 @@ const timePrecision = time.Microsecond
 // today is the organisation's calendar date at the transaction's time.
 func (tx *Tx) today() pathway.Date { return pathway.DateOf(tx.now, tx.db.Location) }
 
+// ExecContext runs a statement. In a write, the caller's cancellation is
+// not passed on: interrupting a statement would roll back the whole shared
+// transaction, other people's writes with it.
+func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return tx.Tx.ExecContext(tx.context(ctx), query, args...)
+}
+
+// QueryContext runs a query; see ExecContext.
+func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return tx.Tx.QueryContext(tx.context(ctx), query, args...)
+}
+
+// QueryRowContext runs a query for one row; see ExecContext.
+func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return tx.Tx.QueryRowContext(tx.context(ctx), query, args...)
+}
+
+func (tx *Tx) context(ctx context.Context) context.Context {
+	if tx.uncancellable {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
+}
+
+// audit appends an audit entry in the transaction, so the entry and the
+// change it records land together or not at all.
+func (tx *Tx) audit(action, entity string, entityID int64) error {
+	const q = `INSERT INTO audit_log (at, user_id, user_email, action, entity, entity_id, remote_addr)
+VALUES (?, ?, ?, ?, ?, ?, ?)`
+	var uid, eid any
+	if tx.actor.UserID != 0 {
+		uid = tx.actor.UserID
+	}
+	if entityID != 0 {
+		eid = entityID
+	}
+	if _, err := tx.ExecContext(context.Background(), q, formatTime(tx.now), uid, tx.actor.Email, action, entity, eid, tx.actor.RemoteAddr); err != nil {
+		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	return nil
+}
+
 // read runs fn in a read-only transaction on a reader connection; writes
 // go through the committer instead (commit.go).
 func (db *DB) read(ctx context.Context, a pathway.Actor, fn func(*Tx) error) (err error) {
@@ -224,24 +266,6 @@ func (db *DB) read(ctx context.Context, a pathway.Actor, fn func(*Tx) error) (er
 	}
 	if err = sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
-}
-
-// audit appends an audit entry in the transaction, so the entry and the
-// change it records land together or not at all.
-func (tx *Tx) audit(action, entity string, entityID int64) error {
-	const q = `INSERT INTO audit_log (at, user_id, user_email, action, entity, entity_id, remote_addr)
-VALUES (?, ?, ?, ?, ?, ?, ?)`
-	var uid, eid any
-	if tx.actor.UserID != 0 {
-		uid = tx.actor.UserID
-	}
-	if entityID != 0 {
-		eid = entityID
-	}
-	if _, err := tx.ExecContext(context.Background(), q, formatTime(tx.now), uid, tx.actor.Email, action, entity, eid, tx.actor.RemoteAddr); err != nil {
-		return fmt.Errorf("audit %s: %w", action, err)
 	}
 	return nil
 }
