@@ -65,7 +65,7 @@ func findBody(ctx context.Context, tx *Tx, id int64, day pathway.Date) (*pathway
 // CreateBody implements pathway.BodyService.
 func (s *BodyService) CreateBody(ctx context.Context, a pathway.Actor, b *pathway.Body) error {
 	const q = `INSERT INTO bodies (name, kind, description, seats, rung, term_months, term_limit, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	return s.db.write(ctx, a, func(tx *Tx) error {
+	return s.db.commit(ctx, a, func(tx *Tx) error {
 		if b.Rung == 0 {
 			b.Rung = b.Kind.DefaultRung()
 		}
@@ -114,7 +114,7 @@ func (s *BodyService) ListBodies(ctx context.Context, a pathway.Actor) ([]pathwa
 // Roster implements pathway.BodyService.
 func (s *BodyService) Roster(ctx context.Context, a pathway.Actor, id int64, asOf pathway.Date) (*pathway.Roster, error) {
 	var r *pathway.Roster
-	err := s.db.write(ctx, a, func(tx *Tx) error {
+	err := s.db.commit(ctx, a, func(tx *Tx) error {
 		if asOf.IsZero() {
 			asOf = tx.today()
 		}
@@ -136,7 +136,7 @@ func (s *BodyService) Roster(ctx context.Context, a pathway.Actor, id int64, asO
 func (s *BodyService) UpdateBody(ctx context.Context, a pathway.Actor, id int64, upd pathway.BodyUpdate) (*pathway.Body, error) {
 	const q = `UPDATE bodies SET name = ?, description = ?, seats = ?, rung = ?, term_months = ?, term_limit = ?, updated_at = ? WHERE id = ?`
 	var b *pathway.Body
-	err := s.db.write(ctx, a, func(tx *Tx) error {
+	err := s.db.commit(ctx, a, func(tx *Tx) error {
 		var err error
 		if b, err = findBody(ctx, tx, id, tx.today()); err != nil {
 			return err

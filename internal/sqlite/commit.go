@@ -80,11 +80,12 @@ func (db *DB) commitLoop() {
 	}
 }
 
-// write queues fn and waits for the commit that holds it. Once queued, it
-// waits for the outcome even if ctx ends, so that no write is answered as
-// failed after it was committed; a write whose ctx ended before its turn
-// is skipped.
-func (db *DB) write(ctx context.Context, a pathway.Actor, fn func(*Tx) error) error {
+// commit queues fn for the writer and waits for the commit that holds it:
+// every change goes this way, and so does every read that must leave an
+// audit entry. Once queued, it waits for the outcome even if ctx ends, so
+// that no write is answered as failed after it was committed; a write
+// whose ctx ended before its turn is skipped.
+func (db *DB) commit(ctx context.Context, a pathway.Actor, fn func(*Tx) error) error {
 	job := &writeJob{ctx: ctx, actor: a, fn: fn, done: make(chan error, 1)}
 	select {
 	case db.jobs <- job:

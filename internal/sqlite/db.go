@@ -192,7 +192,7 @@ type Tx struct {
 	db    *DB
 	now   time.Time
 	actor pathway.Actor
-	// uncancellable is set for writes, which share a transaction.
+	// uncancellable is set under commit, whose transaction is shared.
 	uncancellable bool
 }
 
@@ -244,8 +244,8 @@ VALUES (?, ?, ?, ?, ?, ?, ?)`
 	return nil
 }
 
-// read runs fn in a read-only transaction on a reader connection; writes
-// go through the committer instead (commit.go).
+// read runs fn in a read-only transaction on a reader connection; changes
+// and audited reads go through commit instead (commit.go).
 func (db *DB) read(ctx context.Context, a pathway.Actor, fn func(*Tx) error) (err error) {
 	sqlTx, err := db.reader.BeginTx(ctx, nil)
 	if err != nil {

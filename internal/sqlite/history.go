@@ -47,7 +47,7 @@ WHERE id = ?1`
 
 // AddPlacement implements pathway.ParticipantService.
 func (s *ParticipantService) AddPlacement(ctx context.Context, a pathway.Actor, participantID int64, p *pathway.Placement) error {
-	return s.db.write(ctx, a, func(tx *Tx) error {
+	return s.db.commit(ctx, a, func(tx *Tx) error {
 		since, err := requireParticipant(ctx, tx, participantID)
 		if err != nil {
 			return err
@@ -83,7 +83,7 @@ func (s *ParticipantService) ListPlacements(ctx context.Context, a pathway.Actor
 	const q = `SELECT ` + placementColumns + ` FROM placements pl JOIN users u ON u.id = pl.recorded_by
 WHERE pl.participant_id = ? ORDER BY pl.effective_on DESC, pl.recorded_at DESC, pl.id DESC`
 	out := []pathway.Placement{}
-	err := s.db.write(ctx, a, func(tx *Tx) error {
+	err := s.db.commit(ctx, a, func(tx *Tx) error {
 		if _, err := requireParticipant(ctx, tx, participantID); err != nil {
 			return err
 		}
@@ -120,7 +120,7 @@ WHERE pl.participant_id = ? ORDER BY pl.effective_on DESC, pl.recorded_at DESC, 
 // DeletePlacement implements pathway.ParticipantService.
 func (s *ParticipantService) DeletePlacement(ctx context.Context, a pathway.Actor, participantID, placementID int64) error {
 	const q = `SELECT ` + placementColumns + ` FROM placements pl JOIN users u ON u.id = pl.recorded_by WHERE pl.id = ? AND pl.participant_id = ?`
-	return s.db.write(ctx, a, func(tx *Tx) error {
+	return s.db.commit(ctx, a, func(tx *Tx) error {
 		if _, err := requireParticipant(ctx, tx, participantID); err != nil {
 			return err
 		}
@@ -153,7 +153,7 @@ func (s *ParticipantService) DeletePlacement(ctx context.Context, a pathway.Acto
 // AddEngagement implements pathway.ParticipantService.
 func (s *ParticipantService) AddEngagement(ctx context.Context, a pathway.Actor, participantID int64, e *pathway.Engagement) error {
 	const q = `INSERT INTO engagements (participant_id, occurred_on, activity, program_id, strategy, note, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
-	return s.db.write(ctx, a, func(tx *Tx) error {
+	return s.db.commit(ctx, a, func(tx *Tx) error {
 		since, err := requireParticipant(ctx, tx, participantID)
 		if err != nil {
 			return err
@@ -183,7 +183,7 @@ func (s *ParticipantService) ListEngagements(ctx context.Context, a pathway.Acto
 	const q = `SELECT e.id, e.participant_id, e.occurred_on, e.activity, e.program_id, e.strategy, e.note, e.recorded_at, u.email
 FROM engagements e JOIN users u ON u.id = e.recorded_by WHERE e.participant_id = ? ORDER BY e.occurred_on DESC, e.id DESC`
 	out := []pathway.Engagement{}
-	err := s.db.write(ctx, a, func(tx *Tx) error {
+	err := s.db.commit(ctx, a, func(tx *Tx) error {
 		if _, err := requireParticipant(ctx, tx, participantID); err != nil {
 			return err
 		}
@@ -227,7 +227,7 @@ FROM engagements e JOIN users u ON u.id = e.recorded_by WHERE e.participant_id =
 func (s *ParticipantService) AddCheckin(ctx context.Context, a pathway.Actor, participantID int64, c *pathway.CapacityCheckin) error {
 	const q = `INSERT INTO capacity_checkins (participant_id, assessed_on, perspective, self_advocacy, root_cause_analysis, leadership, note, recorded_by, recorded_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	return s.db.write(ctx, a, func(tx *Tx) error {
+	return s.db.commit(ctx, a, func(tx *Tx) error {
 		since, err := requireParticipant(ctx, tx, participantID)
 		if err != nil {
 			return err
@@ -252,7 +252,7 @@ func (s *ParticipantService) ListCheckins(ctx context.Context, a pathway.Actor, 
 	const q = `SELECT c.id, c.participant_id, c.assessed_on, c.perspective, c.self_advocacy, c.root_cause_analysis, c.leadership, c.note, c.recorded_at, u.email
 FROM capacity_checkins c JOIN users u ON u.id = c.recorded_by WHERE c.participant_id = ? ORDER BY c.assessed_on DESC, c.id DESC`
 	out := []pathway.CapacityCheckin{}
-	err := s.db.write(ctx, a, func(tx *Tx) error {
+	err := s.db.commit(ctx, a, func(tx *Tx) error {
 		if _, err := requireParticipant(ctx, tx, participantID); err != nil {
 			return err
 		}

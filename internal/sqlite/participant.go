@@ -192,7 +192,7 @@ func insertConsent(ctx context.Context, tx *Tx, participantID int64, c pathway.C
 func (s *ParticipantService) CreateParticipant(ctx context.Context, a pathway.Actor, np pathway.NewParticipant) (*pathway.Participant, error) {
 	const q = `INSERT INTO participants (external_ref, display_name, current_rung, consented_since, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`
 	var p *pathway.Participant
-	err := s.db.write(ctx, a, func(tx *Tx) error {
+	err := s.db.commit(ctx, a, func(tx *Tx) error {
 		if err := np.Consent.Validate("consent", tx.today()); err != nil {
 			return err
 		}
@@ -231,7 +231,7 @@ func (s *ParticipantService) CreateParticipant(ctx context.Context, a pathway.Ac
 // FindParticipant implements pathway.ParticipantService.
 func (s *ParticipantService) FindParticipant(ctx context.Context, a pathway.Actor, id int64) (*pathway.Participant, error) {
 	var p *pathway.Participant
-	err := s.db.write(ctx, a, func(tx *Tx) (err error) {
+	err := s.db.commit(ctx, a, func(tx *Tx) (err error) {
 		if p, err = findParticipant(ctx, tx, id); err != nil {
 			return err
 		}
@@ -250,7 +250,7 @@ func likePattern(s string) string {
 func (s *ParticipantService) ListParticipants(ctx context.Context, a pathway.Actor, f pathway.ParticipantFilter) ([]pathway.Participant, int64, error) {
 	var out []pathway.Participant
 	var next int64
-	err := s.db.write(ctx, a, func(tx *Tx) error {
+	err := s.db.commit(ctx, a, func(tx *Tx) error {
 		var where strings.Builder
 		args := []any{f.After}
 		where.WriteString(` WHERE p.id > ?`)
@@ -317,7 +317,7 @@ func (s *ParticipantService) CountByRung(ctx context.Context, a pathway.Actor) (
 // UpdateParticipant implements pathway.ParticipantService.
 func (s *ParticipantService) UpdateParticipant(ctx context.Context, a pathway.Actor, id int64, upd pathway.ParticipantUpdate) (*pathway.Participant, error) {
 	var p *pathway.Participant
-	err := s.db.write(ctx, a, func(tx *Tx) error {
+	err := s.db.commit(ctx, a, func(tx *Tx) error {
 		var err error
 		if p, err = findParticipant(ctx, tx, id); err != nil {
 			return err
@@ -353,7 +353,7 @@ func (s *ParticipantService) UpdateParticipant(ctx context.Context, a pathway.Ac
 // RenewConsent implements pathway.ParticipantService.
 func (s *ParticipantService) RenewConsent(ctx context.Context, a pathway.Actor, id int64, c pathway.Consent) (*pathway.Participant, error) {
 	var p *pathway.Participant
-	err := s.db.write(ctx, a, func(tx *Tx) error {
+	err := s.db.commit(ctx, a, func(tx *Tx) error {
 		if _, err := requireParticipant(ctx, tx, id); err != nil {
 			return err
 		}
@@ -381,7 +381,7 @@ func (s *ParticipantService) RenewConsent(ctx context.Context, a pathway.Actor, 
 // a flag: with secure_delete on, the freed space is overwritten, and the
 // checkpoint afterwards truncates the write-ahead log that still held them.
 func (s *ParticipantService) WithdrawConsent(ctx context.Context, a pathway.Actor, id int64) error {
-	err := s.db.write(ctx, a, func(tx *Tx) error {
+	err := s.db.commit(ctx, a, func(tx *Tx) error {
 		if _, err := requireParticipant(ctx, tx, id); err != nil {
 			return err
 		}

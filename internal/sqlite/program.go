@@ -80,7 +80,7 @@ func listPrograms(ctx context.Context, tx *Tx) ([]pathway.Program, error) {
 func (s *ProgramService) CreateProgram(ctx context.Context, a pathway.Actor, p *pathway.Program) error {
 	const q = `INSERT INTO programs (name, description, beneficiaries, estimated_served, rung, strategies, created_at, updated_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
-	return s.db.write(ctx, a, func(tx *Tx) error {
+	return s.db.commit(ctx, a, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, q, p.Name, p.Description, p.Beneficiaries, p.EstimatedServed, int(p.Rung), joinList(p.Strategies), formatTime(tx.now), formatTime(tx.now))
 		if isUniqueViolation(err) {
 			return pathway.Conflict("name", "a program with this name already exists")
@@ -122,7 +122,7 @@ func (s *ProgramService) ListPrograms(ctx context.Context, a pathway.Actor) ([]p
 func (s *ProgramService) UpdateProgram(ctx context.Context, a pathway.Actor, id int64, upd pathway.ProgramUpdate) (*pathway.Program, error) {
 	const q = `UPDATE programs SET name = ?, description = ?, beneficiaries = ?, estimated_served = ?, rung = ?, strategies = ?, updated_at = ? WHERE id = ?`
 	var p *pathway.Program
-	err := s.db.write(ctx, a, func(tx *Tx) error {
+	err := s.db.commit(ctx, a, func(tx *Tx) error {
 		var err error
 		if p, err = findProgram(ctx, tx, id); err != nil {
 			return err

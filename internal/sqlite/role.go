@@ -141,7 +141,7 @@ func checkRole(ctx context.Context, tx *Tx, b *pathway.Body, r *pathway.BodyRole
 // coordinators filling the last seat at once cannot both win.
 func (s *BodyService) AddRole(ctx context.Context, a pathway.Actor, r *pathway.BodyRole) error {
 	const q = `INSERT INTO roles (body_id, participant_id, title, starts_on, ends_on, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)`
-	return s.db.write(ctx, a, func(tx *Tx) error {
+	return s.db.commit(ctx, a, func(tx *Tx) error {
 		b, err := findBody(ctx, tx, r.BodyID, tx.today())
 		if err != nil {
 			return err
@@ -190,7 +190,7 @@ func (s *BodyService) AddRole(ctx context.Context, a pathway.Actor, r *pathway.B
 // UpdateRole implements pathway.BodyService.
 func (s *BodyService) UpdateRole(ctx context.Context, a pathway.Actor, id int64, upd pathway.RoleUpdate) (*pathway.BodyRole, error) {
 	var r *pathway.BodyRole
-	err := s.db.write(ctx, a, func(tx *Tx) error {
+	err := s.db.commit(ctx, a, func(tx *Tx) error {
 		var err error
 		if r, err = findRole(ctx, tx, id); err != nil {
 			return err
@@ -226,7 +226,7 @@ func (s *BodyService) UpdateRole(ctx context.Context, a pathway.Actor, id int64,
 // ListRoles implements pathway.BodyService.
 func (s *BodyService) ListRoles(ctx context.Context, a pathway.Actor, f pathway.RoleFilter) ([]pathway.BodyRole, error) {
 	var out []pathway.BodyRole
-	err := s.db.write(ctx, a, func(tx *Tx) error {
+	err := s.db.commit(ctx, a, func(tx *Tx) error {
 		var cond strings.Builder
 		var args []any
 		today := tx.today().String()

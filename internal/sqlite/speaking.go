@@ -10,7 +10,7 @@ import (
 // AddSpeakingEngagement implements pathway.BodyService.
 func (s *BodyService) AddSpeakingEngagement(ctx context.Context, a pathway.Actor, e *pathway.SpeakingEngagement) error {
 	const q = `INSERT INTO speaking_engagements (body_id, held_on, audience, topic, speaker_count, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)`
-	return s.db.write(ctx, a, func(tx *Tx) error {
+	return s.db.commit(ctx, a, func(tx *Tx) error {
 		b, err := findBody(ctx, tx, e.BodyID, tx.today())
 		if err != nil {
 			return err
@@ -118,7 +118,7 @@ WHERE se.body_id = ? AND (? = 0 OR se.id = ?)`
 // ListSpeakingEngagements implements pathway.BodyService.
 func (s *BodyService) ListSpeakingEngagements(ctx context.Context, a pathway.Actor, bodyID int64) ([]pathway.SpeakingEngagement, error) {
 	var out []pathway.SpeakingEngagement
-	err := s.db.write(ctx, a, func(tx *Tx) error {
+	err := s.db.commit(ctx, a, func(tx *Tx) error {
 		if _, err := findBody(ctx, tx, bodyID, tx.today()); err != nil {
 			return err
 		}

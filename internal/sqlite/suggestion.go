@@ -35,7 +35,7 @@ const maxEvidence = 10
 // Suggestions implements pathway.SuggestionService.
 func (s *SuggestionService) Suggestions(ctx context.Context, a pathway.Actor, participantID int64) ([]pathway.Suggestion, error) {
 	out := []pathway.Suggestion{}
-	err := s.db.write(ctx, a, func(tx *Tx) error {
+	err := s.db.commit(ctx, a, func(tx *Tx) error {
 		clause, cargs := caseloadClause(a)
 		if participantID != 0 {
 			clause += ` AND p.id = ?`

@@ -23,7 +23,7 @@ var _ pathway.UserService = (*UserService)(nil)
 // CreateUser implements pathway.UserService.
 func (s *UserService) CreateUser(ctx context.Context, a pathway.Actor, u *pathway.User, passwordHash string) error {
 	const q = `INSERT INTO users (email, role, password_hash, created_at) VALUES (?, ?, ?, ?)`
-	return s.db.write(ctx, a, func(tx *Tx) error {
+	return s.db.commit(ctx, a, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, q, strings.TrimSpace(u.Email), string(u.Role), passwordHash, formatTime(tx.now))
 		if isUniqueViolation(err) {
 			return pathway.Conflict("email", "an account with this email already exists")
@@ -164,7 +164,7 @@ func (s *UserService) ListUsers(ctx context.Context, a pathway.Actor) ([]pathway
 // UpdateUser implements pathway.UserService.
 func (s *UserService) UpdateUser(ctx context.Context, a pathway.Actor, id int64, upd pathway.UserUpdate) (*pathway.User, error) {
 	var u *pathway.User
-	err := s.db.write(ctx, a, func(tx *Tx) error {
+	err := s.db.commit(ctx, a, func(tx *Tx) error {
 		if _, err := findUser(ctx, tx, id); err != nil {
 			return err
 		}
@@ -254,7 +254,7 @@ func (s *UserService) CredentialsByEmail(ctx context.Context, email string) (*pa
 // RecordLogin implements pathway.UserService.
 func (s *UserService) RecordLogin(ctx context.Context, userID int64, ok bool, lockUntil *time.Time, remoteAddr string, sess *pathway.Session, sessionHash []byte) error {
 	a := pathway.Actor{UserID: userID, RemoteAddr: remoteAddr}
-	return s.db.write(ctx, a, func(tx *Tx) error {
+	return s.db.commit(ctx, a, func(tx *Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT email FROM users WHERE id = ?`, userID).Scan(&tx.actor.Email); err != nil {
 			return fmt.Errorf("record login: %w", err)
 		}
@@ -311,7 +311,7 @@ func (s *UserService) ActorBySession(ctx context.Context, sessionHash []byte) (*
 
 // DeleteSession implements pathway.UserService.
 func (s *UserService) DeleteSession(ctx context.Context, a pathway.Actor, sessionHash []byte) error {
-	return s.db.write(ctx, a, func(tx *Tx) error {
+	return s.db.commit(ctx, a, func(tx *Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, sessionHash); err != nil {
 			return fmt.Errorf("end session: %w", err)
 		}
@@ -385,7 +385,7 @@ func scanToken(row interface{ Scan(...any) error }) (*pathway.APIToken, error) {
 // CreateToken implements pathway.UserService.
 func (s *UserService) CreateToken(ctx context.Context, a pathway.Actor, email, name string, tokenHash []byte) (*pathway.APIToken, error) {
 	var t *pathway.APIToken
-	err := s.db.write(ctx, a, func(tx *Tx) error {
+	err := s.db.commit(ctx, a, func(tx *Tx) error {
 		var userID int64
 		err := tx.QueryRowContext(ctx, `SELECT id FROM users WHERE email = ?`, strings.TrimSpace(email)).Scan(&userID)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -432,7 +432,7 @@ func (s *UserService) ListTokens(ctx context.Context, a pathway.Actor) ([]pathwa
 
 // RevokeToken implements pathway.UserService.
 func (s *UserService) RevokeToken(ctx context.Context, a pathway.Actor, id int64) error {
-	return s.db.write(ctx, a, func(tx *Tx) error {
+	return s.db.commit(ctx, a, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?`, formatTime(tx.now), id)
 		if err != nil {
 			return fmt.Errorf("revoke token: %w", err)
