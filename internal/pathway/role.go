@@ -36,9 +36,7 @@ func (r BodyRole) PublicName() string {
 }
 
 // ActiveOn reports whether the role is held on day d.
-func (r BodyRole) ActiveOn(d Date) bool {
-	return !r.StartsOn.After(d) && (r.EndsOn == nil || !r.EndsOn.Before(d))
-}
+func (r BodyRole) ActiveOn(d Date) bool { return r.Term().HeldOn(d) }
 
 // RoleFilter narrows a role listing. Zero values match everything.
 type RoleFilter struct {
