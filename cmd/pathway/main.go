@@ -25,7 +25,6 @@ import (
 
 	"pathway/internal/app"
 	"pathway/internal/demo"
-	"pathway/internal/httpapi"
 	"pathway/internal/pathway"
 	"pathway/internal/secret"
 	"pathway/internal/sqlite"
@@ -368,8 +367,8 @@ func userAdd(ctx context.Context, args []string, env *Env) error {
 		return fmt.Errorf("read password: %w", err)
 	}
 	password := strings.TrimRight(line, "\r\n")
-	if len(password) < httpapi.MinPasswordLength {
-		return fmt.Errorf("password: must be at least %d characters", httpapi.MinPasswordLength)
+	if len(password) < pathway.MinPasswordLength {
+		return fmt.Errorf("password: must be at least %d characters", pathway.MinPasswordLength)
 	}
 	db, err := openDB(*path)
 	if err != nil {
@@ -404,7 +403,7 @@ func tokenIssue(ctx context.Context, args []string, env *Env) error {
 		return err
 	}
 	defer db.Close()
-	token := secret.NewToken(httpapi.TokenPrefix)
+	token := secret.NewToken(secret.TokenPrefix)
 	if _, err := sqlite.NewUserService(db).CreateToken(ctx, cliActor, *email, *name, secret.HashToken(token)); err != nil {
 		return fmt.Errorf("issue token: %s", describe(err))
 	}

@@ -14,14 +14,10 @@ import (
 	"pathway/internal/secret"
 )
 
-// Login throttling: after maxFailedLogins wrong passwords in a row an
-// account is locked for lockFor, doubling with each further failure.
+// The session cookie's name and the header that carries its CSRF token.
 const (
-	maxFailedLogins = 5
-	lockFor         = 15 * time.Minute
-	maxLock         = 24 * time.Hour
-	sessionCookie   = "pathway_session"
-	csrfHeader      = "X-CSRF-Token"
+	sessionCookie = "pathway_session"
+	csrfHeader    = "X-CSRF-Token"
 )
 
 // actorOf returns the authenticated actor of the request.
@@ -126,8 +122,7 @@ func (s *Server) login(c *gin.Context) error {
 	}
 	if !ok || cred.User.DisabledAt != nil {
 		var until *time.Time
-		if fails := cred.FailedLogins + 1; fails >= maxFailedLogins {
-			d := min(lockFor<<min(fails-maxFailedLogins, 10), maxLock)
+		if d, lock := pathway.LockoutAfter(cred.FailedLogins + 1); lock {
 			t := now.Add(d)
 			until = &t
 		}

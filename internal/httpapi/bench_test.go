@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"pathway/internal/app"
-	"pathway/internal/httpapi"
 	"pathway/internal/pathway"
 	"pathway/internal/secret"
 	"pathway/internal/sqlite"
@@ -43,7 +42,7 @@ func newBench(b *testing.B) *bench {
 	if err := srv.Users.CreateUser(ctx, pathway.Actor{Email: "bench"}, u, testPasswordHash()); err != nil {
 		b.Fatal(err)
 	}
-	token := secret.NewToken(httpapi.TokenPrefix)
+	token := secret.NewToken(secret.TokenPrefix)
 	if _, err := srv.Users.CreateToken(ctx, pathway.Actor{Email: "bench"}, u.Email, "bench", secret.HashToken(token)); err != nil {
 		b.Fatal(err)
 	}

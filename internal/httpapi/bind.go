@@ -35,6 +35,8 @@ func newValidator() *validator.Validate {
 	must(v.RegisterValidation("notblank", func(fl validator.FieldLevel) bool {
 		return strings.TrimSpace(fl.Field().String()) != ""
 	}))
+	// A password's length bounds come from the domain.
+	v.RegisterAlias("password", fmt.Sprintf("min=%d,max=%d", pathway.MinPasswordLength, pathway.MaxPasswordLength))
 	// Validate the value inside an optional field; absent and null are nil.
 	v.RegisterCustomTypeFunc(func(f reflect.Value) any { return f.Interface().(optional[int]).Value }, optional[int]{})
 	v.RegisterCustomTypeFunc(func(f reflect.Value) any { return f.Interface().(optional[string]).Value }, optional[string]{})
@@ -82,7 +84,7 @@ func must(err error) {
 // that data Pathway must not hold is never silently accepted) and validates it.
 func bindJSON(c *gin.Context, v any) error {
 	if mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type")); mt != "application/json" {
-		return pathway.Errorf(pathway.EUNSUPPORTED, "Send the request body as JSON with Content-Type: application/json.")
+		return pathway.Errorf(codeUnsupported, "Send the request body as JSON with Content-Type: application/json.")
 	}
 	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, maxBody))
 	dec.DisallowUnknownFields()
@@ -90,7 +92,7 @@ func bindJSON(c *gin.Context, v any) error {
 		return decodeError(err)
 	}
 	if dec.More() {
-		return pathway.Errorf(pathway.EMALFORMED, "The request body holds more than one JSON value.")
+		return pathway.Errorf(codeMalformed, "The request body holds more than one JSON value.")
 	}
 	return validateStruct(v)
 }
@@ -102,21 +104,21 @@ func decodeError(err error) error {
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.Is(err, io.EOF):
-		return pathway.Errorf(pathway.EMALFORMED, "The request body is empty; send a JSON object.")
+		return pathway.Errorf(codeMalformed, "The request body is empty; send a JSON object.")
 	case errors.As(err, &tooLarge):
-		return pathway.Errorf(pathway.ETOOLARGE, "The request body is larger than %d bytes.", maxBody)
+		return pathway.Errorf(codeTooLarge, "The request body is larger than %d bytes.", maxBody)
 	case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF):
-		return pathway.Errorf(pathway.EMALFORMED, "The request body is not valid JSON: %v.", err)
+		return pathway.Errorf(codeMalformed, "The request body is not valid JSON: %v.", err)
 	case errors.As(err, &typ):
 		if typ.Field == "" {
-			return pathway.Errorf(pathway.EMALFORMED, "The request body must be a JSON object.")
+			return pathway.Errorf(codeMalformed, "The request body must be a JSON object.")
 		}
 		return pathway.Invalid(typ.Field, "must be %s", jsonKind(typ.Type))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return pathway.Invalid(field, "is not a field of this request")
 	}
-	return pathway.Errorf(pathway.EMALFORMED, "The request body could not be read: %v.", err)
+	return pathway.Errorf(codeMalformed, "The request body could not be read: %v.", err)
 }
 
 // jsonKind names a Go type the way a JSON client thinks of it.
@@ -162,7 +164,7 @@ func validateStruct(v any) error {
 
 func fieldMessage(fe validator.FieldError) string {
 	kind := fe.Kind()
-	switch fe.Tag() {
+	switch fe.ActualTag() {
 	case "required", "notblank":
 		return "is required"
 	case "oneof":
@@ -190,7 +192,7 @@ func fieldMessage(fe validator.FieldError) string {
 	case "gt":
 		return "must be greater than " + fe.Param()
 	}
-	return "is not valid (" + fe.Tag() + ")"
+	return "is not valid (" + fe.ActualTag() + ")"
 }
 
 // bindQuery reads query parameters into v and validates them.

@@ -100,7 +100,7 @@ func testPasswordHash() string {
 // issueToken gives the account with email a fresh API token.
 func (e *env) issueToken(email string) string {
 	e.t.Helper()
-	token := secret.NewToken(httpapi.TokenPrefix)
+	token := secret.NewToken(secret.TokenPrefix)
 	if _, err := e.srv.Users.CreateToken(context.Background(), pathway.Actor{Email: "test"}, email, "test", secret.HashToken(token)); err != nil {
 		e.t.Fatal(err)
 	}

@@ -30,6 +30,30 @@ func ParseRole(s string) (Role, error) {
 	return "", fmt.Errorf("unknown role %q", s)
 }
 
+// MinPasswordLength is the shortest password an account may have.
+const MinPasswordLength = 12
+
+// MaxPasswordLength is the longest password an account may have; it bounds
+// the work of hashing one.
+const MaxPasswordLength = 1024
+
+// Login throttling: after MaxFailedLogins wrong passwords in a row an account
+// is locked for LockFor, doubling with each further failure up to MaxLock.
+const (
+	MaxFailedLogins = 5
+	LockFor         = 15 * time.Minute
+	MaxLock         = 24 * time.Hour
+)
+
+// LockoutAfter returns how long an account is locked after its fails-th wrong
+// password in a row, and false while fails is below MaxFailedLogins.
+func LockoutAfter(fails int) (time.Duration, bool) {
+	if fails < MaxFailedLogins {
+		return 0, false
+	}
+	return min(LockFor<<min(fails-MaxFailedLogins, 10), MaxLock), true
+}
+
 // SeesPeople reports whether the role may read identifiable participant records.
 func (r Role) SeesPeople() bool { return r == RoleAdmin || r == RoleStaff || r == RoleCoordinator }
 
