@@ -35,12 +35,39 @@ func newValidator() *validator.Validate {
 	must(v.RegisterValidation("notblank", func(fl validator.FieldLevel) bool {
 		return strings.TrimSpace(fl.Field().String()) != ""
 	}))
+	// Each closed set of the domain is a tag that accepts exactly its values,
+	// so a new rung or role reaches every request without editing a tag.
+	for tag, values := range closedSets {
+		v.RegisterAlias(tag, "oneof="+strings.Join(values, " "))
+	}
 	// A password's length bounds come from the domain.
 	v.RegisterAlias("password", fmt.Sprintf("min=%d,max=%d", pathway.MinPasswordLength, pathway.MaxPasswordLength))
 	// Validate the value inside an optional field; absent and null are nil.
 	v.RegisterCustomTypeFunc(func(f reflect.Value) any { return f.Interface().(optional[int]).Value }, optional[int]{})
 	v.RegisterCustomTypeFunc(func(f reflect.Value) any { return f.Interface().(optional[string]).Value }, optional[string]{})
 	return v
+}
+
+// closedSets names the validator tag of each closed set the domain lists, with
+// the API values it accepts; field errors name those values.
+var closedSets = map[string][]string{
+	"rung":           apiValues(pathway.Rungs),
+	"strategy":       apiValues(pathway.Strategies),
+	"role":           apiValues(pathway.Roles),
+	"consent_method": apiValues(pathway.ConsentMethods),
+	"consent_scope":  apiValues(pathway.ConsentScopes),
+	"body_kind":      apiValues(pathway.BodyKinds),
+	"audience":       apiValues(pathway.Audiences),
+	"perspective":    apiValues(pathway.Perspectives),
+}
+
+// apiValues returns the API value of each member of a closed set, in order.
+func apiValues[T any](set []T) []string {
+	out := make([]string, len(set))
+	for i, v := range set {
+		out[i] = fmt.Sprint(v)
+	}
+	return out
 }
 
 // optional is a PATCH field that tells "absent" (leave alone) from null

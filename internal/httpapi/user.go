@@ -13,13 +13,13 @@ import (
 
 type userRequest struct {
 	Email      string  `json:"email" validate:"required,email,max=254"`
-	Role       string  `json:"role" validate:"required,oneof=admin staff coordinator leadership"`
+	Role       string  `json:"role" validate:"required,role"`
 	Password   string  `json:"password" validate:"required,password"`
 	ProgramIDs []int64 `json:"program_ids" validate:"omitempty,unique,dive,gt=0"`
 }
 
 type userPatch struct {
-	Role       *string  `json:"role" validate:"omitnil,oneof=admin staff coordinator leadership"`
+	Role       *string  `json:"role" validate:"omitnil,role"`
 	Password   *string  `json:"password" validate:"omitnil,password"`
 	Disabled   *bool    `json:"disabled"`
 	ProgramIDs *[]int64 `json:"program_ids" validate:"omitnil,unique,dive,gt=0"`
