@@ -86,15 +86,20 @@ func (s *Server) allow(roles ...pathway.Role) gin.HandlerFunc {
 	}
 }
 
+// allowAbility lets through only the roles that hold ab; others get 403.
+func (s *Server) allowAbility(ab pathway.Ability) gin.HandlerFunc { return s.allow(ab.Roles()...) }
+
 type loginRequest struct {
 	Email    string `json:"email" validate:"required,max=254"`
 	Password string `json:"password" validate:"required,max=1024"`
 }
 
-// meResponse is the signed-in account; csrf_token is present for browser sessions.
+// meResponse is the signed-in account and what its role may do; csrf_token
+// is present for browser sessions.
 type meResponse struct {
-	User      pathway.User `json:"user"`
-	CSRFToken string       `json:"csrf_token,omitempty"`
+	User      pathway.User      `json:"user"`
+	Abilities []pathway.Ability `json:"abilities"`
+	CSRFToken string            `json:"csrf_token,omitempty"`
 }
 
 func (s *Server) login(c *gin.Context) error {
@@ -141,7 +146,7 @@ func (s *Server) login(c *gin.Context) error {
 		return err
 	}
 	s.setSessionCookie(c, token, int(s.SessionTTL.Seconds()))
-	c.JSON(http.StatusCreated, meResponse{User: *u, CSRFToken: sess.CSRFToken})
+	c.JSON(http.StatusCreated, meResponse{User: *u, Abilities: u.Role.Abilities(), CSRFToken: sess.CSRFToken})
 	return nil
 }
 
@@ -174,6 +179,6 @@ func (s *Server) me(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, meResponse{User: *u, CSRFToken: c.GetString(ctxCSRF)})
+	c.JSON(http.StatusOK, meResponse{User: *u, Abilities: u.Role.Abilities(), CSRFToken: c.GetString(ctxCSRF)})
 	return nil
 }

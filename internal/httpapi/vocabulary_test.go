@@ -29,6 +29,7 @@ var domainSets = map[string][]string{
 	"ConsentScope":  values(pathway.ConsentScopes),
 	"Role":          values(pathway.Roles),
 	"Perspective":   values(pathway.Perspectives),
+	"Ability":       values(pathway.Abilities),
 	"BodyKind":      values(pathway.BodyKinds),
 	"Audience":      values(pathway.Audiences),
 	"Capacity":      values(pathway.Capacities),
