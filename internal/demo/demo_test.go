@@ -3,22 +3,17 @@ package demo_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"pathway/internal/demo"
 	"pathway/internal/pathway"
 	"pathway/internal/sqlite"
+	"pathway/internal/sqlite/sqlitetest"
 )
 
 func TestTheDemoFillsAnEmptyDatabaseOnceAndKeepsTheRules(t *testing.T) {
-	db := sqlite.NewDB(filepath.Join(t.TempDir(), "demo.db"))
-	db.Location = time.UTC
-	if err := db.Open(); err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := sqlitetest.MustOpen(t)
 	s := demo.Services{
 		Users:        sqlite.NewUserService(db),
 		Programs:     sqlite.NewProgramService(db),

@@ -19,6 +19,7 @@ import (
 	"pathway/internal/pathway"
 	"pathway/internal/secret"
 	"pathway/internal/sqlite"
+	"pathway/internal/sqlite/sqlitetest"
 	"pathway/internal/suppress"
 )
 
@@ -35,11 +36,11 @@ type bench struct {
 
 func newBench(b *testing.B) *bench {
 	b.Helper()
-	db := mustOpen(b)
+	db := sqlitetest.MustOpen(b)
 	srv := app.NewServer(db, slog.New(slog.DiscardHandler), suppress.DefaultMinCellSize)
 	ctx := context.Background()
 	u := &pathway.User{Email: "staff@example.org", Role: pathway.RoleStaff}
-	if err := srv.Users.CreateUser(ctx, pathway.Actor{Email: "bench"}, u, testPasswordHash()); err != nil {
+	if err := srv.Users.CreateUser(ctx, pathway.Actor{Email: "bench"}, u, sqlitetest.PasswordHash(b)); err != nil {
 		b.Fatal(err)
 	}
 	token := secret.NewToken(secret.TokenPrefix)
