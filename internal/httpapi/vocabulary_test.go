@@ -116,3 +116,13 @@ func walkEnums(node any, path string, fn func(path string, enum []string)) {
 		}
 	}
 }
+
+func TestAPIPasswordBoundsAreTheDomains(t *testing.T) {
+	doc := loadDoc(t)
+	for _, name := range []string{"UserCreate", "UserPatch"} {
+		p := doc.Components.Schemas[name].Value.Properties["password"].Value
+		if p.MinLength != pathway.MinPasswordLength || p.MaxLength == nil || *p.MaxLength != pathway.MaxPasswordLength {
+			t.Errorf("%s.password length %d..%v, want %d..%d", name, p.MinLength, p.MaxLength, pathway.MinPasswordLength, pathway.MaxPasswordLength)
+		}
+	}
+}
