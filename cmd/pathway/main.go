@@ -97,6 +97,12 @@ func newFlags(name string, env *Env) *flag.FlagSet {
 	return fs
 }
 
+// offline returns the services over db for a command that serves no
+// requests, wired as the running service wires them.
+func offline(db *sqlite.DB) *httpapi.Server {
+	return app.NewServer(db, slog.New(slog.DiscardHandler), suppress.DefaultMinCellSize)
+}
+
 // openDB opens (and migrates) the database at path.
 func openDB(path string) (*sqlite.DB, error) {
 	db := sqlite.NewDB(path)
@@ -172,7 +178,7 @@ func demoCmd(ctx context.Context, args []string, env *Env) error {
 		return err
 	}
 	defer db.Close()
-	srv := app.NewServer(db, slog.New(slog.DiscardHandler), suppress.DefaultMinCellSize)
+	srv := offline(db)
 	if err := bootstrapAdmin(ctx, srv.Users, envOr(env, "PATHWAY_ADMIN_EMAIL", "admin@pathway.local"), env.Stdout); err != nil {
 		return err
 	}
@@ -248,7 +254,7 @@ func userAdd(ctx context.Context, args []string, env *Env) error {
 		return err
 	}
 	u := &pathway.User{Email: *email, Role: role}
-	if err := sqlite.NewUserService(db).CreateUser(ctx, cliActor, u, hash); err != nil {
+	if err := offline(db).Users.CreateUser(ctx, cliActor, u, hash); err != nil {
 		return fmt.Errorf("add user: %s", describe(err))
 	}
 	fmt.Fprintf(env.Stderr, "added %s (%s), id %d\n", u.Email, u.Role, u.ID)
@@ -272,7 +278,7 @@ func tokenIssue(ctx context.Context, args []string, env *Env) error {
 	}
 	defer db.Close()
 	token := secret.NewToken(secret.TokenPrefix)
-	if _, err := sqlite.NewUserService(db).CreateToken(ctx, cliActor, *email, *name, secret.HashToken(token)); err != nil {
+	if _, err := offline(db).Users.CreateToken(ctx, cliActor, *email, *name, secret.HashToken(token)); err != nil {
 		return fmt.Errorf("issue token: %s", describe(err))
 	}
 	fmt.Fprintln(env.Stdout, token)
