@@ -54,11 +54,11 @@ function abilities(list) {
   return {
     readPeople: has("read_people"),
     writePeople: has("write_people"),
+    editPrograms: has("edit_programs"),
     readBodies: has("read_bodies"),
     runBodies: has("run_bodies"),
     reports: has("read_reports"),
     admin: has("administer"),
-    editPrograms: has("edit_programs"),
   };
 }
 

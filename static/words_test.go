@@ -118,3 +118,17 @@ func TestWebAppSpellsRungsOnlyInWords(t *testing.T) {
 		}
 	}
 }
+
+func TestWebAppReadsEveryAbilityTheServerSends(t *testing.T) {
+	b, err := FS.ReadFile("app.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var read []string
+	for _, m := range regexp.MustCompile(`has\("([a-z_]+)"\)`).FindAllStringSubmatch(string(b), -1) {
+		read = append(read, m[1])
+	}
+	if diff := cmp.Diff(apiValues(pathway.Abilities), read); diff != "" {
+		t.Errorf("app.js reads abilities differently from the domain's list (-domain +app.js):\n%s", diff)
+	}
+}

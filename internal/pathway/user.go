@@ -41,9 +41,9 @@ const MaxPasswordLength = 1024
 // Login throttling: after MaxFailedLogins wrong passwords in a row an account
 // is locked for LockFor, doubling with each further failure up to MaxLock.
 const (
-	MaxFailedLogins = 5
-	LockFor         = 15 * time.Minute
-	MaxLock         = 24 * time.Hour
+	MaxFailedLogins = 5                // wrong passwords in a row before the first lock
+	LockFor         = 15 * time.Minute // the first lock
+	MaxLock         = 24 * time.Hour   // the longest lock
 )
 
 // LockoutAfter returns how long an account is locked after its fails-th wrong
