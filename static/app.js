@@ -12,34 +12,29 @@ import { bodiesView, bodyView } from "./js/bodies.js";
 import { dashboardView } from "./js/dashboard.js";
 import { usersView, tokensView, auditView } from "./js/admin.js";
 
-const ALL = ["admin", "staff", "coordinator", "leadership"];
-const PEOPLE = ["admin", "staff", "coordinator"];
-const WRITERS = ["admin", "staff"];
-const BODIES = ["admin", "staff", "coordinator"];
-const REPORTS = ["admin", "leadership"];
-const ADMIN = ["admin"];
-
+// Each page names the ability it needs (see abilities below); pages without
+// one are open to every signed-in account.
 const routes = [
-  { path: /^\/participants$/, view: peopleView, roles: PEOPLE },
-  { path: /^\/participants\/new$/, view: newPersonView, roles: WRITERS },
-  { path: /^\/participants\/(\d+)$/, view: personView, roles: PEOPLE },
-  { path: /^\/ladder$/, view: ladderView, roles: ALL },
-  { path: /^\/bodies$/, view: bodiesView, roles: BODIES },
-  { path: /^\/bodies\/(\d+)$/, view: bodyView, roles: BODIES },
-  { path: /^\/dashboard$/, view: dashboardView, roles: REPORTS },
-  { path: /^\/admin\/users$/, view: usersView, roles: ADMIN },
-  { path: /^\/admin\/tokens$/, view: tokensView, roles: ADMIN },
-  { path: /^\/admin\/audit$/, view: auditView, roles: ADMIN },
+  { path: /^\/participants$/, view: peopleView, needs: "readPeople" },
+  { path: /^\/participants\/new$/, view: newPersonView, needs: "writePeople" },
+  { path: /^\/participants\/(\d+)$/, view: personView, needs: "readPeople" },
+  { path: /^\/ladder$/, view: ladderView },
+  { path: /^\/bodies$/, view: bodiesView, needs: "readBodies" },
+  { path: /^\/bodies\/(\d+)$/, view: bodyView, needs: "readBodies" },
+  { path: /^\/dashboard$/, view: dashboardView, needs: "reports" },
+  { path: /^\/admin\/users$/, view: usersView, needs: "admin" },
+  { path: /^\/admin\/tokens$/, view: tokensView, needs: "admin" },
+  { path: /^\/admin\/audit$/, view: auditView, needs: "admin" },
 ];
 
 const navItems = [
-  { href: "/participants", label: "People", roles: PEOPLE },
-  { href: "/ladder", label: "Ladder", roles: ALL },
-  { href: "/bodies", label: "Boards and bureaus", roles: BODIES },
-  { href: "/dashboard", label: "Dashboard", roles: REPORTS },
-  { href: "/admin/users", label: "Accounts", roles: ADMIN },
-  { href: "/admin/tokens", label: "API tokens", roles: ADMIN },
-  { href: "/admin/audit", label: "Audit log", roles: ADMIN },
+  { href: "/participants", label: "People", needs: "readPeople" },
+  { href: "/ladder", label: "Ladder" },
+  { href: "/bodies", label: "Boards and bureaus", needs: "readBodies" },
+  { href: "/dashboard", label: "Dashboard", needs: "reports" },
+  { href: "/admin/users", label: "Accounts", needs: "admin" },
+  { href: "/admin/tokens", label: "API tokens", needs: "admin" },
+  { href: "/admin/audit", label: "Audit log", needs: "admin" },
 ];
 
 const homes = { admin: "/participants", staff: "/participants", coordinator: "/bodies", leadership: "/dashboard" };
@@ -47,21 +42,33 @@ const homes = { admin: "/participants", staff: "/participants", coordinator: "/b
 const main = document.getElementById("main");
 const statusEl = document.getElementById("status");
 let user = null;
+let can = abilities([]);
 let firstRender = true;
 let pendingMessage = "";
 let renderSeq = 0;
 
-/** What the signed-in role may do, for views to decide what to offer. */
-function abilities(role) {
+/** What the signed-in role may do, from the abilities the server sent with
+ * the account, for views to decide what to offer. */
+function abilities(list) {
+  const has = (a) => (list || []).includes(a);
   return {
-    readPeople: PEOPLE.includes(role),
-    writePeople: WRITERS.includes(role),
-    readBodies: BODIES.includes(role),
-    runBodies: ["admin", "coordinator"].includes(role),
-    reports: REPORTS.includes(role),
-    admin: role === "admin",
-    editPrograms: WRITERS.includes(role),
+    readPeople: has("read_people"),
+    writePeople: has("write_people"),
+    editPrograms: has("edit_programs"),
+    readBodies: has("read_bodies"),
+    runBodies: has("run_bodies"),
+    reports: has("read_reports"),
+    admin: has("administer"),
   };
+}
+
+/** Whether the signed-in account may open a page or menu item. */
+const mayOpen = (item) => !item.needs || can[item.needs];
+
+/** Keeps the account and its abilities from a sign-in or GET /me answer. */
+function keepAccount(me) {
+  user = me ? me.user : null;
+  can = abilities(me ? me.abilities : []);
 }
 
 /** Says something in the status area, read out by screen readers. */
@@ -91,7 +98,7 @@ function drawNav() {
     return;
   }
   const here = location.pathname;
-  fill(nav, h("ul", {}, navItems.filter((n) => n.roles.includes(user.role)).map((n) =>
+  fill(nav, h("ul", {}, navItems.filter(mayOpen).map((n) =>
     h("li", {}, h("a", { href: n.href, "aria-current": here === n.href || here.startsWith(n.href + "/") ? "page" : null }, n.label)))));
   nav.hidden = false;
   fill(document.getElementById("account-who"), h("span", { class: "who-email" }, user.email), " ", h("span", { class: "who-role" }, ROLES[user.role] || user.role));
@@ -117,13 +124,13 @@ async function render(focusSelector) {
     show(notice("There is nothing at this address", "The page may have moved. Use the menu to find your way."), seq);
     return;
   }
-  if (!route.roles.includes(user.role)) {
+  if (!mayOpen(route)) {
     show(notice("This page is not part of your role", "Pathway shows each role only what it needs. Use the menu to find what is open to you."), seq);
     return;
   }
   main.setAttribute("aria-busy", "true");
   const ctx = {
-    user, can: abilities(user.role), params: path.match(route.path).slice(1), query: params,
+    user, can, params: path.match(route.path).slice(1), query: params,
     navigate, announce, rerender: (sel, message) => { pendingMessage = message || ""; return render(sel); },
   };
   try {
@@ -162,13 +169,13 @@ function show(node, seq, focusSelector) {
 }
 
 function signedIn(me, next) {
-  user = me.user;
+  keepAccount(me);
   setCSRF(me.csrf_token);
   navigate(next || homes[user.role] || "/ladder", { replace: true, message: `Signed in as ${user.email}.` });
 }
 
 function signedOut(message) {
-  user = null;
+  keepAccount(null);
   setCSRF("");
   pendingMessage = message;
   history.replaceState(null, "", "/signin" + (location.pathname.length > 1 && location.pathname !== "/signin" ? "?next=" + encodeURIComponent(location.pathname + location.search) : ""));
@@ -177,7 +184,7 @@ function signedOut(message) {
 
 document.getElementById("signout").addEventListener("click", async () => {
   try { await api("DELETE", "/session"); } catch { /* the session may already be gone */ }
-  user = null;
+  keepAccount(null);
   setCSRF("");
   pendingMessage = "You are signed out.";
   history.replaceState(null, "", "/signin");
@@ -200,10 +207,10 @@ window.addEventListener("popstate", () => render());
 (async function start() {
   try {
     const me = await get("/me");
-    user = me.user;
+    keepAccount(me);
     setCSRF(me.csrf_token);
   } catch {
-    user = null;
+    keepAccount(null);
   }
   render();
 })();

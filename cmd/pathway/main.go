@@ -14,14 +14,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"os/signal"
-	"strconv"
 	"strings"
 	"syscall"
-	"time"
 
 	"pathway/internal/app"
 	"pathway/internal/demo"
@@ -101,6 +97,12 @@ func newFlags(name string, env *Env) *flag.FlagSet {
 	return fs
 }
 
+// offline returns the services over db for a command that serves no
+// requests, wired as the running service wires them.
+func offline(db *sqlite.DB) *httpapi.Server {
+	return app.NewServer(db, slog.New(slog.DiscardHandler), suppress.DefaultMinCellSize)
+}
+
 // openDB opens (and migrates) the database at path.
 func openDB(path string) (*sqlite.DB, error) {
 	db := sqlite.NewDB(path)
@@ -110,134 +112,9 @@ func openDB(path string) (*sqlite.DB, error) {
 	return db, nil
 }
 
-// serveConfig is everything serve reads from flags and the environment.
-type serveConfig struct {
-	Addr           string
-	DB             string
-	LogFormat      string
-	SecureCookies  bool
-	SessionTTL     time.Duration
-	AdminEmail     string
-	Timezone       string
-	MinCellSize    int
-	Demo           bool
-	TrustedProxies string
-}
-
-func serve(ctx context.Context, args []string, env *Env) error {
-	var cfg serveConfig
-	fs := newFlags("serve", env)
-	fs.StringVar(&cfg.Addr, "addr", envOr(env, "PATHWAY_ADDR", "127.0.0.1:8080"), "listen address (PATHWAY_ADDR)")
-	fs.StringVar(&cfg.DB, "db", envOr(env, "PATHWAY_DB", "pathway.db"), "SQLite database file (PATHWAY_DB)")
-	fs.StringVar(&cfg.LogFormat, "log-format", envOr(env, "PATHWAY_LOG_FORMAT", "json"), "json or text (PATHWAY_LOG_FORMAT)")
-	secure, _ := strconv.ParseBool(envOr(env, "PATHWAY_SECURE_COOKIES", "false"))
-	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", secure, "mark the session cookie Secure; set behind HTTPS (PATHWAY_SECURE_COOKIES)")
-	ttl, err := time.ParseDuration(envOr(env, "PATHWAY_SESSION_TTL", "12h"))
-	if err != nil {
-		return fmt.Errorf("PATHWAY_SESSION_TTL: %w", err)
-	}
-	fs.DurationVar(&cfg.SessionTTL, "session-ttl", ttl, "how long a browser stays signed in (PATHWAY_SESSION_TTL)")
-	fs.StringVar(&cfg.AdminEmail, "admin-email", envOr(env, "PATHWAY_ADMIN_EMAIL", "admin@pathway.local"), "email of the admin created on first start (PATHWAY_ADMIN_EMAIL)")
-	fs.StringVar(&cfg.Timezone, "timezone", envOr(env, "PATHWAY_TIMEZONE", "Local"), "the organisation's IANA time zone, for what \"today\" is (PATHWAY_TIMEZONE)")
-	fs.StringVar(&cfg.TrustedProxies, "trusted-proxies", envOr(env, "PATHWAY_TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For is believed; none by default (PATHWAY_TRUSTED_PROXIES)")
-	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo organisation first when the database has no participants")
-	k, err := strconv.Atoi(envOr(env, "PATHWAY_MIN_CELL_SIZE", strconv.Itoa(suppress.DefaultMinCellSize)))
-	if err != nil {
-		return fmt.Errorf("PATHWAY_MIN_CELL_SIZE: %w", err)
-	}
-	fs.IntVar(&cfg.MinCellSize, "min-cell-size", k, "smallest count of people a report shows; smaller counts are suppressed (PATHWAY_MIN_CELL_SIZE)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("serve: unexpected arguments %q", fs.Args())
-	}
-	if cfg.MinCellSize < 2 {
-		return fmt.Errorf("--min-cell-size: must be at least 2, got %d", cfg.MinCellSize)
-	}
-	loc, err := time.LoadLocation(cfg.Timezone)
-	if err != nil {
-		return fmt.Errorf("--timezone: %w", err)
-	}
-
-	var handler slog.Handler = slog.NewJSONHandler(env.Stderr, nil)
-	if cfg.LogFormat == "text" {
-		handler = slog.NewTextHandler(env.Stderr, nil)
-	}
-	logger := slog.New(handler)
-	logger.Info("starting", slog.String("addr", cfg.Addr), slog.String("db", cfg.DB), slog.Bool("secure_cookies", cfg.SecureCookies),
-		slog.Duration("session_ttl", cfg.SessionTTL), slog.String("timezone", loc.String()), slog.Int("min_cell_size", cfg.MinCellSize), slog.String("trusted_proxies", cfg.TrustedProxies))
-
-	db, err := openDB(cfg.DB)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	db.Location = loc
-	users := sqlite.NewUserService(db)
-	if err := bootstrapAdmin(ctx, users, cfg.AdminEmail, env.Stdout); err != nil {
-		return err
-	}
-	if cfg.Demo {
-		if err := loadDemo(ctx, db, env.Stdout); err != nil && !errors.Is(err, demo.ErrNotEmpty) {
-			return err
-		}
-	}
-
-	srv := app.NewServer(db, logger, cfg.MinCellSize)
-	srv.SecureCookies, srv.SessionTTL = cfg.SecureCookies, cfg.SessionTTL
-	if srv.TrustedProxies, err = parseProxies(cfg.TrustedProxies); err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
-	}
-	hs := &http.Server{
-		Handler:           srv.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-	}
-	fmt.Fprintf(env.Stdout, "Pathway is listening on http://%s\n", ln.Addr())
-	logger.Info("listening", slog.String("addr", ln.Addr().String()))
-
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	logger.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	if err := hs.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shut down: %w", err)
-	}
-	logger.Info("stopped")
-	return nil
-}
-
-// parseProxies reads a comma-separated list of IPs and CIDRs.
-func parseProxies(list string) ([]string, error) {
-	var out []string
-	for _, p := range strings.Split(list, ",") {
-		if p = strings.TrimSpace(p); p == "" {
-			continue
-		}
-		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
-			return nil, fmt.Errorf("--trusted-proxies: %q is neither an IP address nor a CIDR range", p)
-		}
-		out = append(out, p)
-	}
-	return out, nil
-}
-
 // bootstrapAdmin creates the first admin on an empty database and prints
 // its one-time password, so that a newcomer can sign in with no other step.
-func bootstrapAdmin(ctx context.Context, users *sqlite.UserService, email string, out io.Writer) error {
+func bootstrapAdmin(ctx context.Context, users pathway.UserService, email string, out io.Writer) error {
 	n, err := users.CountUsers(ctx)
 	if err != nil || n > 0 {
 		return err
@@ -301,26 +178,22 @@ func demoCmd(ctx context.Context, args []string, env *Env) error {
 		return err
 	}
 	defer db.Close()
-	if err := bootstrapAdmin(ctx, sqlite.NewUserService(db), envOr(env, "PATHWAY_ADMIN_EMAIL", "admin@pathway.local"), env.Stdout); err != nil {
+	srv := offline(db)
+	if err := bootstrapAdmin(ctx, srv.Users, envOr(env, "PATHWAY_ADMIN_EMAIL", "admin@pathway.local"), env.Stdout); err != nil {
 		return err
 	}
-	return loadDemo(ctx, db, env.Stdout)
+	return loadDemo(ctx, srv, db, env.Stdout)
 }
 
-// loadDemo fills an empty database with the demo organisation and prints
-// the demo accounts' shared password once.
-func loadDemo(ctx context.Context, db *sqlite.DB, out io.Writer) error {
+// loadDemo fills srv's empty database db with the demo organisation and
+// prints the demo accounts' shared password once.
+func loadDemo(ctx context.Context, srv *httpapi.Server, db *sqlite.DB, out io.Writer) error {
 	password := secret.NewPassword()
 	hash, err := secret.HashPassword(password)
 	if err != nil {
 		return err
 	}
-	accounts, err := demo.Load(ctx, demo.Services{
-		Users:        sqlite.NewUserService(db),
-		Programs:     sqlite.NewProgramService(db),
-		Participants: sqlite.NewParticipantService(db),
-		Bodies:       sqlite.NewBodyService(db),
-	}, demo.Options{Today: pathway.DateOf(db.Now(), db.Location), Seed: 2026, PasswordHash: hash})
+	accounts, err := demo.Load(ctx, app.DemoServices(srv), demo.Options{Today: pathway.DateOf(db.Now(), db.Location), Seed: 2026, PasswordHash: hash})
 	if err != nil {
 		return fmt.Errorf("load demo: %w", err)
 	}
@@ -368,8 +241,8 @@ func userAdd(ctx context.Context, args []string, env *Env) error {
 		return fmt.Errorf("read password: %w", err)
 	}
 	password := strings.TrimRight(line, "\r\n")
-	if len(password) < httpapi.MinPasswordLength {
-		return fmt.Errorf("password: must be at least %d characters", httpapi.MinPasswordLength)
+	if len(password) < pathway.MinPasswordLength {
+		return fmt.Errorf("password: must be at least %d characters", pathway.MinPasswordLength)
 	}
 	db, err := openDB(*path)
 	if err != nil {
@@ -381,7 +254,7 @@ func userAdd(ctx context.Context, args []string, env *Env) error {
 		return err
 	}
 	u := &pathway.User{Email: *email, Role: role}
-	if err := sqlite.NewUserService(db).CreateUser(ctx, cliActor, u, hash); err != nil {
+	if err := offline(db).Users.CreateUser(ctx, cliActor, u, hash); err != nil {
 		return fmt.Errorf("add user: %s", describe(err))
 	}
 	fmt.Fprintf(env.Stderr, "added %s (%s), id %d\n", u.Email, u.Role, u.ID)
@@ -404,8 +277,8 @@ func tokenIssue(ctx context.Context, args []string, env *Env) error {
 		return err
 	}
 	defer db.Close()
-	token := secret.NewToken(httpapi.TokenPrefix)
-	if _, err := sqlite.NewUserService(db).CreateToken(ctx, cliActor, *email, *name, secret.HashToken(token)); err != nil {
+	token := secret.NewToken(secret.TokenPrefix)
+	if _, err := offline(db).Users.CreateToken(ctx, cliActor, *email, *name, secret.HashToken(token)); err != nil {
 		return fmt.Errorf("issue token: %s", describe(err))
 	}
 	fmt.Fprintln(env.Stdout, token)

@@ -1,11 +1,13 @@
 // Package app wires Pathway together: the SQLite stores behind the HTTP
-// API and the embedded web app. It is the one place that knows which store
-// serves which interface, for the binary and for the tests alike.
+// API, the embedded web app and the demo loader. It is the one place that
+// knows which store serves which interface, for the binary and for the
+// tests alike.
 package app
 
 import (
 	"log/slog"
 
+	"pathway/internal/demo"
 	"pathway/internal/httpapi"
 	"pathway/internal/report"
 	"pathway/internal/sqlite"
@@ -27,5 +29,17 @@ func NewServer(db *sqlite.DB, logger *slog.Logger, minCellSize int) *httpapi.Ser
 		DB:           db,
 		Logger:       logger,
 		Static:       static.FS,
+	}
+}
+
+// DemoServices returns the services of srv that the demo loader writes
+// through, so the demo goes through the same stores, rules and audit trail
+// as the API.
+func DemoServices(srv *httpapi.Server) demo.Services {
+	return demo.Services{
+		Users:        srv.Users,
+		Programs:     srv.Programs,
+		Participants: srv.Participants,
+		Bodies:       srv.Bodies,
 	}
 }

@@ -3,28 +3,20 @@ package demo_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
+	"log/slog"
 	"testing"
 	"time"
 
+	"pathway/internal/app"
 	"pathway/internal/demo"
 	"pathway/internal/pathway"
-	"pathway/internal/sqlite"
+	"pathway/internal/sqlite/sqlitetest"
+	"pathway/internal/suppress"
 )
 
 func TestTheDemoFillsAnEmptyDatabaseOnceAndKeepsTheRules(t *testing.T) {
-	db := sqlite.NewDB(filepath.Join(t.TempDir(), "demo.db"))
-	db.Location = time.UTC
-	if err := db.Open(); err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	s := demo.Services{
-		Users:        sqlite.NewUserService(db),
-		Programs:     sqlite.NewProgramService(db),
-		Participants: sqlite.NewParticipantService(db),
-		Bodies:       sqlite.NewBodyService(db),
-	}
+	db := sqlitetest.MustOpen(t)
+	s := app.DemoServices(app.NewServer(db, slog.New(slog.DiscardHandler), suppress.DefaultMinCellSize))
 	ctx := context.Background()
 	today := pathway.DateOf(time.Now(), time.UTC)
 	accounts, err := demo.Load(ctx, s, demo.Options{Participants: 120, Today: today, Seed: 1, PasswordHash: "x"})

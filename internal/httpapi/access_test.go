@@ -229,3 +229,37 @@ func TestPublicAddressesAnswerWithoutCredentials(t *testing.T) {
 		e.call(request{Method: "GET", Path: "/api/v1/nothing-here"}).must(t, 404)
 	})
 }
+
+func TestMeTellsEachRoleTheAbilitiesItsRoutesAllow(t *testing.T) {
+	e := newEnv(t)
+	// A route each ability opens, and the access rule that guards it.
+	guarded := map[pathway.Ability]string{
+		pathway.ReadPeople:   "GET /api/v1/participants",
+		pathway.WritePeople:  "POST /api/v1/participants",
+		pathway.EditPrograms: "POST /api/v1/programs",
+		pathway.ReadBodies:   "GET /api/v1/bodies/:id",
+		pathway.RunBodies:    "POST /api/v1/bodies",
+		pathway.ReadReports:  "GET /api/v1/reports/distribution",
+		pathway.Administer:   "GET /api/v1/users",
+	}
+	for _, role := range pathway.Roles {
+		t.Run(string(role), func(t *testing.T) {
+			var me struct {
+				Abilities []pathway.Ability `json:"abilities"`
+			}
+			e.as(role, "GET", path("/me"), nil).must(t, http.StatusOK).decode(t, &me)
+			if diff := cmp.Diff(role.Abilities(), me.Abilities); diff != "" {
+				t.Errorf("abilities (-domain +me):\n%s", diff)
+			}
+			for _, ab := range pathway.Abilities {
+				route, ok := guarded[ab]
+				if !ok {
+					t.Fatalf("no route stands for ability %s", ab)
+				}
+				if got := slices.Contains(accessMatrix[route], caller(role)); got != slices.Contains(me.Abilities, ab) {
+					t.Errorf("%s: %s reachable %v, but /me says %s is %v", role, route, got, ab, !got)
+				}
+			}
+		})
+	}
+}

@@ -14,14 +14,10 @@ import (
 	"pathway/internal/secret"
 )
 
-// Login throttling: after maxFailedLogins wrong passwords in a row an
-// account is locked for lockFor, doubling with each further failure.
+// The session cookie's name and the header that carries its CSRF token.
 const (
-	maxFailedLogins = 5
-	lockFor         = 15 * time.Minute
-	maxLock         = 24 * time.Hour
-	sessionCookie   = "pathway_session"
-	csrfHeader      = "X-CSRF-Token"
+	sessionCookie = "pathway_session"
+	csrfHeader    = "X-CSRF-Token"
 )
 
 // actorOf returns the authenticated actor of the request.
@@ -90,15 +86,20 @@ func (s *Server) allow(roles ...pathway.Role) gin.HandlerFunc {
 	}
 }
 
+// allowAbility lets through only the roles that hold ab; others get 403.
+func (s *Server) allowAbility(ab pathway.Ability) gin.HandlerFunc { return s.allow(ab.Roles()...) }
+
 type loginRequest struct {
 	Email    string `json:"email" validate:"required,max=254"`
 	Password string `json:"password" validate:"required,max=1024"`
 }
 
-// meResponse is the signed-in account; csrf_token is present for browser sessions.
+// meResponse is the signed-in account and what its role may do; csrf_token
+// is present for browser sessions.
 type meResponse struct {
-	User      pathway.User `json:"user"`
-	CSRFToken string       `json:"csrf_token,omitempty"`
+	User      pathway.User      `json:"user"`
+	Abilities []pathway.Ability `json:"abilities"`
+	CSRFToken string            `json:"csrf_token,omitempty"`
 }
 
 func (s *Server) login(c *gin.Context) error {
@@ -126,8 +127,7 @@ func (s *Server) login(c *gin.Context) error {
 	}
 	if !ok || cred.User.DisabledAt != nil {
 		var until *time.Time
-		if fails := cred.FailedLogins + 1; fails >= maxFailedLogins {
-			d := min(lockFor<<min(fails-maxFailedLogins, 10), maxLock)
+		if d, lock := pathway.LockoutAfter(cred.FailedLogins + 1); lock {
 			t := now.Add(d)
 			until = &t
 		}
@@ -146,7 +146,7 @@ func (s *Server) login(c *gin.Context) error {
 		return err
 	}
 	s.setSessionCookie(c, token, int(s.SessionTTL.Seconds()))
-	c.JSON(http.StatusCreated, meResponse{User: *u, CSRFToken: sess.CSRFToken})
+	c.JSON(http.StatusCreated, meResponse{User: *u, Abilities: u.Role.Abilities(), CSRFToken: sess.CSRFToken})
 	return nil
 }
 
@@ -179,6 +179,6 @@ func (s *Server) me(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, meResponse{User: *u, CSRFToken: c.GetString(ctxCSRF)})
+	c.JSON(http.StatusOK, meResponse{User: *u, Abilities: u.Role.Abilities(), CSRFToken: c.GetString(ctxCSRF)})
 	return nil
 }

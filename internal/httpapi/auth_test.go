@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"pathway/internal/pathway"
+	"pathway/internal/sqlite/sqlitetest"
 )
 
 // login signs in through POST /session.
@@ -38,7 +39,7 @@ type meBody struct {
 func TestBrowserSessionNeedsCSRFTokenForWrites(t *testing.T) {
 	e := newEnv(t)
 	staffUser := e.users[pathway.RoleStaff]
-	res := e.login(staffUser.Email, testPassword).must(t, 201)
+	res := e.login(staffUser.Email, sqlitetest.Password).must(t, 201)
 	var signedIn meBody
 	res.decode(t, &signedIn)
 	cookie := sessionCookieOf(t, res)
@@ -115,18 +116,18 @@ func TestWrongPasswordsLockTheAccount(t *testing.T) {
 		{"", unlucky.Email, wrong, 401},
 		{"", unlucky.Email, wrong, 401},
 		{"", unlucky.Email, wrong, 401},
-		{"the right password after four wrong ones signs in", unlucky.Email, testPassword, 201},
+		{"the right password after four wrong ones signs in", unlucky.Email, sqlitetest.Password, 201},
 		{"a success starts the count again", unlucky.Email, wrong, 401},
-		{"", unlucky.Email, testPassword, 201},
+		{"", unlucky.Email, sqlitetest.Password, 201},
 
 		{"five wrong passwords are each refused", locked.Email, wrong, 401},
 		{"", locked.Email, wrong, 401},
 		{"", locked.Email, wrong, 401},
 		{"", locked.Email, wrong, 401},
 		{"", locked.Email, wrong, 401},
-		{"the sixth attempt is refused even with the right password", locked.Email, testPassword, 429},
+		{"the sixth attempt is refused even with the right password", locked.Email, sqlitetest.Password, 429},
 		{"and the next too", locked.Email, wrong, 429},
-		{"other accounts still sign in", unlucky.Email, testPassword, 201},
+		{"other accounts still sign in", unlucky.Email, sqlitetest.Password, 201},
 	}
 	for i, tt := range tests {
 		name := tt.name

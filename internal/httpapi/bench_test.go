@@ -16,10 +16,10 @@ import (
 	"time"
 
 	"pathway/internal/app"
-	"pathway/internal/httpapi"
 	"pathway/internal/pathway"
 	"pathway/internal/secret"
 	"pathway/internal/sqlite"
+	"pathway/internal/sqlite/sqlitetest"
 	"pathway/internal/suppress"
 )
 
@@ -36,14 +36,14 @@ type bench struct {
 
 func newBench(b *testing.B) *bench {
 	b.Helper()
-	db := mustOpen(b)
+	db := sqlitetest.MustOpen(b)
 	srv := app.NewServer(db, slog.New(slog.DiscardHandler), suppress.DefaultMinCellSize)
 	ctx := context.Background()
 	u := &pathway.User{Email: "staff@example.org", Role: pathway.RoleStaff}
-	if err := srv.Users.CreateUser(ctx, pathway.Actor{Email: "bench"}, u, testPasswordHash()); err != nil {
+	if err := srv.Users.CreateUser(ctx, pathway.Actor{Email: "bench"}, u, sqlitetest.PasswordHash(b)); err != nil {
 		b.Fatal(err)
 	}
-	token := secret.NewToken(httpapi.TokenPrefix)
+	token := secret.NewToken(secret.TokenPrefix)
 	if _, err := srv.Users.CreateToken(ctx, pathway.Actor{Email: "bench"}, u.Email, "bench", secret.HashToken(token)); err != nil {
 		b.Fatal(err)
 	}

@@ -35,10 +35,39 @@ func newValidator() *validator.Validate {
 	must(v.RegisterValidation("notblank", func(fl validator.FieldLevel) bool {
 		return strings.TrimSpace(fl.Field().String()) != ""
 	}))
+	// Each closed set of the domain is a tag that accepts exactly its values,
+	// so a new rung or role reaches every request without editing a tag.
+	for tag, values := range closedSets {
+		v.RegisterAlias(tag, "oneof="+strings.Join(values, " "))
+	}
+	// A password's length bounds come from the domain.
+	v.RegisterAlias("password", fmt.Sprintf("min=%d,max=%d", pathway.MinPasswordLength, pathway.MaxPasswordLength))
 	// Validate the value inside an optional field; absent and null are nil.
 	v.RegisterCustomTypeFunc(func(f reflect.Value) any { return f.Interface().(optional[int]).Value }, optional[int]{})
 	v.RegisterCustomTypeFunc(func(f reflect.Value) any { return f.Interface().(optional[string]).Value }, optional[string]{})
 	return v
+}
+
+// closedSets names the validator tag of each closed set the domain lists, with
+// the API values it accepts; field errors name those values.
+var closedSets = map[string][]string{
+	"rung":           apiValues(pathway.Rungs),
+	"strategy":       apiValues(pathway.Strategies),
+	"role":           apiValues(pathway.Roles),
+	"consent_method": apiValues(pathway.ConsentMethods),
+	"consent_scope":  apiValues(pathway.ConsentScopes),
+	"body_kind":      apiValues(pathway.BodyKinds),
+	"audience":       apiValues(pathway.Audiences),
+	"perspective":    apiValues(pathway.Perspectives),
+}
+
+// apiValues returns the API value of each member of a closed set, in order.
+func apiValues[T any](set []T) []string {
+	out := make([]string, len(set))
+	for i, v := range set {
+		out[i] = fmt.Sprint(v)
+	}
+	return out
 }
 
 // optional is a PATCH field that tells "absent" (leave alone) from null
@@ -82,7 +111,7 @@ func must(err error) {
 // that data Pathway must not hold is never silently accepted) and validates it.
 func bindJSON(c *gin.Context, v any) error {
 	if mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type")); mt != "application/json" {
-		return pathway.Errorf(pathway.EUNSUPPORTED, "Send the request body as JSON with Content-Type: application/json.")
+		return pathway.Errorf(codeUnsupported, "Send the request body as JSON with Content-Type: application/json.")
 	}
 	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, maxBody))
 	dec.DisallowUnknownFields()
@@ -90,7 +119,7 @@ func bindJSON(c *gin.Context, v any) error {
 		return decodeError(err)
 	}
 	if dec.More() {
-		return pathway.Errorf(pathway.EMALFORMED, "The request body holds more than one JSON value.")
+		return pathway.Errorf(codeMalformed, "The request body holds more than one JSON value.")
 	}
 	return validateStruct(v)
 }
@@ -102,21 +131,21 @@ func decodeError(err error) error {
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.Is(err, io.EOF):
-		return pathway.Errorf(pathway.EMALFORMED, "The request body is empty; send a JSON object.")
+		return pathway.Errorf(codeMalformed, "The request body is empty; send a JSON object.")
 	case errors.As(err, &tooLarge):
-		return pathway.Errorf(pathway.ETOOLARGE, "The request body is larger than %d bytes.", maxBody)
+		return pathway.Errorf(codeTooLarge, "The request body is larger than %d bytes.", maxBody)
 	case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF):
-		return pathway.Errorf(pathway.EMALFORMED, "The request body is not valid JSON: %v.", err)
+		return pathway.Errorf(codeMalformed, "The request body is not valid JSON: %v.", err)
 	case errors.As(err, &typ):
 		if typ.Field == "" {
-			return pathway.Errorf(pathway.EMALFORMED, "The request body must be a JSON object.")
+			return pathway.Errorf(codeMalformed, "The request body must be a JSON object.")
 		}
 		return pathway.Invalid(typ.Field, "must be %s", jsonKind(typ.Type))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return pathway.Invalid(field, "is not a field of this request")
 	}
-	return pathway.Errorf(pathway.EMALFORMED, "The request body could not be read: %v.", err)
+	return pathway.Errorf(codeMalformed, "The request body could not be read: %v.", err)
 }
 
 // jsonKind names a Go type the way a JSON client thinks of it.
@@ -162,7 +191,7 @@ func validateStruct(v any) error {
 
 func fieldMessage(fe validator.FieldError) string {
 	kind := fe.Kind()
-	switch fe.Tag() {
+	switch fe.ActualTag() {
 	case "required", "notblank":
 		return "is required"
 	case "oneof":
@@ -190,7 +219,7 @@ func fieldMessage(fe validator.FieldError) string {
 	case "gt":
 		return "must be greater than " + fe.Param()
 	}
-	return "is not valid (" + fe.Tag() + ")"
+	return "is not valid (" + fe.ActualTag() + ")"
 }
 
 // bindQuery reads query parameters into v and validates them.

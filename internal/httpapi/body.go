@@ -14,10 +14,10 @@ import (
 
 type bodyRequest struct {
 	Name        string `json:"name" validate:"notblank,max=200"`
-	Kind        string `json:"kind" validate:"required,oneof=advisory_board speakers_bureau board_of_directors committee staff"`
+	Kind        string `json:"kind" validate:"required,body_kind"`
 	Description string `json:"description" validate:"max=2000"`
 	Seats       *int   `json:"seats" validate:"omitnil,min=1,max=10000"`
-	Rung        string `json:"rung" validate:"omitempty,oneof=observer follower member contributor leader"`
+	Rung        string `json:"rung" validate:"omitempty,rung"`
 	TermMonths  *int   `json:"term_months" validate:"omitnil,min=1,max=240"`
 	TermLimit   *int   `json:"term_limit" validate:"omitnil,min=1,max=100"`
 }
@@ -26,7 +26,7 @@ type bodyPatch struct {
 	Name        *string       `json:"name" validate:"omitnil,notblank,max=200"`
 	Description *string       `json:"description" validate:"omitnil,max=2000"`
 	Seats       optional[int] `json:"seats" validate:"omitnil,min=1,max=10000"`
-	Rung        *string       `json:"rung" validate:"omitnil,oneof=observer follower member contributor leader"`
+	Rung        *string       `json:"rung" validate:"omitnil,rung"`
 	TermMonths  optional[int] `json:"term_months" validate:"omitnil,min=1,max=240"`
 	TermLimit   optional[int] `json:"term_limit" validate:"omitnil,min=1,max=100"`
 }
@@ -240,7 +240,7 @@ func (s *Server) listRoles(c *gin.Context) error {
 
 type speakingRequest struct {
 	HeldOn     string  `json:"held_on" validate:"required,datetime=2006-01-02"`
-	Audience   string  `json:"audience" validate:"required,oneof=city_council state_legislature media funders conference school community other"`
+	Audience   string  `json:"audience" validate:"required,audience"`
 	Topic      string  `json:"topic" validate:"notblank,max=200"`
 	SpeakerIDs []int64 `json:"speaker_ids" validate:"required,min=1,max=50,unique,dive,gt=0"`
 }

@@ -23,6 +23,7 @@ import (
 	"pathway/internal/app"
 	"pathway/internal/httpapi"
 	"pathway/internal/pathway"
+	"pathway/internal/sqlite/sqlitetest"
 )
 
 // loadDoc reads api.yaml for tests that look at the document itself.
@@ -418,7 +419,7 @@ func TestContractWalk(t *testing.T) {
 	w.as(admin, "GET", path("/participants/%d/placements", rosa.ID), nil, 200).decode(t, &hist)
 	w.as(admin, "DELETE", path("/participants/%d/placements/%d", rosa.ID, hist.Items[0].ID), nil, 409)
 	secondStaff := &pathway.User{Email: "second.staff@example.org", Role: staff}
-	if err := e.srv.Users.CreateUser(context.Background(), pathway.Actor{Email: "test"}, secondStaff, testPasswordHash()); err != nil {
+	if err := e.srv.Users.CreateUser(context.Background(), pathway.Actor{Email: "test"}, secondStaff, sqlitetest.PasswordHash(t)); err != nil {
 		t.Fatal(err)
 	}
 	w.as(staff, "POST", path("/participants/%d/placements", sam.ID), map[string]any{"rung": "contributor", "effective_on": e.today.String()}, 201).decode(t, &pl)
@@ -444,7 +445,7 @@ func TestContractWalk(t *testing.T) {
 	// A staff account with a caseload does not see participants outside it.
 	var caseworker pathway.User
 	w.as(admin, "POST", path("/users"), map[string]any{
-		"email": "caseworker@example.org", "role": "staff", "password": testPassword, "program_ids": []int64{other},
+		"email": "caseworker@example.org", "role": "staff", "password": sqlitetest.Password, "program_ids": []int64{other},
 	}, 201).decode(t, &caseworker)
 	w.do(e, request{Method: "GET", Path: path("/participants/%d", rosa.ID), Token: e.issueToken(caseworker.Email)}, 200)
 	w.do(e, request{Method: "GET", Path: path("/participants/%d", sam.ID), Token: e.issueToken(caseworker.Email)}, 200)
@@ -551,7 +552,7 @@ func TestContractWalk(t *testing.T) {
 	// Accounts and tokens.
 	w.as(admin, "GET", path("/users"), nil, 200)
 	w.as(admin, "GET", path("/users/%d", caseworker.ID), nil, 200)
-	w.as(admin, "POST", path("/users"), map[string]any{"email": "CASEWORKER@example.org", "role": "staff", "password": testPassword}, 409)
+	w.as(admin, "POST", path("/users"), map[string]any{"email": "CASEWORKER@example.org", "role": "staff", "password": sqlitetest.Password}, 409)
 	w.as(admin, "POST", path("/users"), map[string]any{"email": "not an email", "role": "boss", "password": "short"}, 422)
 	w.as(admin, "PATCH", path("/users/%d", caseworker.ID), map[string]any{"disabled": true, "program_ids": []int64{}}, 200)
 	w.as(admin, "PATCH", path("/users/%d", e.users[admin].ID), map[string]any{"role": "staff"}, 409)
@@ -585,7 +586,7 @@ func TestContractWalk(t *testing.T) {
 	signIn := func(email, password string, want int) *response {
 		return w.do(e, request{Method: "POST", Path: path("/session"), Body: map[string]any{"email": email, "password": password}}, want)
 	}
-	res := signIn(e.users[coord].Email, testPassword, 201)
+	res := signIn(e.users[coord].Email, sqlitetest.Password, 201)
 	var me struct {
 		CSRFToken string `json:"csrf_token"`
 	}
@@ -597,12 +598,12 @@ func TestContractWalk(t *testing.T) {
 	w.do(e, request{Method: "DELETE", Path: path("/session"), Cookies: cookies, Header: http.Header{"X-Csrf-Token": {me.CSRFToken}}}, 204)
 	w.do(e, request{Method: "GET", Path: path("/me"), Cookies: cookies}, 401)
 	w.do(e, request{Method: "DELETE", Path: path("/session"), Role: coord}, 204)
-	signIn("nobody@example.org", testPassword, 401)
+	signIn("nobody@example.org", sqlitetest.Password, 401)
 	signIn(e.users[staff].Email, "", 422)
 	for range 5 {
 		signIn(e.users[lead].Email, "not the password at all", 401)
 	}
-	res = signIn(e.users[lead].Email, testPassword, 429)
+	res = signIn(e.users[lead].Email, sqlitetest.Password, 429)
 	if s, err := strconv.Atoi(res.Header.Get("Retry-After")); err != nil || s <= 0 {
 		t.Errorf("a locked sign-in says Retry-After %q", res.Header.Get("Retry-After"))
 	}

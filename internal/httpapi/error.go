@@ -10,10 +10,16 @@ import (
 	"pathway/internal/pathway"
 )
 
-// codeMethodNotAllowed is the one error code that belongs to HTTP alone.
-const codeMethodNotAllowed = "method_not_allowed"
+// Error codes that belong to HTTP alone: they describe the request as sent,
+// not anything the domain decides.
+const (
+	codeMalformed        = "malformed"          // the request body cannot be read as JSON at all
+	codeTooLarge         = "too_large"          // the request body is larger than allowed
+	codeUnsupported      = "unsupported"        // the request body is not JSON
+	codeMethodNotAllowed = "method_not_allowed" // the path exists but not with this method
+)
 
-// statuses maps every domain error code to its HTTP status.
+// statuses maps every error code, domain and transport, to its HTTP status.
 var statuses = map[string]int{
 	pathway.EINVALID:      http.StatusUnprocessableEntity,
 	pathway.ENOTFOUND:     http.StatusNotFound,
@@ -23,9 +29,9 @@ var statuses = map[string]int{
 	pathway.ELOCKED:       http.StatusTooManyRequests,
 	pathway.EINTERNAL:     http.StatusInternalServerError,
 	pathway.EUNAVAILABLE:  http.StatusServiceUnavailable,
-	pathway.EMALFORMED:    http.StatusBadRequest,
-	pathway.ETOOLARGE:     http.StatusRequestEntityTooLarge,
-	pathway.EUNSUPPORTED:  http.StatusUnsupportedMediaType,
+	codeMalformed:         http.StatusBadRequest,
+	codeTooLarge:          http.StatusRequestEntityTooLarge,
+	codeUnsupported:       http.StatusUnsupportedMediaType,
 	codeMethodNotAllowed:  http.StatusMethodNotAllowed,
 }
 

@@ -25,11 +25,9 @@ import (
 	"pathway/internal/pathway"
 	"pathway/internal/secret"
 	"pathway/internal/sqlite"
+	"pathway/internal/sqlite/sqlitetest"
 	"pathway/internal/suppress"
 )
-
-// testPassword is every test account's password.
-const testPassword = "a long enough test password"
 
 // env is a running Pathway on a real SQLite file in a temporary folder,
 // reached through the real router, with one account and token per role.
@@ -44,63 +42,29 @@ type env struct {
 	today pathway.Date
 }
 
-// mustOpen opens a fresh, migrated database file for the test.
-func mustOpen(tb testing.TB) *sqlite.DB {
-	tb.Helper()
-	db := sqlite.NewDB(filepath.Join(tb.TempDir(), "pathway.db"))
-	db.Location = time.UTC
-	if err := db.Open(); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
-}
-
 // newEnv starts a server with an admin, staff, coordinator and leadership account.
 func newEnv(tb testing.TB) *env {
 	tb.Helper()
-	db := mustOpen(tb)
+	db := sqlitetest.MustOpen(tb)
 	e := &env{
 		t:      tb,
 		db:     db,
-		users:  map[pathway.Role]pathway.User{},
 		tokens: map[pathway.Role]string{},
 		today:  pathway.DateOf(time.Now(), time.UTC),
 	}
 	e.srv = app.NewServer(db, slog.New(slog.DiscardHandler), suppress.DefaultMinCellSize)
 	e.handler = e.srv.Handler()
-	hash := testPasswordHash()
-	for _, role := range pathway.Roles {
-		u := &pathway.User{Email: string(role) + "@example.org", Role: role}
-		if err := e.srv.Users.CreateUser(context.Background(), pathway.Actor{Email: "test"}, u, hash); err != nil {
-			tb.Fatal(err)
-		}
-		e.users[role] = *u
+	e.users = sqlitetest.Accounts(tb, e.srv.Users)
+	for role, u := range e.users {
 		e.tokens[role] = e.issueToken(u.Email)
 	}
 	return e
 }
 
-var (
-	hashOnce sync.Once
-	hashed   string
-)
-
-// testPasswordHash hashes testPassword once for the whole run.
-func testPasswordHash() string {
-	hashOnce.Do(func() {
-		var err error
-		if hashed, err = secret.HashPassword(testPassword); err != nil {
-			panic(err)
-		}
-	})
-	return hashed
-}
-
 // issueToken gives the account with email a fresh API token.
 func (e *env) issueToken(email string) string {
 	e.t.Helper()
-	token := secret.NewToken(httpapi.TokenPrefix)
+	token := secret.NewToken(secret.TokenPrefix)
 	if _, err := e.srv.Users.CreateToken(context.Background(), pathway.Actor{Email: "test"}, email, "test", secret.HashToken(token)); err != nil {
 		e.t.Fatal(err)
 	}

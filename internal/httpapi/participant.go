@@ -13,8 +13,8 @@ import (
 
 type consentRequest struct {
 	GivenOn string   `json:"given_on" validate:"required,datetime=2006-01-02"`
-	Method  string   `json:"method" validate:"required,oneof=written verbal electronic"`
-	Scopes  []string `json:"scopes" validate:"required,min=1,unique,dive,oneof=tracking public_story"`
+	Method  string   `json:"method" validate:"required,consent_method"`
+	Scopes  []string `json:"scopes" validate:"required,min=1,unique,dive,consent_scope"`
 }
 
 // consent converts a validated request; field prefixes the error path.
@@ -35,7 +35,7 @@ type participantRequest struct {
 	DisplayName string          `json:"display_name" validate:"notblank,max=100"`
 	ProgramIDs  []int64         `json:"program_ids" validate:"omitempty,max=50,unique,dive,gt=0"`
 	Consent     *consentRequest `json:"consent" validate:"required"`
-	Rung        string          `json:"rung" validate:"omitempty,oneof=observer follower member contributor leader"`
+	Rung        string          `json:"rung" validate:"omitempty,rung"`
 }
 
 type participantPatch struct {
@@ -92,7 +92,7 @@ func (s *Server) getParticipant(c *gin.Context) error {
 
 // listQuery holds the query parameters of GET /participants.
 type listQuery struct {
-	Rung      string `form:"rung" json:"rung" validate:"omitempty,oneof=observer follower member contributor leader"`
+	Rung      string `form:"rung" json:"rung" validate:"omitempty,rung"`
 	ProgramID int64  `form:"program_id" json:"program_id" validate:"omitempty,gt=0"`
 	Q         string `form:"q" json:"q" validate:"max=100"`
 	Limit     *int   `form:"limit" json:"limit" validate:"omitnil,min=1,max=200"`
@@ -224,7 +224,7 @@ func (s *Server) withdrawConsent(c *gin.Context) error {
 }
 
 type placementRequest struct {
-	Rung        string            `json:"rung" validate:"required,oneof=observer follower member contributor leader"`
+	Rung        string            `json:"rung" validate:"required,rung"`
 	EffectiveOn string            `json:"effective_on" validate:"required,datetime=2006-01-02"`
 	Note        string            `json:"note" validate:"max=500"`
 	Evidence    []evidenceRequest `json:"evidence" validate:"max=50,dive"`
@@ -293,7 +293,7 @@ type engagementRequest struct {
 	OccurredOn string `json:"occurred_on" validate:"required,datetime=2006-01-02"`
 	Activity   string `json:"activity" validate:"notblank,max=200"`
 	ProgramID  *int64 `json:"program_id" validate:"omitnil,gt=0"`
-	Strategy   string `json:"strategy" validate:"omitempty,oneof=organizing education networking advocacy electoral"`
+	Strategy   string `json:"strategy" validate:"omitempty,strategy"`
 	Note       string `json:"note" validate:"max=500"`
 }
 
@@ -337,7 +337,7 @@ func (s *Server) listEngagements(c *gin.Context) error {
 
 type checkinRequest struct {
 	AssessedOn        string `json:"assessed_on" validate:"required,datetime=2006-01-02"`
-	Perspective       string `json:"perspective" validate:"required,oneof=self staff"`
+	Perspective       string `json:"perspective" validate:"required,perspective"`
 	SelfAdvocacy      *int   `json:"self_advocacy" validate:"required,min=1,max=4"`
 	RootCauseAnalysis *int   `json:"root_cause_analysis" validate:"required,min=1,max=4"`
 	Leadership        *int   `json:"leadership" validate:"required,min=1,max=4"`

@@ -14,8 +14,8 @@ type programRequest struct {
 	Description     string   `json:"description" validate:"max=2000"`
 	Beneficiaries   string   `json:"beneficiaries" validate:"max=500"`
 	EstimatedServed *int     `json:"estimated_served" validate:"omitnil,min=0,max=100000000"`
-	Rung            string   `json:"rung" validate:"required,oneof=observer follower member contributor leader"`
-	Strategies      []string `json:"strategies" validate:"omitempty,unique,dive,oneof=organizing education networking advocacy electoral"`
+	Rung            string   `json:"rung" validate:"required,rung"`
+	Strategies      []string `json:"strategies" validate:"omitempty,unique,dive,strategy"`
 }
 
 type programPatch struct {
@@ -23,8 +23,8 @@ type programPatch struct {
 	Description     *string       `json:"description" validate:"omitnil,max=2000"`
 	Beneficiaries   *string       `json:"beneficiaries" validate:"omitnil,max=500"`
 	EstimatedServed optional[int] `json:"estimated_served" validate:"omitnil,min=0,max=100000000"`
-	Rung            *string       `json:"rung" validate:"omitnil,oneof=observer follower member contributor leader"`
-	Strategies      *[]string     `json:"strategies" validate:"omitnil,unique,dive,oneof=organizing education networking advocacy electoral"`
+	Rung            *string       `json:"rung" validate:"omitnil,rung"`
+	Strategies      *[]string     `json:"strategies" validate:"omitnil,unique,dive,strategy"`
 }
 
 // strategies converts validated strategy names.

@@ -15,7 +15,7 @@ import (
 type reportQuery struct {
 	Period      string `form:"period" json:"period" validate:"required"`
 	ProgramID   int64  `form:"program_id" json:"program_id" validate:"omitempty,gt=0"`
-	Perspective string `form:"perspective" json:"perspective" validate:"omitempty,oneof=self staff"`
+	Perspective string `form:"perspective" json:"perspective" validate:"omitempty,perspective"`
 	Format      string `form:"format" json:"format" validate:"omitempty,oneof=json csv"`
 }
 

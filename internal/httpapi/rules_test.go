@@ -18,6 +18,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"pathway/internal/pathway"
+	"pathway/internal/sqlite/sqlitetest"
 )
 
 // helpers
@@ -76,7 +77,7 @@ func (e *env) newAccount(email string, role pathway.Role, programIDs ...int64) (
 	}
 	var u pathway.User
 	e.as(pathway.RoleAdmin, "POST", path("/users"), map[string]any{
-		"email": email, "role": string(role), "password": testPassword, "program_ids": programIDs,
+		"email": email, "role": string(role), "password": sqlitetest.Password, "program_ids": programIDs,
 	}).must(e.t, 201).decode(e.t, &u)
 	var issued struct {
 		Token    string           `json:"token"`
@@ -711,7 +712,7 @@ func TestEveryWriteAndIdentifiableReadIsAudited(t *testing.T) {
 		}, staff, "checkin.list", "participant", func() *int64 { return &partID }},
 		{"creating an account", func(t *testing.T) *response {
 			var u pathway.User
-			r := e.as(pathway.RoleAdmin, "POST", path("/users"), map[string]any{"email": "new.staff@example.org", "role": "staff", "password": testPassword}).must(t, 201)
+			r := e.as(pathway.RoleAdmin, "POST", path("/users"), map[string]any{"email": "new.staff@example.org", "role": "staff", "password": sqlitetest.Password}).must(t, 201)
 			r.decode(t, &u)
 			userID = u.ID
 			return r
@@ -732,7 +733,7 @@ func TestEveryWriteAndIdentifiableReadIsAudited(t *testing.T) {
 			return e.as(pathway.RoleAdmin, "DELETE", path("/tokens/%d", tokenID), nil).must(t, 204)
 		}, admin, "token.revoke", "api_token", func() *int64 { return &tokenID }},
 		{"signing in", func(t *testing.T) *response {
-			return e.call(request{Method: "POST", Path: path("/session"), Body: map[string]any{"email": staff.Email, "password": testPassword}}).must(t, 201)
+			return e.call(request{Method: "POST", Path: path("/session"), Body: map[string]any{"email": staff.Email, "password": sqlitetest.Password}}).must(t, 201)
 		}, staff, "session.login", "user", func() *int64 { return &staff.ID }},
 		{"a wrong password", func(t *testing.T) *response {
 			return e.call(request{Method: "POST", Path: path("/session"), Body: map[string]any{"email": staff.Email, "password": "not the password at all"}}).must(t, 401)

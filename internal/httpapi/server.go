@@ -112,18 +112,18 @@ func (s *Server) routes() *gin.Engine {
 	everyone.GET("/programs", s.h(s.listPrograms))
 	everyone.GET("/programs/:id", s.h(s.getProgram))
 
-	inventory := authed.Group("", s.allow(pathway.RoleAdmin, pathway.RoleStaff))
+	inventory := authed.Group("", s.allowAbility(pathway.EditPrograms))
 	inventory.POST("/programs", s.h(s.createProgram))
 	inventory.PATCH("/programs/:id", s.h(s.updateProgram))
 
 	// Identifiable records: never leadership.
-	readers := authed.Group("/participants", s.allow(pathway.RoleAdmin, pathway.RoleStaff, pathway.RoleCoordinator))
+	readers := authed.Group("/participants", s.allowAbility(pathway.ReadPeople))
 	readers.GET("", s.h(s.listParticipants))
 	readers.GET("/counts", s.h(s.countParticipants))
 	readers.GET("/:id", s.h(s.getParticipant))
 	readers.GET("/:id/placements", s.h(s.listPlacements))
 
-	writers := authed.Group("/participants", s.allow(pathway.RoleAdmin, pathway.RoleStaff))
+	writers := authed.Group("/participants", s.allowAbility(pathway.WritePeople))
 	writers.POST("", s.h(s.createParticipant))
 	writers.PATCH("/:id", s.h(s.updateParticipant))
 	writers.POST("/:id/placements", s.h(s.createPlacement))
@@ -138,12 +138,12 @@ func (s *Server) routes() *gin.Engine {
 	// Bodies: coordinators and admins run them, staff read them; leadership
 	// sees the list of bodies and their seat counts, never who holds a seat.
 	everyone.GET("/bodies", s.h(s.listBodies))
-	bodyReaders := authed.Group("", s.allow(pathway.RoleAdmin, pathway.RoleCoordinator, pathway.RoleStaff))
+	bodyReaders := authed.Group("", s.allowAbility(pathway.ReadBodies))
 	bodyReaders.GET("/bodies/:id", s.h(s.getBody))
 	bodyReaders.GET("/bodies/:id/speaking-engagements", s.h(s.listSpeakingEngagements))
 	bodyReaders.GET("/roles", s.h(s.listRoles))
 	bodyReaders.GET("/suggestions", s.h(s.listSuggestions))
-	coordinators := authed.Group("", s.allow(pathway.RoleAdmin, pathway.RoleCoordinator))
+	coordinators := authed.Group("", s.allowAbility(pathway.RunBodies))
 	coordinators.POST("/bodies", s.h(s.createBody))
 	coordinators.PATCH("/bodies/:id", s.h(s.updateBody))
 	coordinators.GET("/bodies/:id/roster.csv", s.h(s.rosterCSV))
@@ -152,7 +152,7 @@ func (s *Server) routes() *gin.Engine {
 	coordinators.POST("/bodies/:id/speaking-engagements", s.h(s.createSpeakingEngagement))
 
 	// Anonymised reports: leadership and admin only.
-	reports := authed.Group("/reports", s.allow(pathway.RoleAdmin, pathway.RoleLeadership))
+	reports := authed.Group("/reports", s.allowAbility(pathway.ReadReports))
 	reports.GET("/distribution", s.h(s.distributionReport))
 	reports.GET("/distribution/programs", s.h(s.programDistributionReport))
 	reports.GET("/movement", s.h(s.movementReport))
@@ -160,7 +160,7 @@ func (s *Server) routes() *gin.Engine {
 	reports.GET("/capacity", s.h(s.capacityReport))
 	reports.GET("/ladder", s.h(s.ladderReport))
 
-	admin := authed.Group("", s.allow(pathway.RoleAdmin))
+	admin := authed.Group("", s.allowAbility(pathway.Administer))
 	admin.GET("/users", s.h(s.listUsers))
 	admin.POST("/users", s.h(s.createUser))
 	admin.GET("/users/:id", s.h(s.getUser))

@@ -11,19 +11,16 @@ import (
 	"pathway/internal/secret"
 )
 
-// MinPasswordLength is the shortest password an account may have.
-const MinPasswordLength = 12
-
 type userRequest struct {
 	Email      string  `json:"email" validate:"required,email,max=254"`
-	Role       string  `json:"role" validate:"required,oneof=admin staff coordinator leadership"`
-	Password   string  `json:"password" validate:"required,min=12,max=1024"`
+	Role       string  `json:"role" validate:"required,role"`
+	Password   string  `json:"password" validate:"required,password"`
 	ProgramIDs []int64 `json:"program_ids" validate:"omitempty,unique,dive,gt=0"`
 }
 
 type userPatch struct {
-	Role       *string  `json:"role" validate:"omitnil,oneof=admin staff coordinator leadership"`
-	Password   *string  `json:"password" validate:"omitnil,min=12,max=1024"`
+	Role       *string  `json:"role" validate:"omitnil,role"`
+	Password   *string  `json:"password" validate:"omitnil,password"`
 	Disabled   *bool    `json:"disabled"`
 	ProgramIDs *[]int64 `json:"program_ids" validate:"omitnil,unique,dive,gt=0"`
 }
@@ -108,15 +105,12 @@ type issuedToken struct {
 	APIToken pathway.APIToken `json:"api_token"`
 }
 
-// TokenPrefix marks Pathway API tokens so that they are easy to spot in a leak.
-const TokenPrefix = "pw_"
-
 func (s *Server) createToken(c *gin.Context) error {
 	var req tokenRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	token := secret.NewToken(TokenPrefix)
+	token := secret.NewToken(secret.TokenPrefix)
 	t, err := s.Users.CreateToken(c.Request.Context(), actor(c), req.Email, strings.TrimSpace(req.Name), secret.HashToken(token))
 	if err != nil {
 		return err

@@ -8,7 +8,7 @@ import (
 	"fmt"
 )
 
-// Error codes, mapped to HTTP statuses by the API layer.
+// Domain error codes, mapped to HTTP statuses by the API layer.
 const (
 	EINVALID      = "invalid"      // the request breaks a rule; field errors say which
 	ENOTFOUND     = "not_found"    // absent, or not visible to the caller
@@ -18,9 +18,6 @@ const (
 	ELOCKED       = "rate_limited" // too many attempts; try again later
 	EINTERNAL     = "internal"     // a fault of ours
 	EUNAVAILABLE  = "unavailable"  // a dependency (the database) does not answer
-	EMALFORMED    = "malformed"    // the request body cannot be read as JSON at all
-	ETOOLARGE     = "too_large"    // the request body is larger than allowed
-	EUNSUPPORTED  = "unsupported"  // the request body is not JSON
 )
 
 // FieldError names one field of a request and what is wrong with it.

@@ -84,6 +84,9 @@ const (
 	PerspectiveStaff Perspective = "staff" // a staff member's view
 )
 
+// Perspectives lists every perspective.
+var Perspectives = []Perspective{PerspectiveSelf, PerspectiveStaff}
+
 // CapacityCheckin scores the three client social change capacities, 1 to 4.
 type CapacityCheckin struct {
 	ID                int64       `json:"id"`

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -207,5 +208,46 @@ func TestOnlyStaffWithProgramsAreScoped(t *testing.T) {
 		if want := r != pathway.RoleLeadership; r.SeesPeople() != want {
 			t.Errorf("%s.SeesPeople() = %v, want %v", r, r.SeesPeople(), want)
 		}
+	}
+}
+
+func TestEachRoleHoldsOnlyItsAbilities(t *testing.T) {
+	want := map[pathway.Role][]pathway.Ability{
+		pathway.RoleAdmin:       pathway.Abilities,
+		pathway.RoleStaff:       {pathway.ReadPeople, pathway.WritePeople, pathway.EditPrograms, pathway.ReadBodies},
+		pathway.RoleCoordinator: {pathway.ReadPeople, pathway.ReadBodies, pathway.RunBodies},
+		pathway.RoleLeadership:  {pathway.ReadReports},
+	}
+	for _, r := range pathway.Roles {
+		if diff := cmp.Diff(want[r], r.Abilities()); diff != "" {
+			t.Errorf("%s abilities (-want +got):\n%s", r, diff)
+		}
+		if r.SeesPeople() != r.Can(pathway.ReadPeople) {
+			t.Errorf("%s: SeesPeople disagrees with the read_people ability", r)
+		}
+	}
+	if pathway.RoleLeadership.SeesPeople() {
+		t.Error("leadership may read identifiable records; it must see anonymised aggregates only")
+	}
+}
+
+func TestLockoutStartsAfterFiveWrongPasswordsAndDoublesToADay(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		fails int
+		want  time.Duration
+		lock  bool
+	}{
+		{"four wrong passwords do not lock", 4, 0, false},
+		{"the fifth locks for fifteen minutes", 5, 15 * time.Minute, true},
+		{"the sixth doubles it", 6, 30 * time.Minute, true},
+		{"many more stop at a day", 40, 24 * time.Hour, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, lock := pathway.LockoutAfter(tc.fails)
+			if got != tc.want || lock != tc.lock {
+				t.Errorf("LockoutAfter(%d) = %v, %v; want %v, %v", tc.fails, got, lock, tc.want, tc.lock)
+			}
+		})
 	}
 }

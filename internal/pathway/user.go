@@ -3,6 +3,7 @@ package pathway
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -30,8 +31,88 @@ func ParseRole(s string) (Role, error) {
 	return "", fmt.Errorf("unknown role %q", s)
 }
 
+// MinPasswordLength is the shortest password an account may have.
+const MinPasswordLength = 12
+
+// MaxPasswordLength is the longest password an account may have; it bounds
+// the work of hashing one.
+const MaxPasswordLength = 1024
+
+// Login throttling: after MaxFailedLogins wrong passwords in a row an account
+// is locked for LockFor, doubling with each further failure up to MaxLock.
+const (
+	MaxFailedLogins = 5                // wrong passwords in a row before the first lock
+	LockFor         = 15 * time.Minute // the first lock
+	MaxLock         = 24 * time.Hour   // the longest lock
+)
+
+// LockoutAfter returns how long an account is locked after its fails-th wrong
+// password in a row, and false while fails is below MaxFailedLogins.
+func LockoutAfter(fails int) (time.Duration, bool) {
+	if fails < MaxFailedLogins {
+		return 0, false
+	}
+	return min(LockFor<<min(fails-MaxFailedLogins, 10), MaxLock), true
+}
+
 // SeesPeople reports whether the role may read identifiable participant records.
-func (r Role) SeesPeople() bool { return r == RoleAdmin || r == RoleStaff || r == RoleCoordinator }
+func (r Role) SeesPeople() bool { return r.Can(ReadPeople) }
+
+// Ability is one kind of thing an account may do; each role holds a fixed
+// set of them. Reading the ladder and the programs needs no ability: every
+// signed-in account may.
+type Ability string
+
+// The abilities.
+const (
+	ReadPeople   Ability = "read_people"   // read identifiable participant records
+	WritePeople  Ability = "write_people"  // enrol people, record consent, placements, engagement, check-ins
+	EditPrograms Ability = "edit_programs" // add and change programs on the ladder
+	ReadBodies   Ability = "read_bodies"   // read bodies' rosters, roles, talks and suggestions
+	RunBodies    Ability = "run_bodies"    // manage bodies, seats, terms and speaking engagements
+	ReadReports  Ability = "read_reports"  // read the anonymised reports
+	Administer   Ability = "administer"    // accounts, API tokens and the audit log
+)
+
+// Abilities lists every ability.
+var Abilities = []Ability{ReadPeople, WritePeople, EditPrograms, ReadBodies, RunBodies, ReadReports, Administer}
+
+// abilityRoles says which roles hold each ability.
+var abilityRoles = map[Ability][]Role{
+	ReadPeople:   {RoleAdmin, RoleStaff, RoleCoordinator},
+	WritePeople:  {RoleAdmin, RoleStaff},
+	EditPrograms: {RoleAdmin, RoleStaff},
+	ReadBodies:   {RoleAdmin, RoleStaff, RoleCoordinator},
+	RunBodies:    {RoleAdmin, RoleCoordinator},
+	ReadReports:  {RoleAdmin, RoleLeadership},
+	Administer:   {RoleAdmin},
+}
+
+// Roles returns the roles that hold ab, in the order of Roles.
+func (ab Ability) Roles() []Role {
+	var out []Role
+	for _, r := range Roles {
+		if slices.Contains(abilityRoles[ab], r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Can reports whether the role holds ab.
+func (r Role) Can(ab Ability) bool { return slices.Contains(abilityRoles[ab], r) }
+
+// Abilities returns the abilities the role holds, in the order of Abilities;
+// never nil.
+func (r Role) Abilities() []Ability {
+	out := []Ability{}
+	for _, ab := range Abilities {
+		if r.Can(ab) {
+			out = append(out, ab)
+		}
+	}
+	return out
+}
 
 // User is an account of a person who works with Pathway.
 type User struct {

@@ -23,6 +23,9 @@ const (
 	saltLen      = 16
 )
 
+// TokenPrefix marks Pathway API tokens so that they are easy to spot in a leak.
+const TokenPrefix = "pw_"
+
 var b64 = base64.RawStdEncoding
 
 // HashPassword returns an encoded argon2id hash of password with a fresh salt.

@@ -12,6 +12,7 @@ import (
 
 	"pathway/internal/pathway"
 	"pathway/internal/sqlite"
+	"pathway/internal/sqlite/sqlitetest"
 )
 
 // bodyFixture is a database with a coordinator and a body service on it.
@@ -26,7 +27,7 @@ type bodyFixture struct {
 
 func newBodyFixture(tb testing.TB) *bodyFixture {
 	tb.Helper()
-	db := mustOpen(tb)
+	db := sqlitetest.MustOpen(tb)
 	u := &pathway.User{Email: "coordinator@example.org", Role: pathway.RoleCoordinator}
 	if err := sqlite.NewUserService(db).CreateUser(context.Background(), pathway.Actor{Email: "test"}, u, "not a real hash"); err != nil {
 		tb.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -13,19 +12,8 @@ import (
 
 	"pathway/internal/pathway"
 	"pathway/internal/sqlite"
+	"pathway/internal/sqlite/sqlitetest"
 )
-
-// mustOpen opens a fresh, migrated database file for the test.
-func mustOpen(tb testing.TB) *sqlite.DB {
-	tb.Helper()
-	db := sqlite.NewDB(filepath.Join(tb.TempDir(), "pathway.db"))
-	db.Location = time.UTC
-	if err := db.Open(); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
-}
 
 // pragmas reads the settings every connection must carry.
 type pragmas struct {
@@ -81,7 +69,7 @@ func checkPragmas(t *testing.T, name string, p pragmas, queryOnly int) {
 }
 
 func TestPragmasReachEveryPooledConnection(t *testing.T) {
-	db := mustOpen(t)
+	db := sqlitetest.MustOpen(t)
 	ctx := context.Background()
 
 	// Hold several reader connections at once, so each is a different one.
@@ -119,7 +107,7 @@ func TestPragmasReachEveryPooledConnection(t *testing.T) {
 }
 
 func TestReaderConnectionsCannotWrite(t *testing.T) {
-	db := mustOpen(t)
+	db := sqlitetest.MustOpen(t)
 	_, err := db.Reader().Exec(`INSERT INTO programs (name, rung, created_at, updated_at) VALUES ('x', 1, 'now', 'now')`)
 	if err == nil {
 		t.Fatal("a reader connection accepted a write")
@@ -136,7 +124,7 @@ type fixture struct {
 
 func newFixture(tb testing.TB) *fixture {
 	tb.Helper()
-	db := mustOpen(tb)
+	db := sqlitetest.MustOpen(tb)
 	ctx := context.Background()
 	u := &pathway.User{Email: "admin@example.org", Role: pathway.RoleAdmin}
 	if err := sqlite.NewUserService(db).CreateUser(ctx, pathway.Actor{Email: "test"}, u, "not a real hash"); err != nil {
@@ -317,7 +305,7 @@ func TestAStatementRunsAgainWhileItsOwnRowsAreOpen(t *testing.T) {
 
 func TestManyDistinctStatementsStillRun(t *testing.T) {
 	// More distinct statements than a connection keeps prepared.
-	db := mustOpen(t)
+	db := sqlitetest.MustOpen(t)
 	for n := 1; n <= 400; n++ {
 		var got int
 		if err := db.Reader().QueryRow(fmt.Sprintf(`SELECT %d`, n)).Scan(&got); err != nil || got != n {

@@ -15,6 +15,7 @@ import (
 
 	"pathway/internal/pathway"
 	"pathway/internal/sqlite"
+	"pathway/internal/sqlite/sqlitetest"
 )
 
 // historyStore is a database on a fixed clock with a staff member, a second
@@ -32,7 +33,7 @@ type historyStore struct {
 
 func newHistoryStore(tb testing.TB) *historyStore {
 	tb.Helper()
-	db := mustOpen(tb)
+	db := sqlitetest.MustOpen(tb)
 	now := time.Date(2026, 3, 14, 15, 9, 26, 0, time.UTC)
 	db.Now = func() time.Time { return now }
 	s := &historyStore{

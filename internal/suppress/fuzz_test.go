@@ -1,13 +1,17 @@
-package suppress
+package suppress_test
 
-import "testing"
+import (
+	"testing"
+
+	"pathway/internal/suppress"
+)
 
 // decodeTable turns fuzz bytes into a k and a small vector or grid: byte 0
 // picks k, byte 1 the shape, the next bytes the counts (mostly small) and any
 // bytes left over the forced cells.
-func decodeTable(data []byte) (int, Table, bool) {
+func decodeTable(data []byte) (int, suppress.Table, bool) {
 	if len(data) < 2 {
-		return 0, Table{}, false
+		return 0, suppress.Table{}, false
 	}
 	k := 2 + int(data[0])%14
 	shape := data[1]
@@ -23,13 +27,13 @@ func decodeTable(data []byte) (int, Table, bool) {
 		}
 		return v
 	}
-	var tab Table
+	var tab suppress.Table
 	if shape&1 == 0 {
 		counts := make([]int, 1+int(shape>>1)%10)
 		for i := range counts {
 			counts[i] = next()
 		}
-		tab = Vector(counts)
+		tab = suppress.Vector(counts)
 	} else {
 		rows := make([][]int, 1+int(shape>>1)%5)
 		cols := 1 + int(shape>>4)%5
@@ -39,7 +43,7 @@ func decodeTable(data []byte) (int, Table, bool) {
 				rows[r][c] = next()
 			}
 		}
-		tab = Grid(rows)
+		tab = suppress.Grid(rows)
 	}
 	for _, b := range data {
 		tab.Forced = append(tab.Forced, int(b)%len(tab.Counts))
@@ -57,11 +61,11 @@ func FuzzApply(f *testing.F) {
 		if !ok {
 			return
 		}
-		r, err := Apply(k, tab)
+		r, err := suppress.Apply(k, tab)
 		if err != nil {
 			t.Fatalf("Apply(%d, %+v): %v", k, tab, err)
 		}
-		if err := Check(k, tab, r); err != nil {
+		if err := suppress.Check(k, tab, r); err != nil {
 			t.Fatalf("Check(%d, %+v, %v): %v", k, tab, r.Suppressed, err)
 		}
 		assertRules(t, k, tab, r)

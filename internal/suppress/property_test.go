@@ -1,10 +1,12 @@
-package suppress
+package suppress_test
 
 import (
-	"math/big"
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"pathway/internal/suppress"
+	"pathway/internal/suppress/attack"
 )
 
 // randomCounts returns n counts from a distribution chosen at random, several of which are dominated by small values.
@@ -36,9 +38,9 @@ func randomCounts(rng *rand.Rand, n int) []int {
 // randomNested returns a table of a few base counts and lines whose totals
 // are new cells that later lines may use as parts, so cells can sit in many
 // lines and lines can overlap arbitrarily.
-func randomNested(rng *rand.Rand) Table {
+func randomNested(rng *rand.Rand) suppress.Table {
 	counts := randomCounts(rng, 2+rng.IntN(5))
-	var lines []Line
+	var lines []suppress.Line
 	for range 1 + rng.IntN(5) {
 		n := len(counts)
 		parts := rng.Perm(n)[:1+rng.IntN(min(n, 4))]
@@ -47,24 +49,24 @@ func randomNested(rng *rand.Rand) Table {
 			sum += counts[p]
 		}
 		counts = append(counts, sum)
-		lines = append(lines, Line{Parts: parts, Total: n})
+		lines = append(lines, suppress.Line{Parts: parts, Total: n})
 	}
-	return Table{Counts: counts, Lines: lines}
+	return suppress.Table{Counts: counts, Lines: lines}
 }
 
 // randomTable returns a random vector, grid or nested table, sometimes with forced cells or a caller population, and a random k.
-func randomTable(rng *rand.Rand, maxRows, maxCols int) (int, Table) {
-	var tab Table
+func randomTable(rng *rand.Rand, maxRows, maxCols int) (int, suppress.Table) {
+	var tab suppress.Table
 	switch rng.IntN(3) {
 	case 0:
-		tab = Vector(randomCounts(rng, 1+rng.IntN(12)))
+		tab = suppress.Vector(randomCounts(rng, 1+rng.IntN(12)))
 	case 1:
 		rows := make([][]int, 1+rng.IntN(maxRows))
 		cols := 1 + rng.IntN(maxCols)
 		for r := range rows {
 			rows[r] = randomCounts(rng, cols)
 		}
-		tab = Grid(rows)
+		tab = suppress.Grid(rows)
 	default:
 		tab = randomNested(rng)
 	}
@@ -76,7 +78,7 @@ func randomTable(rng *rand.Rand, maxRows, maxCols int) (int, Table) {
 	if rng.IntN(10) == 0 {
 		tab.Population = rng.IntN(20)
 	}
-	k := DefaultMinCellSize
+	k := suppress.DefaultMinCellSize
 	if rng.IntN(2) == 0 {
 		k = 2 + rng.IntN(14)
 	}
@@ -84,7 +86,7 @@ func randomTable(rng *rand.Rand, maxRows, maxCols int) (int, Table) {
 }
 
 // assertRules fails t unless r obeys the primary, forced, population and line rules for k and tab, checked independently of Check.
-func assertRules(t *testing.T, k int, tab Table, r Result) {
+func assertRules(t *testing.T, k int, tab suppress.Table, r suppress.Result) {
 	t.Helper()
 	if len(r.Suppressed) != len(tab.Counts) {
 		t.Fatalf("result has %d cells, table has %d", len(r.Suppressed), len(tab.Counts))
@@ -94,7 +96,7 @@ func assertRules(t *testing.T, k int, tab Table, r Result) {
 		t.Errorf("reason %q does not match hiding every cell (%v)", r.Reason, all)
 	}
 	if tab.Population > 0 && tab.Population < k {
-		if r.Reason != ReasonSmallPopulation || !all {
+		if r.Reason != suppress.ReasonSmallPopulation || !all {
 			t.Errorf("population %d < k=%d: got reason %q, hidden %v", tab.Population, k, r.Reason, r.Suppressed)
 		}
 		return
@@ -135,15 +137,15 @@ func TestApplyProperties(t *testing.T) {
 	for i := range 5000 {
 		k, tab := randomTable(rng, 8, 8)
 		before := cloneTable(tab)
-		r, err := Apply(k, tab)
+		r, err := suppress.Apply(k, tab)
 		if err != nil {
 			t.Fatalf("case %d: Apply(%d, %+v): %v", i, k, tab, err)
 		}
 		assertRules(t, k, tab, r)
-		if err := Check(k, tab, r); err != nil {
+		if err := suppress.Check(k, tab, r); err != nil {
 			t.Errorf("case %d: Check: %v", i, err)
 		}
-		again, err := Apply(k, before)
+		again, err := suppress.Apply(k, before)
 		if err != nil || !slices.Equal(again.Suppressed, r.Suppressed) || again.Reason != r.Reason {
 			t.Errorf("(e) case %d: Apply is not deterministic: %v then %v (%v)", i, r, again, err)
 		}
@@ -160,7 +162,7 @@ func TestApplyHidesNothingWithoutCause(t *testing.T) {
 		tab.Forced = nil
 		tab.Population = 0
 		small := slices.ContainsFunc(tab.Counts, func(c int) bool { return c > 0 && c < k })
-		r, err := Apply(k, tab)
+		r, err := suppress.Apply(k, tab)
 		if err != nil {
 			t.Fatalf("case %d: Apply: %v", i, err)
 		}
@@ -170,132 +172,11 @@ func TestApplyHidesNothingWithoutCause(t *testing.T) {
 	}
 }
 
-// unknown stands for a bound a reader cannot establish.
-const unknown = 1 << 40
-
-// readerBounds returns, for every cell, the interval a reader can prove it
-// lies in from the known cells, nonnegativity and the lines, by propagating
-// bounds through every line until nothing changes. Known cells are the shown
-// ones and, for a reader who guesses them, the hidden zeros.
-func readerBounds(tab Table, known []bool) (lo, hi []int) {
-	n := len(tab.Counts)
-	lo, hi = make([]int, n), make([]int, n)
-	for i, c := range tab.Counts {
-		if known[i] {
-			lo[i], hi[i] = c, c
-		} else {
-			hi[i] = unknown
-		}
-	}
-	for changed, pass := true, 0; changed && pass < 10000; pass++ {
-		changed = false
-		tighten := func(i, l, h int) {
-			if l > lo[i] {
-				lo[i], changed = l, true
-			}
-			if h < hi[i] {
-				hi[i], changed = h, true
-			}
-		}
-		for _, l := range tab.Lines {
-			sumLo, sumHi := 0, 0
-			for _, p := range l.Parts {
-				sumLo += lo[p]
-				sumHi += hi[p]
-			}
-			tighten(l.Total, sumLo, sumHi)
-			for _, p := range l.Parts {
-				tighten(p, lo[l.Total]-(sumHi-hi[p]), hi[l.Total]-(sumLo-lo[p]))
-			}
-		}
-	}
-	return lo, hi
-}
-
-// solvedByLines reports, for every cell, whether it is unknown and yet the
-// lines, read as linear equations in the unknown cells, fix its value exactly.
-// It works on a dense matrix, independently of the package's own reduction.
-func solvedByLines(tab Table, unknown []bool) []bool {
-	col := make([]int, len(tab.Counts))
-	var cells []int // cells[c] is the cell behind unknown c
-	for i, u := range unknown {
-		if u {
-			col[i] = len(cells)
-			cells = append(cells, i)
-		}
-	}
-	var m [][]*big.Rat
-	for _, l := range tab.Lines {
-		row := make([]*big.Rat, len(cells))
-		for c := range row {
-			row[c] = new(big.Rat)
-		}
-		for _, p := range l.Parts {
-			if unknown[p] {
-				row[col[p]].SetInt64(1)
-			}
-		}
-		if unknown[l.Total] {
-			row[col[l.Total]].SetInt64(-1)
-		}
-		m = append(m, row)
-	}
-	reduce(m, len(cells))
-	// In reduced row echelon form a unit vector lies in the row space only
-	// if it is one of the rows.
-	solved := make([]bool, len(tab.Counts))
-	for _, row := range m {
-		only := -1
-		for c, v := range row {
-			if v.Sign() != 0 {
-				if only >= 0 {
-					only = -1
-					break
-				}
-				only = c
-			}
-		}
-		if only >= 0 {
-			solved[cells[only]] = true
-		}
-	}
-	return solved
-}
-
-// reduce brings m, with cols columns, to reduced row echelon form in place.
-func reduce(m [][]*big.Rat, cols int) {
-	r := 0
-	for c := 0; c < cols && r < len(m); c++ {
-		p := r
-		for p < len(m) && m[p][c].Sign() == 0 {
-			p++
-		}
-		if p == len(m) {
-			continue
-		}
-		m[r], m[p] = m[p], m[r]
-		inv := new(big.Rat).Inv(m[r][c])
-		for j := range cols {
-			m[r][j].Mul(m[r][j], inv)
-		}
-		for i := range m {
-			if i == r || m[i][c].Sign() == 0 {
-				continue
-			}
-			f := new(big.Rat).Set(m[i][c])
-			for j := range cols {
-				m[i][j].Sub(m[i][j], new(big.Rat).Mul(f, m[r][j]))
-			}
-		}
-		r++
-	}
-}
-
 func TestReaderCannotPinProtectedCells(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for i := range 5000 {
 		k, tab := randomTable(rng, 5, 5)
-		r, err := Apply(k, tab)
+		r, err := suppress.Apply(k, tab)
 		if err != nil {
 			t.Fatalf("case %d: Apply: %v", i, err)
 		}
@@ -305,12 +186,8 @@ func TestReaderCannotPinProtectedCells(t *testing.T) {
 		for c, h := range r.Suppressed {
 			known[c] = !h || tab.Counts[c] == 0
 		}
-		unknownCells := make([]bool, len(known))
-		for c, kn := range known {
-			unknownCells[c] = !kn
-		}
-		lo, hi := readerBounds(tab, known)
-		solved := solvedByLines(tab, unknownCells)
+		lo, hi := attack.Bounds(tab, known)
+		solved := attack.Solved(tab, known)
 		protected := make([]bool, len(tab.Counts))
 		for c, v := range tab.Counts {
 			protected[c] = v > 0 && v < k
@@ -337,23 +214,28 @@ func TestReaderCannotPinProtectedCells(t *testing.T) {
 
 func TestAttacksCanSucceed(t *testing.T) {
 	// The attacks must be able to succeed, or the test above proves nothing.
-	tab := Vector([]int{3, 20, 30})
-	lone := hiddenAt(4, 0)
-	if lo, hi := readerBounds(tab, hiddenAt(4, 1, 2, 3)); lo[0] != 3 || hi[0] != 3 {
+	tab := suppress.Vector([]int{3, 20, 30})
+	// A reader who knows every cell but the first.
+	allButFirst := hiddenAt(4, 1, 2, 3)
+	if lo, hi := attack.Bounds(tab, allButFirst); lo[0] != 3 || hi[0] != 3 {
 		t.Errorf("bounds of a lone hidden cell = [%d, %d], want [3, 3]", lo[0], hi[0])
 	}
-	if !solvedByLines(tab, lone)[0] {
+	if !attack.Solved(tab, allButFirst)[0] {
 		t.Error("lines do not solve a lone hidden cell")
 	}
 	// The line rules hold in this pattern, yet the cell joining its two
 	// blocks of hidden cells follows from combining lines.
 	pattern := hiddenAt(g4.Len(), bridgedByLines...)
-	assertRules(t, DefaultMinCellSize, bridged, Result{Suppressed: pattern})
-	solved := solvedByLines(bridged, pattern)
+	assertRules(t, suppress.DefaultMinCellSize, bridged, suppress.Result{Suppressed: pattern})
+	known := make([]bool, len(pattern))
+	for c, hidden := range pattern {
+		known[c] = !hidden
+	}
+	solved := attack.Solved(bridged, known)
 	join := g4.Index(2, 1)
 	for c, s := range solved {
 		if s != (c == join) {
-			t.Errorf("solvedByLines(cell %d) = %v, want %v", c, s, c == join)
+			t.Errorf("attack.Solved(cell %d) = %v, want %v", c, s, c == join)
 		}
 	}
 }
@@ -374,10 +256,10 @@ func BenchmarkApply(b *testing.B) {
 				rows[r][c] = int(rng.ExpFloat64() * 30)
 			}
 		}
-		tab := Grid(rows)
+		tab := suppress.Grid(rows)
 		b.Run(bc.name, func(b *testing.B) {
 			for b.Loop() {
-				if _, err := Apply(DefaultMinCellSize, tab); err != nil {
+				if _, err := suppress.Apply(suppress.DefaultMinCellSize, tab); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -1,9 +1,11 @@
-package suppress
+package suppress_test
 
 import (
 	"errors"
 	"slices"
 	"testing"
+
+	"pathway/internal/suppress"
 )
 
 // hiddenAt returns a pattern of n cells with the given indices hidden.
@@ -16,13 +18,13 @@ func hiddenAt(n int, idx ...int) []bool {
 }
 
 // withForced returns t with the given cells forced.
-func withForced(t Table, idx ...int) Table {
+func withForced(t suppress.Table, idx ...int) suppress.Table {
 	t.Forced = idx
 	return t
 }
 
 // withPopulation returns t with its population replaced.
-func withPopulation(t Table, p int) Table {
+func withPopulation(t suppress.Table, p int) suppress.Table {
 	t.Population = p
 	return t
 }
@@ -30,8 +32,8 @@ func withPopulation(t Table, p int) Table {
 // g4, bridged and bridgedByLines are a 4x4 grid whose line rules alone
 // leave its cell (2, 1), a count of 1, open to a reader who combines lines.
 var (
-	g4      = GridLayout{Rows: 4, Cols: 4}
-	bridged = Grid([][]int{
+	g4      = suppress.GridLayout{Rows: 4, Cols: 4}
+	bridged = suppress.Grid([][]int{
 		{35, 49, 26, 53},
 		{51, 8, 67, 42},
 		{34, 1, 10, 58},
@@ -46,133 +48,133 @@ var (
 )
 
 func TestApplyExamples(t *testing.T) {
-	g3 := GridLayout{Rows: 3, Cols: 3}
+	g3 := suppress.GridLayout{Rows: 3, Cols: 3}
 	tests := []struct {
 		name   string
 		k      int
-		table  Table
+		table  suppress.Table
 		want   []bool
 		reason string
 	}{
 		{
 			name:  "one small cell takes the smallest other cell as complement",
 			k:     11,
-			table: Vector([]int{5, 20, 30}),
+			table: suppress.Vector([]int{5, 20, 30}),
 			want:  hiddenAt(4, 0, 1),
 		},
 		{
 			name:  "complements must bring the hidden sum up to k",
 			k:     11,
-			table: Vector([]int{3, 4, 50, 60}),
+			table: suppress.Vector([]int{3, 4, 50, 60}),
 			want:  hiddenAt(5, 0, 1, 2),
 		},
 		{
 			name:  "hidden sum that already reaches k needs no complement",
 			k:     11,
-			table: Vector([]int{5, 8, 50}),
+			table: suppress.Vector([]int{5, 8, 50}),
 			want:  hiddenAt(4, 0, 1),
 		},
 		{
 			name:  "all zero table hides nothing",
 			k:     11,
-			table: Vector([]int{0, 0, 0}),
+			table: suppress.Vector([]int{0, 0, 0}),
 			want:  hiddenAt(4),
 		},
 		{
 			name:  "zeros are never primary suppressed",
 			k:     11,
-			table: Vector([]int{0, 15, 0, 20}),
+			table: suppress.Vector([]int{0, 15, 0, 20}),
 			want:  hiddenAt(5),
 		},
 		{
 			name:   "population below k hides everything",
 			k:      11,
-			table:  Vector([]int{2, 3, 0}),
+			table:  suppress.Vector([]int{2, 3, 0}),
 			want:   hiddenAt(4, 0, 1, 2, 3),
-			reason: ReasonSmallPopulation,
+			reason: suppress.ReasonSmallPopulation,
 		},
 		{
 			name:   "caller population below k hides a table whose totals are large",
 			k:      11,
-			table:  withPopulation(Vector([]int{40, 50}), 7),
+			table:  withPopulation(suppress.Vector([]int{40, 50}), 7),
 			want:   hiddenAt(3, 0, 1, 2),
-			reason: ReasonSmallPopulation,
+			reason: suppress.ReasonSmallPopulation,
 		},
 		{
 			name:  "population of exactly k is published",
 			k:     11,
-			table: Vector([]int{0, 11}),
+			table: suppress.Vector([]int{0, 11}),
 			want:  hiddenAt(3),
 		},
 		{
 			name:  "forced cell is hidden with a complement",
 			k:     11,
-			table: withForced(Vector([]int{20, 30, 40}), 1),
+			table: withForced(suppress.Vector([]int{20, 30, 40}), 1),
 			want:  hiddenAt(4, 0, 1),
 		},
 		{
 			name:  "forced cell among zeros hides the total, not a zero",
 			k:     11,
-			table: withForced(Vector([]int{0, 20}), 1),
+			table: withForced(suppress.Vector([]int{0, 20}), 1),
 			want:  hiddenAt(3, 1, 2),
 		},
 		{
 			name:  "forced total over zeros needs a zero part",
 			k:     11,
-			table: withForced(Vector([]int{0, 0}), 2),
+			table: withForced(suppress.Vector([]int{0, 0}), 2),
 			want:  hiddenAt(3, 0, 2),
 		},
 		{
 			name:  "forced total takes the smallest part as complement",
 			k:     11,
-			table: withForced(Vector([]int{20, 30, 40}), 3),
+			table: withForced(suppress.Vector([]int{20, 30, 40}), 3),
 			want:  hiddenAt(4, 0, 3),
 		},
 		{
 			name:  "forced zero under a zero total hides the total",
 			k:     11,
-			table: withForced(Vector([]int{0, 0}), 0),
+			table: withForced(suppress.Vector([]int{0, 0}), 0),
 			want:  hiddenAt(3, 0, 2),
 		},
 		{
 			name:  "smaller k publishes more",
 			k:     3,
-			table: Vector([]int{2, 3, 50}),
+			table: suppress.Vector([]int{2, 3, 50}),
 			want:  hiddenAt(4, 0, 1),
 		},
 		{
 			name:  "ties go to the lower index",
 			k:     11,
-			table: Vector([]int{30, 3, 30}),
+			table: suppress.Vector([]int{30, 3, 30}),
 			want:  hiddenAt(4, 0, 1),
 		},
 		{
 			name: "single-part line hides its total with its part",
 			k:    11,
-			table: Table{
+			table: suppress.Table{
 				Counts: []int{4, 4},
-				Lines:  []Line{{Parts: []int{0}, Total: 1}},
+				Lines:  []suppress.Line{{Parts: []int{0}, Total: 1}},
 			},
 			want:   hiddenAt(2, 0, 1),
-			reason: ReasonNoSafeCell,
+			reason: suppress.ReasonNoSafeCell,
 		},
 		{
 			name: "single-part line with a forced part hides its total",
 			k:    11,
-			table: Table{
+			table: suppress.Table{
 				Counts: []int{40, 40},
-				Lines:  []Line{{Parts: []int{0}, Total: 1}},
+				Lines:  []suppress.Line{{Parts: []int{0}, Total: 1}},
 				Forced: []int{0},
 			},
 			want:   hiddenAt(2, 0, 1),
-			reason: ReasonNoSafeCell,
+			reason: suppress.ReasonNoSafeCell,
 		},
 		{
 			name:   "lone small cell without lines",
 			k:      11,
-			table:  Table{Counts: []int{5}},
+			table:  suppress.Table{Counts: []int{5}},
 			want:   hiddenAt(1, 0),
-			reason: ReasonNoSafeCell,
+			reason: suppress.ReasonNoSafeCell,
 		},
 		{
 			name: "copied total takes more than one extra cell",
@@ -181,9 +183,9 @@ func TestApplyExamples(t *testing.T) {
 			// 3 repeats it, so a reader who sees 2 or 3 halves it. No single
 			// cell breaks that: hiding 2 leaves it equal to the shown 3, so 2
 			// is hidden first and the line rule then hides 3 as well.
-			table: Table{
+			table: suppress.Table{
 				Counts: []int{20, 20, 40, 40},
-				Lines: []Line{
+				Lines: []suppress.Line{
 					{Parts: []int{0}, Total: 1},
 					{Parts: []int{0, 1}, Total: 2},
 					{Parts: []int{2}, Total: 3},
@@ -191,16 +193,16 @@ func TestApplyExamples(t *testing.T) {
 				Forced: []int{0},
 			},
 			want:   hiddenAt(4, 0, 1, 2, 3),
-			reason: ReasonNoSafeCell,
+			reason: suppress.ReasonNoSafeCell,
 		},
 		{
 			name: "undeclared relation is not enforced",
 			k:    11,
 			// Two programs with 30 and 25 participants, 40 distinct people:
 			// only each program row and its cells are related.
-			table: Table{
+			table: suppress.Table{
 				Counts: []int{5, 25, 30, 10, 15, 25, 40},
-				Lines: []Line{
+				Lines: []suppress.Line{
 					{Parts: []int{0, 1}, Total: 2},
 					{Parts: []int{3, 4}, Total: 5},
 				},
@@ -214,7 +216,7 @@ func TestApplyExamples(t *testing.T) {
 			// Row 0 hides 3 and its complement 20; the columns of those two
 			// then take 30 and 25 from rows 1 and 2, which leaves each of
 			// those rows with one hidden cell, so a second pass adds 40 and 45.
-			table: Grid([][]int{
+			table: suppress.Grid([][]int{
 				{3, 20, 40},
 				{30, 40, 50},
 				{45, 25, 60},
@@ -237,19 +239,19 @@ func TestApplyExamples(t *testing.T) {
 		{
 			name: "small row total hides a row and pulls in a column total",
 			k:    11,
-			table: Grid([][]int{
+			table: suppress.Grid([][]int{
 				{2, 3},
 				{20, 30},
 			}),
 			// Row 0 and its total 5 are primary; columns 0 and 1 each take
 			// their only other cell, and the row totals line, where 5 is then
 			// alone, hides 50. The column totals and grand total stay shown.
-			want: hiddenAt(GridLayout{Rows: 2, Cols: 2}.Len(), 0, 1, 2, 3, 4, 5),
+			want: hiddenAt(suppress.GridLayout{Rows: 2, Cols: 2}.Len(), 0, 1, 2, 3, 4, 5),
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := Apply(tt.k, tt.table)
+			got, err := suppress.Apply(tt.k, tt.table)
 			if err != nil {
 				t.Fatalf("Apply: %v", err)
 			}
@@ -259,7 +261,7 @@ func TestApplyExamples(t *testing.T) {
 			if got.Reason != tt.reason {
 				t.Errorf("Reason = %q, want %q", got.Reason, tt.reason)
 			}
-			if err := Check(tt.k, tt.table, got); err != nil {
+			if err := suppress.Check(tt.k, tt.table, got); err != nil {
 				t.Errorf("Check: %v", err)
 			}
 		})
@@ -267,9 +269,9 @@ func TestApplyExamples(t *testing.T) {
 }
 
 func TestApplyDoesNotModifyTable(t *testing.T) {
-	tab := withForced(Grid([][]int{{3, 20}, {40, 5}}), 1)
+	tab := withForced(suppress.Grid([][]int{{3, 20}, {40, 5}}), 1)
 	before := cloneTable(tab)
-	if _, err := Apply(DefaultMinCellSize, tab); err != nil {
+	if _, err := suppress.Apply(suppress.DefaultMinCellSize, tab); err != nil {
 		t.Fatalf("Apply: %v", err)
 	}
 	if !equalTables(tab, before) {
@@ -278,33 +280,33 @@ func TestApplyDoesNotModifyTable(t *testing.T) {
 }
 
 func TestApplyRejectsInvalidInput(t *testing.T) {
-	valid := Vector([]int{20, 30})
+	valid := suppress.Vector([]int{20, 30})
 	tests := []struct {
 		name  string
 		k     int
-		table Table
+		table suppress.Table
 	}{
 		{name: "k below 2", k: 1, table: valid},
 		{name: "negative k", k: -5, table: valid},
-		{name: "negative count", k: 11, table: Table{Counts: []int{-1, 3}}},
+		{name: "negative count", k: 11, table: suppress.Table{Counts: []int{-1, 3}}},
 		{name: "negative population", k: 11, table: withPopulation(valid, -1)},
 		{name: "forced index too large", k: 11, table: withForced(valid, 3)},
 		{name: "forced index negative", k: 11, table: withForced(valid, -1)},
-		{name: "line total out of range", k: 11, table: Table{Counts: []int{1, 1}, Lines: []Line{{Parts: []int{0}, Total: 2}}}},
-		{name: "line part out of range", k: 11, table: Table{Counts: []int{1, 1}, Lines: []Line{{Parts: []int{-1}, Total: 1}}}},
-		{name: "line without parts", k: 11, table: Table{Counts: []int{0}, Lines: []Line{{Total: 0}}}},
-		{name: "line lists its total as a part", k: 11, table: Table{Counts: []int{0, 0}, Lines: []Line{{Parts: []int{0, 1}, Total: 1}}}},
-		{name: "line lists a part twice", k: 11, table: Table{Counts: []int{2, 4}, Lines: []Line{{Parts: []int{0, 0}, Total: 1}}}},
-		{name: "parts do not add up to total", k: 11, table: Table{Counts: []int{20, 30, 51}, Lines: []Line{{Parts: []int{0, 1}, Total: 2}}}},
+		{name: "line total out of range", k: 11, table: suppress.Table{Counts: []int{1, 1}, Lines: []suppress.Line{{Parts: []int{0}, Total: 2}}}},
+		{name: "line part out of range", k: 11, table: suppress.Table{Counts: []int{1, 1}, Lines: []suppress.Line{{Parts: []int{-1}, Total: 1}}}},
+		{name: "line without parts", k: 11, table: suppress.Table{Counts: []int{0}, Lines: []suppress.Line{{Total: 0}}}},
+		{name: "line lists its total as a part", k: 11, table: suppress.Table{Counts: []int{0, 0}, Lines: []suppress.Line{{Parts: []int{0, 1}, Total: 1}}}},
+		{name: "line lists a part twice", k: 11, table: suppress.Table{Counts: []int{2, 4}, Lines: []suppress.Line{{Parts: []int{0, 0}, Total: 1}}}},
+		{name: "parts do not add up to total", k: 11, table: suppress.Table{Counts: []int{20, 30, 51}, Lines: []suppress.Line{{Parts: []int{0, 1}, Total: 2}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Apply(tt.k, tt.table)
-			if !errors.Is(err, ErrInvalid) {
+			_, err := suppress.Apply(tt.k, tt.table)
+			if !errors.Is(err, suppress.ErrInvalid) {
 				t.Errorf("Apply error = %v, want ErrInvalid", err)
 			}
-			err = Check(tt.k, tt.table, AllSuppressed(len(tt.table.Counts), ""))
-			if !errors.Is(err, ErrInvalid) {
+			err = suppress.Check(tt.k, tt.table, suppress.AllSuppressed(len(tt.table.Counts), ""))
+			if !errors.Is(err, suppress.ErrInvalid) {
 				t.Errorf("Check error = %v, want ErrInvalid", err)
 			}
 		})
@@ -312,129 +314,129 @@ func TestApplyRejectsInvalidInput(t *testing.T) {
 }
 
 func TestCheckRejectsViolations(t *testing.T) {
-	v := Vector([]int{3, 20, 30}) // cells 3, 20, 30 and total 53 at index 3
+	v := suppress.Vector([]int{3, 20, 30}) // cells 3, 20, 30 and total 53 at index 3
 	tests := []struct {
 		name   string
 		k      int
-		table  Table
-		result Result
+		table  suppress.Table
+		result suppress.Result
 		want   error
 	}{
 		{
 			name:   "small cell shown",
 			k:      11,
 			table:  v,
-			result: Result{Suppressed: hiddenAt(4, 1, 2)},
-			want:   ErrDisclosure,
+			result: suppress.Result{Suppressed: hiddenAt(4, 1, 2)},
+			want:   suppress.ErrDisclosure,
 		},
 		{
 			name:   "one hidden cell in a line",
 			k:      11,
-			table:  Vector([]int{20, 30}),
-			result: Result{Suppressed: hiddenAt(3, 0)},
-			want:   ErrDisclosure,
+			table:  suppress.Vector([]int{20, 30}),
+			result: suppress.Result{Suppressed: hiddenAt(3, 0)},
+			want:   suppress.ErrDisclosure,
 		},
 		{
 			name:   "hidden total alone in a line",
 			k:      11,
-			table:  Vector([]int{20, 30}),
-			result: Result{Suppressed: hiddenAt(3, 2)},
-			want:   ErrDisclosure,
+			table:  suppress.Vector([]int{20, 30}),
+			result: suppress.Result{Suppressed: hiddenAt(3, 2)},
+			want:   suppress.ErrDisclosure,
 		},
 		{
 			name:   "hidden parts add up to less than k",
 			k:      11,
-			table:  Vector([]int{3, 4, 50, 60}),
-			result: Result{Suppressed: hiddenAt(5, 0, 1)},
-			want:   ErrDisclosure,
+			table:  suppress.Vector([]int{3, 4, 50, 60}),
+			result: suppress.Result{Suppressed: hiddenAt(5, 0, 1)},
+			want:   suppress.ErrDisclosure,
 		},
 		{
 			name:   "hidden zero parts under a shown total",
 			k:      11,
-			table:  Vector([]int{0, 0, 30}),
-			result: Result{Suppressed: hiddenAt(4, 0, 1)},
-			want:   ErrDisclosure,
+			table:  suppress.Vector([]int{0, 0, 30}),
+			result: suppress.Result{Suppressed: hiddenAt(4, 0, 1)},
+			want:   suppress.ErrDisclosure,
 		},
 		{
 			name:   "protected cell worked out by combining lines",
 			k:      11,
 			table:  bridged,
-			result: Result{Suppressed: hiddenAt(g4.Len(), bridgedByLines...)},
-			want:   ErrDisclosure,
+			result: suppress.Result{Suppressed: hiddenAt(g4.Len(), bridgedByLines...)},
+			want:   suppress.ErrDisclosure,
 		},
 		{
 			name: "protected cell worked out once a hidden zero is guessed",
 			k:    11,
 			// 40 is hidden only alongside a 0, so a reader who guesses the
 			// zero learns 40 and then the 5 from the first line.
-			table: Table{
+			table: suppress.Table{
 				Counts: []int{5, 0, 40, 45, 40},
-				Lines: []Line{
+				Lines: []suppress.Line{
 					{Parts: []int{0, 2}, Total: 3},
 					{Parts: []int{1, 2}, Total: 4},
 				},
 			},
-			result: Result{Suppressed: hiddenAt(5, 0, 1, 2)},
-			want:   ErrDisclosure,
+			result: suppress.Result{Suppressed: hiddenAt(5, 0, 1, 2)},
+			want:   suppress.ErrDisclosure,
 		},
 		{
 			name:   "every cell hidden without a reason",
 			k:      11,
 			table:  v,
-			result: AllSuppressed(4, ""),
-			want:   ErrInvalid,
+			result: suppress.AllSuppressed(4, ""),
+			want:   suppress.ErrInvalid,
 		},
 		{
 			name:   "forced cell shown",
 			k:      11,
 			table:  withForced(v, 2),
-			result: Result{Suppressed: hiddenAt(4, 0, 1)},
-			want:   ErrDisclosure,
+			result: suppress.Result{Suppressed: hiddenAt(4, 0, 1)},
+			want:   suppress.ErrDisclosure,
 		},
 		{
 			name:   "small population without reason",
 			k:      11,
-			table:  Vector([]int{2, 3}),
-			result: AllSuppressed(3, ""),
-			want:   ErrDisclosure,
+			table:  suppress.Vector([]int{2, 3}),
+			result: suppress.AllSuppressed(3, ""),
+			want:   suppress.ErrDisclosure,
 		},
 		{
 			name:   "small population partly shown",
 			k:      11,
-			table:  Vector([]int{2, 3}),
-			result: Result{Suppressed: hiddenAt(3, 0, 1), Reason: ReasonSmallPopulation},
-			want:   ErrDisclosure,
+			table:  suppress.Vector([]int{2, 3}),
+			result: suppress.Result{Suppressed: hiddenAt(3, 0, 1), Reason: suppress.ReasonSmallPopulation},
+			want:   suppress.ErrDisclosure,
 		},
 		{
 			name:   "reason without hiding everything",
 			k:      11,
 			table:  v,
-			result: Result{Suppressed: hiddenAt(4, 0, 1), Reason: "held back"},
-			want:   ErrDisclosure,
+			result: suppress.Result{Suppressed: hiddenAt(4, 0, 1), Reason: "held back"},
+			want:   suppress.ErrDisclosure,
 		},
 		{
 			name:   "result of the wrong length",
 			k:      11,
 			table:  v,
-			result: Result{Suppressed: hiddenAt(3, 0, 1)},
-			want:   ErrInvalid,
+			result: suppress.Result{Suppressed: hiddenAt(3, 0, 1)},
+			want:   suppress.ErrInvalid,
 		},
 		{
 			name:   "safe result",
 			k:      11,
 			table:  v,
-			result: Result{Suppressed: hiddenAt(4, 0, 1)},
+			result: suppress.Result{Suppressed: hiddenAt(4, 0, 1)},
 		},
 		{
 			name:   "everything hidden is safe",
 			k:      11,
 			table:  v,
-			result: AllSuppressed(4, "held back"),
+			result: suppress.AllSuppressed(4, "held back"),
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := Check(tt.k, tt.table, tt.result)
+			err := suppress.Check(tt.k, tt.table, tt.result)
 			if tt.want == nil && err != nil {
 				t.Errorf("Check = %v, want nil", err)
 			}
@@ -446,32 +448,32 @@ func TestCheckRejectsViolations(t *testing.T) {
 }
 
 func TestVector(t *testing.T) {
-	got := Vector([]int{4, 0, 7})
-	want := Table{
+	got := suppress.Vector([]int{4, 0, 7})
+	want := suppress.Table{
 		Counts:     []int{4, 0, 7, 11},
-		Lines:      []Line{{Parts: []int{0, 1, 2}, Total: 3}},
+		Lines:      []suppress.Line{{Parts: []int{0, 1, 2}, Total: 3}},
 		Population: 11,
 	}
 	if !equalTables(got, want) {
 		t.Errorf("Vector = %+v, want %+v", got, want)
 	}
-	if empty := Vector(nil); !equalTables(empty, Table{Counts: []int{0}}) {
+	if empty := suppress.Vector(nil); !equalTables(empty, suppress.Table{Counts: []int{0}}) {
 		t.Errorf("Vector(nil) = %+v, want one zero cell and no lines", empty)
 	}
 }
 
 func TestGrid(t *testing.T) {
-	got := Grid([][]int{
+	got := suppress.Grid([][]int{
 		{1, 2, 3},
 		{4, 5, 6},
 	})
-	want := Table{
+	want := suppress.Table{
 		Counts: []int{
 			1, 2, 3, 6,
 			4, 5, 6, 15,
 			5, 7, 9, 21,
 		},
-		Lines: []Line{
+		Lines: []suppress.Line{
 			{Parts: []int{0, 1, 2}, Total: 3},
 			{Parts: []int{4, 5, 6}, Total: 7},
 			{Parts: []int{0, 4}, Total: 8},
@@ -485,7 +487,7 @@ func TestGrid(t *testing.T) {
 	if !equalTables(got, want) {
 		t.Errorf("Grid = %+v, want %+v", got, want)
 	}
-	g := GridLayout{Rows: 2, Cols: 3}
+	g := suppress.GridLayout{Rows: 2, Cols: 3}
 	if g.Len() != len(want.Counts) {
 		t.Errorf("Len = %d, want %d", g.Len(), len(want.Counts))
 	}
@@ -502,20 +504,20 @@ func TestGridEdgeShapes(t *testing.T) {
 	tests := []struct {
 		name string
 		rows [][]int
-		want Table
+		want suppress.Table
 	}{
-		{name: "no rows", rows: nil, want: Table{Counts: []int{0}}},
+		{name: "no rows", rows: nil, want: suppress.Table{Counts: []int{0}}},
 		{
 			name: "rows without columns",
 			rows: [][]int{{}, {}},
-			want: Table{Counts: []int{0, 0, 0}, Lines: []Line{{Parts: []int{0, 1}, Total: 2}}},
+			want: suppress.Table{Counts: []int{0, 0, 0}, Lines: []suppress.Line{{Parts: []int{0, 1}, Total: 2}}},
 		},
 		{
 			name: "one row",
 			rows: [][]int{{4, 9}},
-			want: Table{
+			want: suppress.Table{
 				Counts: []int{4, 9, 13, 4, 9, 13},
-				Lines: []Line{
+				Lines: []suppress.Line{
 					{Parts: []int{0, 1}, Total: 2},
 					{Parts: []int{0}, Total: 3},
 					{Parts: []int{1}, Total: 4},
@@ -528,7 +530,7 @@ func TestGridEdgeShapes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := Grid(tt.rows); !equalTables(got, tt.want) {
+			if got := suppress.Grid(tt.rows); !equalTables(got, tt.want) {
 				t.Errorf("Grid = %+v, want %+v", got, tt.want)
 			}
 		})
@@ -541,28 +543,28 @@ func TestGridPanicsOnRaggedRows(t *testing.T) {
 			t.Error("Grid did not panic on ragged rows")
 		}
 	}()
-	Grid([][]int{{1, 2}, {3}})
+	suppress.Grid([][]int{{1, 2}, {3}})
 }
 
 // cloneTable returns a deep copy of t.
-func cloneTable(t Table) Table {
-	c := Table{
+func cloneTable(t suppress.Table) suppress.Table {
+	c := suppress.Table{
 		Counts:     slices.Clone(t.Counts),
 		Forced:     slices.Clone(t.Forced),
 		Population: t.Population,
 	}
 	for _, l := range t.Lines {
-		c.Lines = append(c.Lines, Line{Parts: slices.Clone(l.Parts), Total: l.Total})
+		c.Lines = append(c.Lines, suppress.Line{Parts: slices.Clone(l.Parts), Total: l.Total})
 	}
 	return c
 }
 
 // equalTables reports whether a and b hold the same cells, lines, forced cells and population.
-func equalTables(a, b Table) bool {
+func equalTables(a, b suppress.Table) bool {
 	return slices.Equal(a.Counts, b.Counts) &&
 		slices.Equal(a.Forced, b.Forced) &&
 		a.Population == b.Population &&
-		slices.EqualFunc(a.Lines, b.Lines, func(x, y Line) bool {
+		slices.EqualFunc(a.Lines, b.Lines, func(x, y suppress.Line) bool {
 			return x.Total == y.Total && slices.Equal(x.Parts, y.Parts)
 		})
 }

@@ -22,16 +22,12 @@ import (
 	"pathway/internal/app"
 	"pathway/internal/httpapi"
 	"pathway/internal/pathway"
-	"pathway/internal/secret"
-	"pathway/internal/sqlite"
+	"pathway/internal/sqlite/sqlitetest"
 	"pathway/internal/suppress"
 )
 
 // chromium is where Debian installs the browser the tests drive.
 const chromium = "/usr/bin/chromium"
-
-// password is every test account's password.
-const password = "a long enough e2e password"
 
 // site is a running Pathway with one account per role, seeded data and a
 // browser to drive it.
@@ -73,15 +69,9 @@ func TestWebApp(t *testing.T) {
 // seeds it, and starts chromium.
 func start(t *testing.T) *site {
 	t.Helper()
-	db := sqlite.NewDB(filepath.Join(t.TempDir(), "pathway.db"))
-	db.Location = time.Local // the browser's "today" is local time too
-	if err := db.Open(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := sqlitetest.MustOpenIn(t, time.Local) // the browser's "today" is local time too
 	s := &site{
 		srv:   app.NewServer(db, slog.New(slog.DiscardHandler), suppress.DefaultMinCellSize),
-		users: map[pathway.Role]pathway.User{},
 		ids:   map[string]int64{},
 		shots: os.Getenv("PATHWAY_E2E_SCREENSHOTS"),
 	}
@@ -142,17 +132,7 @@ func loadAxe(t *testing.T) string {
 // report cells are hidden: 14 people on observer and 3 on follower.
 func (s *site) seed(t *testing.T) {
 	ctx := context.Background()
-	hash, err := secret.HashPassword(password)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, role := range pathway.Roles {
-		u := &pathway.User{Email: string(role) + "@example.org", Role: role}
-		if err := s.srv.Users.CreateUser(ctx, pathway.Actor{Email: "e2e setup"}, u, hash); err != nil {
-			t.Fatal(err)
-		}
-		s.users[role] = *u
-	}
+	s.users = sqlitetest.Accounts(t, s.srv.Users)
 	a := s.users[pathway.RoleAdmin]
 	s.admin = pathway.Actor{UserID: a.ID, Email: a.Email, Role: a.Role, RemoteAddr: "e2e"}
 
@@ -322,7 +302,7 @@ func (s *site) signIn(t *testing.T, ctx context.Context, role pathway.Role) {
 	t.Helper()
 	s.visit(t, ctx, "/", "Sign in to Pathway")
 	fill(t, ctx, `input[name="email"]`, s.users[role].Email)
-	fill(t, ctx, `input[name="password"]`, password)
+	fill(t, ctx, `input[name="password"]`, sqlitetest.Password)
 	click(t, ctx, "button", "Sign in")
 	waitFor(t, ctx, "signed in", `!document.getElementById("nav").hidden && document.querySelector("main h1") && document.querySelector("main h1").textContent !== "Sign in to Pathway" && !document.querySelector("main[aria-busy]")`)
 }

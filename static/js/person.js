@@ -3,7 +3,7 @@
 
 import { get, post, put } from "./api.js";
 import { h, today, showDate, showTime } from "./dom.js";
-import { rungName, STRATEGIES, CAPACITIES, CONSENT_METHODS, SCOPES, PERSPECTIVES, BODY_KINDS } from "./words.js";
+import { RUNGS, rungName, STRATEGIES, CAPACITIES, CONSENT_METHODS, SCOPES, PERSPECTIVES, BODY_KINDS } from "./words.js";
 import { form, textField, selectField, choiceGroup, noteField, onSubmit, value, ticked } from "./forms.js";
 import { rungTag, programsById, section, empty, rungChoices, confirmDialog } from "./parts.js";
 import { suggestionCard } from "./people.js";
@@ -68,8 +68,7 @@ function journeyList(placements) {
     const older = placements[i + 1];
     let move = "First rung recorded";
     if (older) {
-      const a = ["observer", "follower", "member", "contributor", "leader"];
-      const d = a.indexOf(pl.rung) - a.indexOf(older.rung);
+      const d = RUNGS.indexOf(pl.rung) - RUNGS.indexOf(older.rung);
       move = d === 0 ? `Stayed on ${rungName(older.rung)}` : `From ${rungName(older.rung)}`;
     }
     return h("li", { class: `timeline-item rung-edge-${pl.rung}` },

@@ -1,8 +1,7 @@
 // Package attack is a reader trying to undo suppression: from the cells a
 // report shows and the lines relating them, it works out what it can of the
-// hidden ones. Tests use it to prove reports protect what they hide; the
-// suppress package's own tests keep an independent copy, since they cannot
-// import a package that imports theirs.
+// hidden ones. Tests, the suppress package's own among them, use it to prove
+// reports protect what they hide.
 package attack
 
 import (

@@ -1,0 +1,205 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"pathway/internal/app"
+	"pathway/internal/demo"
+	"pathway/internal/httpapi"
+	"pathway/internal/sqlite"
+	"pathway/internal/suppress"
+)
+
+// serveConfig is everything serve reads from flags and the environment,
+// checked and parsed before anything is opened.
+type serveConfig struct {
+	Addr           string
+	DB             string
+	LogFormat      string
+	SecureCookies  bool
+	SessionTTL     time.Duration
+	AdminEmail     string
+	Location       *time.Location // the organisation's time zone
+	MinCellSize    int
+	Demo           bool
+	TrustedProxies []string
+}
+
+// parseServeConfig reads serve's flags over the environment's defaults.
+func parseServeConfig(args []string, env *Env) (serveConfig, error) {
+	var cfg serveConfig
+	var timezone, proxies string
+	fs := newFlags("serve", env)
+	fs.StringVar(&cfg.Addr, "addr", envOr(env, "PATHWAY_ADDR", "127.0.0.1:8080"), "listen address (PATHWAY_ADDR)")
+	fs.StringVar(&cfg.DB, "db", envOr(env, "PATHWAY_DB", "pathway.db"), "SQLite database file (PATHWAY_DB)")
+	fs.StringVar(&cfg.LogFormat, "log-format", envOr(env, "PATHWAY_LOG_FORMAT", "json"), "json or text (PATHWAY_LOG_FORMAT)")
+	secure, _ := strconv.ParseBool(envOr(env, "PATHWAY_SECURE_COOKIES", "false"))
+	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", secure, "mark the session cookie Secure; set behind HTTPS (PATHWAY_SECURE_COOKIES)")
+	ttl, err := time.ParseDuration(envOr(env, "PATHWAY_SESSION_TTL", "12h"))
+	if err != nil {
+		return cfg, fmt.Errorf("PATHWAY_SESSION_TTL: %w", err)
+	}
+	fs.DurationVar(&cfg.SessionTTL, "session-ttl", ttl, "how long a browser stays signed in (PATHWAY_SESSION_TTL)")
+	fs.StringVar(&cfg.AdminEmail, "admin-email", envOr(env, "PATHWAY_ADMIN_EMAIL", "admin@pathway.local"), "email of the admin created on first start (PATHWAY_ADMIN_EMAIL)")
+	fs.StringVar(&timezone, "timezone", envOr(env, "PATHWAY_TIMEZONE", "Local"), "the organisation's IANA time zone, for what \"today\" is (PATHWAY_TIMEZONE)")
+	fs.StringVar(&proxies, "trusted-proxies", envOr(env, "PATHWAY_TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For is believed; none by default (PATHWAY_TRUSTED_PROXIES)")
+	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo organisation first when the database has no participants")
+	k, err := strconv.Atoi(envOr(env, "PATHWAY_MIN_CELL_SIZE", strconv.Itoa(suppress.DefaultMinCellSize)))
+	if err != nil {
+		return cfg, fmt.Errorf("PATHWAY_MIN_CELL_SIZE: %w", err)
+	}
+	fs.IntVar(&cfg.MinCellSize, "min-cell-size", k, "smallest count of people a report shows; smaller counts are suppressed (PATHWAY_MIN_CELL_SIZE)")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("serve: unexpected arguments %q", fs.Args())
+	}
+	if cfg.MinCellSize < 2 {
+		return cfg, fmt.Errorf("--min-cell-size: must be at least 2, got %d", cfg.MinCellSize)
+	}
+	if cfg.Location, err = time.LoadLocation(timezone); err != nil {
+		return cfg, fmt.Errorf("--timezone: %w", err)
+	}
+	if cfg.TrustedProxies, err = parseProxies(proxies); err != nil {
+		return cfg, err
+	}
+	return cfg, nil
+}
+
+// serve runs the service until ctx ends, then shuts it down gracefully.
+func serve(ctx context.Context, args []string, env *Env) error {
+	cfg, err := parseServeConfig(args, env)
+	if err != nil {
+		return err
+	}
+	m := &Main{Config: cfg, Logger: newLogger(cfg.LogFormat, env.Stderr), Out: env.Stdout}
+	if err := m.Open(ctx); err != nil {
+		m.Close()
+		return err
+	}
+	select {
+	case err := <-m.served:
+		m.Close()
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	return m.Close()
+}
+
+// newLogger returns a logger writing format ("json" or "text") to w.
+func newLogger(format string, w io.Writer) *slog.Logger {
+	if format == "text" {
+		return slog.New(slog.NewTextHandler(w, nil))
+	}
+	return slog.New(slog.NewJSONHandler(w, nil))
+}
+
+// Main is a running "pathway serve": its configuration and what it opened.
+type Main struct {
+	Config serveConfig
+	Logger *slog.Logger
+	Out    io.Writer // where a person at the terminal reads one-time passwords
+
+	DB     *sqlite.DB
+	Server *httpapi.Server
+	HTTP   *http.Server
+	// Addr is the address the service listens on, once Open has returned.
+	Addr net.Addr
+
+	served chan error // what the HTTP server's Serve returned
+}
+
+// Open opens and migrates the database, creates the first admin (and the
+// demo organisation, if asked) on an empty one, and starts serving HTTP.
+func (m *Main) Open(ctx context.Context) error {
+	cfg := m.Config
+	m.Logger.Info("starting", slog.String("addr", cfg.Addr), slog.String("db", cfg.DB), slog.Bool("secure_cookies", cfg.SecureCookies),
+		slog.Duration("session_ttl", cfg.SessionTTL), slog.String("timezone", cfg.Location.String()), slog.Int("min_cell_size", cfg.MinCellSize),
+		slog.String("trusted_proxies", strings.Join(cfg.TrustedProxies, ",")))
+
+	db, err := openDB(cfg.DB)
+	if err != nil {
+		return err
+	}
+	m.DB = db
+	db.Location = cfg.Location
+	m.Server = app.NewServer(db, m.Logger, cfg.MinCellSize)
+	m.Server.SecureCookies, m.Server.SessionTTL, m.Server.TrustedProxies = cfg.SecureCookies, cfg.SessionTTL, cfg.TrustedProxies
+	if err := bootstrapAdmin(ctx, m.Server.Users, cfg.AdminEmail, m.Out); err != nil {
+		return err
+	}
+	if cfg.Demo {
+		if err := loadDemo(ctx, m.Server, db, m.Out); err != nil && !errors.Is(err, demo.ErrNotEmpty) {
+			return err
+		}
+	}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	m.Addr = ln.Addr()
+	m.HTTP = &http.Server{
+		Handler:           m.Server.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	fmt.Fprintf(m.Out, "Pathway is listening on http://%s\n", m.Addr)
+	m.Logger.Info("listening", slog.String("addr", m.Addr.String()))
+	m.served = make(chan error, 1)
+	go func() { m.served <- m.HTTP.Serve(ln) }()
+	return nil
+}
+
+// Close stops serving, letting requests in flight finish, and closes the
+// database. It is safe to call after a failed Open.
+func (m *Main) Close() error {
+	var err error
+	serving := m.HTTP != nil
+	if serving {
+		m.Logger.Info("shutting down")
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		if serr := m.HTTP.Shutdown(ctx); serr != nil {
+			err = fmt.Errorf("shut down: %w", serr)
+		}
+		m.HTTP = nil
+	}
+	if m.DB != nil {
+		if cerr := m.DB.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("close database: %w", cerr)
+		}
+		m.DB = nil
+	}
+	if serving && err == nil {
+		m.Logger.Info("stopped")
+	}
+	return err
+}
+
+// parseProxies reads a comma-separated list of IPs and CIDRs.
+func parseProxies(list string) ([]string, error) {
+	var out []string
+	for _, p := range strings.Split(list, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			return nil, fmt.Errorf("--trusted-proxies: %q is neither an IP address nor a CIDR range", p)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
