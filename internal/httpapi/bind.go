@@ -59,6 +59,7 @@ var closedSets = map[string][]string{
 	"body_kind":      apiValues(pathway.BodyKinds),
 	"audience":       apiValues(pathway.Audiences),
 	"perspective":    apiValues(pathway.Perspectives),
+	"evidence_kind":  apiValues(pathway.EvidenceKinds),
 }
 
 // apiValues returns the API value of each member of a closed set, in order.

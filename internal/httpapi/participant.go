@@ -232,7 +232,7 @@ type placementRequest struct {
 
 // evidenceRequest names a role or engagement a placement is accepted on.
 type evidenceRequest struct {
-	Kind string `json:"kind" validate:"required,oneof=role engagement"`
+	Kind string `json:"kind" validate:"required,evidence_kind"`
 	ID   int64  `json:"id" validate:"required,gt=0"`
 }
 
@@ -251,7 +251,7 @@ func (s *Server) createPlacement(c *gin.Context) error {
 	}
 	p := &pathway.Placement{Rung: rung(req.Rung), EffectiveOn: d, Note: strings.TrimSpace(req.Note)}
 	for _, ev := range req.Evidence {
-		p.Evidence = append(p.Evidence, pathway.Evidence{Kind: ev.Kind, ID: ev.ID})
+		p.Evidence = append(p.Evidence, pathway.Evidence{Kind: pathway.EvidenceKind(ev.Kind), ID: ev.ID})
 	}
 	if err := s.Participants.AddPlacement(c.Request.Context(), actor(c), id, p); err != nil {
 		return err

@@ -2,14 +2,26 @@ package pathway
 
 import "context"
 
+// EvidenceKind is what a piece of evidence points at.
+type EvidenceKind string
+
+// The kinds of evidence.
+const (
+	EvidenceRole       EvidenceKind = "role"
+	EvidenceEngagement EvidenceKind = "engagement"
+)
+
+// EvidenceKinds lists every kind of evidence.
+var EvidenceKinds = []EvidenceKind{EvidenceRole, EvidenceEngagement}
+
 // Evidence is a reason to think someone is ready for another rung: a role
 // they hold or an engagement they took part in.
 type Evidence struct {
-	Kind string `json:"kind"` // "role" or "engagement"
-	ID   int64  `json:"id"`
-	Rung Rung   `json:"rung"`
-	On   Date   `json:"on"`
-	What string `json:"what"` // the body or program, and the title or activity
+	Kind EvidenceKind `json:"kind"`
+	ID   int64        `json:"id"`
+	Rung Rung         `json:"rung"`
+	On   Date         `json:"on"`
+	What string       `json:"what"` // the body or program, and the title or activity
 }
 
 // Suggestion says a participant's recent evidence points past their current rung.

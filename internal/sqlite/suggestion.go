@@ -87,7 +87,7 @@ func resolveEvidence(ctx context.Context, tx *Tx, participantID int64, evs []pat
 	for i := range evs {
 		ev := &evs[i]
 		q := roleQ
-		if ev.Kind == "engagement" {
+		if ev.Kind == pathway.EvidenceEngagement {
 			q = engQ
 		}
 		var rung sql.NullInt64
