@@ -1,6 +1,7 @@
 // Command pathway runs the Pathway service and its administrative tasks.
 //
 //	pathway serve   [--addr 127.0.0.1:8080] [--db pathway.db] ...
+//	pathway release --db F --period P
 //	pathway migrate --db F up|down|version
 //	pathway user add --db F --email E --role R --password-stdin
 //	pathway token issue --db F --email E [--name N]
@@ -25,7 +26,6 @@ import (
 	"pathway/internal/pathway"
 	"pathway/internal/secret"
 	"pathway/internal/sqlite"
-	"pathway/internal/suppress"
 )
 
 func main() {
@@ -52,6 +52,7 @@ const usage = `Pathway follows consenting participants' leadership journeys.
 Usage:
   pathway serve   [--addr 127.0.0.1:8080] [--db pathway.db]   run the service
   pathway demo    --db F                                    load a demo organisation into a new database
+  pathway release --db F --period P                         publish the release of a closed period
   pathway migrate --db F up|down|version                    manage the schema
   pathway user add --db F --email E --role R --password-stdin
   pathway token issue --db F --email E [--name N]           print a new API token
@@ -68,6 +69,8 @@ func run(ctx context.Context, args []string, env *Env) error {
 		return serve(ctx, rest, env)
 	case cmd == "demo":
 		return demoCmd(ctx, rest, env)
+	case cmd == "release":
+		return releaseCmd(ctx, rest, env)
 	case cmd == "migrate":
 		return migrateCmd(rest, env)
 	case cmd == "user" && len(rest) > 0 && rest[0] == "add":
@@ -100,7 +103,7 @@ func newFlags(name string, env *Env) *flag.FlagSet {
 // offline returns the services over db for a command that serves no
 // requests, wired as the running service wires them.
 func offline(db *sqlite.DB) *httpapi.Server {
-	return app.NewServer(db, slog.New(slog.DiscardHandler), suppress.DefaultMinCellSize)
+	return app.NewServer(db, slog.New(slog.DiscardHandler), app.DefaultConfig)
 }
 
 // openDB opens (and migrates) the database at path.
@@ -170,7 +173,12 @@ func migrateCmd(args []string, env *Env) error {
 func demoCmd(ctx context.Context, args []string, env *Env) error {
 	fs := newFlags("demo", env)
 	path := fs.String("db", envOr(env, "PATHWAY_DB", "pathway.db"), "SQLite database file (PATHWAY_DB)")
+	rs := addReleaseFlags(fs, env)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, loc, err := rs.check()
+	if err != nil {
 		return err
 	}
 	db, err := openDB(*path)
@@ -178,11 +186,17 @@ func demoCmd(ctx context.Context, args []string, env *Env) error {
 		return err
 	}
 	defer db.Close()
-	srv := offline(db)
+	db.Location = loc
+	srv := app.NewServer(db, slog.New(slog.DiscardHandler), cfg)
 	if err := bootstrapAdmin(ctx, srv.Users, envOr(env, "PATHWAY_ADMIN_EMAIL", "admin@pathway.local"), env.Stdout); err != nil {
 		return err
 	}
-	return loadDemo(ctx, srv, db, env.Stdout)
+	if err := loadDemo(ctx, srv, db, env.Stdout); err != nil {
+		return err
+	}
+	published := publishDue(ctx, app.NewReleases(db, cfg), nil)
+	fmt.Fprintf(env.Stdout, "Published %d releases of the demo's closed months, quarters and years.\n", len(published))
+	return nil
 }
 
 // loadDemo fills srv's empty database db with the demo organisation and

@@ -16,7 +16,7 @@ import (
 	"pathway/internal/demo"
 	"pathway/internal/httpapi"
 	"pathway/internal/sqlite"
-	"pathway/internal/suppress"
+	"pathway/internal/release"
 )
 
 // serveConfig is everything serve reads from flags and the environment,
@@ -29,7 +29,7 @@ type serveConfig struct {
 	SessionTTL     time.Duration
 	AdminEmail     string
 	Location       *time.Location // the organisation's time zone
-	MinCellSize    int
+	Releases       app.Config
 	Demo           bool
 	TrustedProxies []string
 }
@@ -37,7 +37,7 @@ type serveConfig struct {
 // parseServeConfig reads serve's flags over the environment's defaults.
 func parseServeConfig(args []string, env *Env) (serveConfig, error) {
 	var cfg serveConfig
-	var timezone, proxies string
+	var proxies string
 	fs := newFlags("serve", env)
 	fs.StringVar(&cfg.Addr, "addr", envOr(env, "PATHWAY_ADDR", "127.0.0.1:8080"), "listen address (PATHWAY_ADDR)")
 	fs.StringVar(&cfg.DB, "db", envOr(env, "PATHWAY_DB", "pathway.db"), "SQLite database file (PATHWAY_DB)")
@@ -50,25 +50,17 @@ func parseServeConfig(args []string, env *Env) (serveConfig, error) {
 	}
 	fs.DurationVar(&cfg.SessionTTL, "session-ttl", ttl, "how long a browser stays signed in (PATHWAY_SESSION_TTL)")
 	fs.StringVar(&cfg.AdminEmail, "admin-email", envOr(env, "PATHWAY_ADMIN_EMAIL", "admin@pathway.local"), "email of the admin created on first start (PATHWAY_ADMIN_EMAIL)")
-	fs.StringVar(&timezone, "timezone", envOr(env, "PATHWAY_TIMEZONE", "Local"), "the organisation's IANA time zone, for what \"today\" is (PATHWAY_TIMEZONE)")
 	fs.StringVar(&proxies, "trusted-proxies", envOr(env, "PATHWAY_TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For is believed; none by default (PATHWAY_TRUSTED_PROXIES)")
 	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo organisation first when the database has no participants")
-	k, err := strconv.Atoi(envOr(env, "PATHWAY_MIN_CELL_SIZE", strconv.Itoa(suppress.DefaultMinCellSize)))
-	if err != nil {
-		return cfg, fmt.Errorf("PATHWAY_MIN_CELL_SIZE: %w", err)
-	}
-	fs.IntVar(&cfg.MinCellSize, "min-cell-size", k, "smallest count of people a report shows; smaller counts are suppressed (PATHWAY_MIN_CELL_SIZE)")
+	rs := addReleaseFlags(fs, env)
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("serve: unexpected arguments %q", fs.Args())
 	}
-	if cfg.MinCellSize < 2 {
-		return cfg, fmt.Errorf("--min-cell-size: must be at least 2, got %d", cfg.MinCellSize)
-	}
-	if cfg.Location, err = time.LoadLocation(timezone); err != nil {
-		return cfg, fmt.Errorf("--timezone: %w", err)
+	if cfg.Releases, cfg.Location, err = rs.check(); err != nil {
+		return cfg, err
 	}
 	if cfg.TrustedProxies, err = parseProxies(proxies); err != nil {
 		return cfg, err
@@ -113,6 +105,8 @@ type Main struct {
 	DB     *sqlite.DB
 	Server *httpapi.Server
 	HTTP   *http.Server
+	// Schedule publishes due releases until Close.
+	Schedule *release.Schedule
 	// Addr is the address the service listens on, once Open has returned.
 	Addr net.Addr
 
@@ -124,7 +118,9 @@ type Main struct {
 func (m *Main) Open(ctx context.Context) error {
 	cfg := m.Config
 	m.Logger.Info("starting", slog.String("addr", cfg.Addr), slog.String("db", cfg.DB), slog.Bool("secure_cookies", cfg.SecureCookies),
-		slog.Duration("session_ttl", cfg.SessionTTL), slog.String("timezone", cfg.Location.String()), slog.Int("min_cell_size", cfg.MinCellSize),
+		slog.Duration("session_ttl", cfg.SessionTTL), slog.String("timezone", cfg.Location.String()), slog.Int("min_cell_size", cfg.Releases.MinCellSize),
+		slog.Float64("release_epsilon", cfg.Releases.ReleaseEpsilon), slog.Float64("privacy_budget", cfg.Releases.PrivacyBudget),
+		slog.Int("release_after_days", cfg.Releases.ReleaseAfterDays),
 		slog.String("trusted_proxies", strings.Join(cfg.TrustedProxies, ",")))
 
 	db, err := openDB(cfg.DB)
@@ -133,7 +129,7 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.DB = db
 	db.Location = cfg.Location
-	m.Server = app.NewServer(db, m.Logger, cfg.MinCellSize)
+	m.Server = app.NewServer(db, m.Logger, cfg.Releases)
 	m.Server.SecureCookies, m.Server.SessionTTL, m.Server.TrustedProxies = cfg.SecureCookies, cfg.SessionTTL, cfg.TrustedProxies
 	if err := bootstrapAdmin(ctx, m.Server.Users, cfg.AdminEmail, m.Out); err != nil {
 		return err
@@ -143,6 +139,11 @@ func (m *Main) Open(ctx context.Context) error {
 			return err
 		}
 	}
+
+	// Due releases are published in the background, at start and daily,
+	// so a first start on years of history does not hold up serving.
+	m.Schedule = &release.Schedule{Service: app.NewReleases(db, cfg.Releases), Logger: m.Logger}
+	m.Schedule.Start()
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -176,6 +177,10 @@ func (m *Main) Close() error {
 			err = fmt.Errorf("shut down: %w", serr)
 		}
 		m.HTTP = nil
+	}
+	if m.Schedule != nil {
+		_ = m.Schedule.Close()
+		m.Schedule = nil
 	}
 	if m.DB != nil {
 		if cerr := m.DB.Close(); cerr != nil && err == nil {

@@ -36,7 +36,7 @@ func TestServeConfigTakesFlagsOverTheEnvironment(t *testing.T) {
 		TTL                time.Duration
 		K                  int
 		Proxies            []string
-	}{cfg.Addr, cfg.DB, cfg.Location.String(), cfg.SessionTTL, cfg.MinCellSize, cfg.TrustedProxies}
+	}{cfg.Addr, cfg.DB, cfg.Location.String(), cfg.SessionTTL, cfg.Releases.MinCellSize, cfg.TrustedProxies}
 	want := struct {
 		Addr, DB, Location string
 		TTL                time.Duration

@@ -9,15 +9,35 @@ import (
 
 	"pathway/internal/demo"
 	"pathway/internal/httpapi"
-	"pathway/internal/report"
+	"pathway/internal/pathway"
+	"pathway/internal/release"
 	"pathway/internal/sqlite"
 	"pathway/static"
 )
 
-// NewServer returns an API server over the open database db whose reports
-// suppress counts below minCellSize. Callers set the cookie, session and
-// proxy settings on the result before its first use.
-func NewServer(db *sqlite.DB, logger *slog.Logger, minCellSize int) *httpapi.Server {
+// Config is how releases are made and published.
+type Config struct {
+	// MinCellSize is k: a noised count below it reads "fewer than k".
+	MinCellSize int
+	// ReleaseEpsilon is the ε one release spends; PrivacyBudget the most
+	// the releases of one calendar year may spend.
+	ReleaseEpsilon float64
+	PrivacyBudget  float64
+	// ReleaseAfterDays is how long after a period ends it is published.
+	ReleaseAfterDays int
+}
+
+// DefaultConfig is the configuration a newcomer gets.
+var DefaultConfig = Config{
+	MinCellSize:      pathway.DefaultMinCellSize,
+	ReleaseEpsilon:   release.DefaultEpsilon,
+	PrivacyBudget:    release.DefaultBudget,
+	ReleaseAfterDays: release.DefaultAfterDays,
+}
+
+// NewServer returns an API server over the open database db. Callers set
+// the cookie, session and proxy settings on the result before its first use.
+func NewServer(db *sqlite.DB, logger *slog.Logger, cfg Config) *httpapi.Server {
 	return &httpapi.Server{
 		Users:        sqlite.NewUserService(db),
 		Programs:     sqlite.NewProgramService(db),
@@ -25,10 +45,21 @@ func NewServer(db *sqlite.DB, logger *slog.Logger, minCellSize int) *httpapi.Ser
 		Audit:        sqlite.NewAuditService(db),
 		Bodies:       sqlite.NewBodyService(db),
 		Suggestions:  sqlite.NewSuggestionService(db),
-		Reports:      &report.Service{Store: sqlite.NewReportStore(db), K: minCellSize},
+		Releases:     NewReleases(db, cfg),
 		DB:           db,
 		Logger:       logger,
 		Static:       static.FS,
+	}
+}
+
+// NewReleases returns the release service over db.
+func NewReleases(db *sqlite.DB, cfg Config) *release.Service {
+	return &release.Service{
+		Store:     sqlite.NewReleaseStore(db),
+		Config:    release.Config{Epsilon: cfg.ReleaseEpsilon, K: cfg.MinCellSize},
+		Budget:    cfg.PrivacyBudget,
+		AfterDays: cfg.ReleaseAfterDays,
+		Now:       db.Now,
 	}
 }
 

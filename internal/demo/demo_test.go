@@ -11,12 +11,11 @@ import (
 	"pathway/internal/demo"
 	"pathway/internal/pathway"
 	"pathway/internal/sqlite/sqlitetest"
-	"pathway/internal/suppress"
 )
 
 func TestTheDemoFillsAnEmptyDatabaseOnceAndKeepsTheRules(t *testing.T) {
 	db := sqlitetest.MustOpen(t)
-	s := app.DemoServices(app.NewServer(db, slog.New(slog.DiscardHandler), suppress.DefaultMinCellSize))
+	s := app.DemoServices(app.NewServer(db, slog.New(slog.DiscardHandler), app.DefaultConfig))
 	ctx := context.Background()
 	today := pathway.DateOf(time.Now(), time.UTC)
 	accounts, err := demo.Load(ctx, s, demo.Options{Participants: 120, Today: today, Seed: 1, PasswordHash: "x"})

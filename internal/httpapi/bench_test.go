@@ -20,7 +20,6 @@ import (
 	"pathway/internal/secret"
 	"pathway/internal/sqlite"
 	"pathway/internal/sqlite/sqlitetest"
-	"pathway/internal/suppress"
 )
 
 // bench is a server as main builds it, on a fresh SQLite file, with one
@@ -37,7 +36,7 @@ type bench struct {
 func newBench(b *testing.B) *bench {
 	b.Helper()
 	db := sqlitetest.MustOpen(b)
-	srv := app.NewServer(db, slog.New(slog.DiscardHandler), suppress.DefaultMinCellSize)
+	srv := app.NewServer(db, slog.New(slog.DiscardHandler), app.DefaultConfig)
 	ctx := context.Background()
 	u := &pathway.User{Email: "staff@example.org", Role: pathway.RoleStaff}
 	if err := srv.Users.CreateUser(ctx, pathway.Actor{Email: "bench"}, u, sqlitetest.PasswordHash(b)); err != nil {

@@ -247,7 +247,7 @@ func (deadDB) Ping(context.Context) error {
 // variant is e served by a server built with change applied.
 func (e *env) variant(change func(s *httpapi.Server)) *env {
 	v := *e
-	v.srv = app.NewServer(e.db, slog.New(slog.DiscardHandler), e.srv.Reports.K)
+	v.srv = app.NewServer(e.db, slog.New(slog.DiscardHandler), app.DefaultConfig)
 	change(v.srv)
 	v.handler = v.srv.Handler()
 	return &v

@@ -26,7 +26,6 @@ import (
 	"pathway/internal/secret"
 	"pathway/internal/sqlite"
 	"pathway/internal/sqlite/sqlitetest"
-	"pathway/internal/suppress"
 )
 
 // env is a running Pathway on a real SQLite file in a temporary folder,
@@ -52,7 +51,7 @@ func newEnv(tb testing.TB) *env {
 		tokens: map[pathway.Role]string{},
 		today:  pathway.DateOf(time.Now(), time.UTC),
 	}
-	e.srv = app.NewServer(db, slog.New(slog.DiscardHandler), suppress.DefaultMinCellSize)
+	e.srv = app.NewServer(db, slog.New(slog.DiscardHandler), app.DefaultConfig)
 	e.handler = e.srv.Handler()
 	e.users = sqlitetest.Accounts(tb, e.srv.Users)
 	for role, u := range e.users {

@@ -1,16 +1,22 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"pathway/internal/pathway"
-	"pathway/internal/report"
+	"pathway/internal/release"
 )
+
+// Leadership reports are tables of published releases: every answer is
+// the stored bytes of one table, never a count made for the request.
 
 type reportQuery struct {
 	Period      string `form:"period" json:"period" validate:"required"`
@@ -19,116 +25,95 @@ type reportQuery struct {
 	Format      string `form:"format" json:"format" validate:"omitempty,oneof=json csv"`
 }
 
-// csvReport is a report that can be written as CSV.
-type csvReport interface{ CSV() [][]string }
-
 // wantsCSV reports whether the client asked for CSV, by Accept or ?format=csv.
 func wantsCSV(c *gin.Context, format string) bool {
 	return format == "csv" || (format == "" && strings.Contains(c.GetHeader("Accept"), "text/csv"))
 }
 
-// writeReport answers with JSON or, when asked, CSV of the same suppressed cells.
-func writeReport(c *gin.Context, name string, q reportQuery, rep any, rows func() [][]string) error {
-	if !wantsCSV(c, q.Format) {
-		c.JSON(http.StatusOK, rep)
-		return nil
+// writeTable answers with a stored table's JSON or, when asked, its CSV.
+func writeTable(c *gin.Context, name, period, format string, js, cs []byte) {
+	if wantsCSV(c, format) {
+		c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="pathway-%s-%s.csv"`, strings.ReplaceAll(name, "/", "-"), period))
+		c.Data(http.StatusOK, "text/csv; charset=utf-8", cs)
+		return
 	}
-	c.Header("Content-Type", "text/csv; charset=utf-8")
-	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="pathway-%s-%s.csv"`, name, q.Period))
-	c.Status(http.StatusOK)
-	w := csv.NewWriter(c.Writer)
-	for _, row := range rows() {
-		for i := range row {
-			row[i] = csvCell(row[i])
-		}
-		if err := w.Write(row); err != nil {
+	c.Data(http.StatusOK, "application/json; charset=utf-8", js)
+}
+
+// reportTable serves one table of the release of ?period=.
+func (s *Server) reportTable(name string) func(c *gin.Context) error {
+	return func(c *gin.Context) error {
+		var q reportQuery
+		if err := bindQuery(c, &q); err != nil {
 			return err
 		}
+		table := name
+		if name == pathway.TableCapacitySelf && q.Perspective == string(pathway.PerspectiveStaff) {
+			table = pathway.TableCapacityStaff
+		}
+		if q.ProgramID != 0 && name != pathway.TableDistribution {
+			return pathway.Invalid("program_id", "is only for the distribution report")
+		}
+		if q.Perspective != "" && name != pathway.TableCapacitySelf {
+			return pathway.Invalid("perspective", "is only for the capacity report")
+		}
+		if q.ProgramID != 0 {
+			table = pathway.TablePrograms
+		}
+		t, err := s.Releases.Table(c.Request.Context(), q.Period, table)
+		if err != nil {
+			return err
+		}
+		if q.ProgramID == 0 {
+			writeTable(c, name, q.Period, q.Format, t.JSON, t.CSV)
+			return nil
+		}
+		js, cs, err := programRow(t, q.ProgramID)
+		if err != nil {
+			return err
+		}
+		writeTable(c, fmt.Sprintf("%s-program-%d", name, q.ProgramID), q.Period, q.Format, js, cs)
+		return nil
 	}
-	w.Flush()
-	return w.Error()
 }
 
-// withHeader puts the common CSV header before a report's rows.
-func withHeader(r csvReport) func() [][]string {
-	return func() [][]string { return append([][]string{report.CSVHeader}, r.CSV()...) }
-}
-
-func (s *Server) bindReport(c *gin.Context) (reportQuery, error) {
-	var q reportQuery
-	err := bindQuery(c, &q)
-	return q, err
-}
-
-func (s *Server) distributionReport(c *gin.Context) error {
-	q, err := s.bindReport(c)
-	if err != nil {
-		return err
+// programRow picks one program's row out of a stored by-program table and
+// shapes it as a distribution: post-processing of stored numbers only, the
+// same bytes on every fetch.
+func programRow(t *pathway.ReleaseTable, id int64) (js, cs []byte, err error) {
+	var pd release.ProgramDistribution
+	if err := json.Unmarshal(t.JSON, &pd); err != nil {
+		return nil, nil, fmt.Errorf("read stored table: %w", err)
 	}
-	rep, err := s.Reports.Distribution(c.Request.Context(), q.Period, q.ProgramID)
-	if err != nil {
-		return err
+	for _, row := range pd.Rows {
+		if row.ProgramID == nil || *row.ProgramID != id {
+			continue
+		}
+		d := release.Distribution{Header: pd.Header, ProgramID: row.ProgramID, Cells: row.Cells, Total: row.Total}
+		if js, err = json.Marshal(d); err != nil {
+			return nil, nil, err
+		}
+		var buf bytes.Buffer
+		w := csv.NewWriter(&buf)
+		_ = w.Write(release.CSVHeader)
+		rows, _ := csv.NewReader(bytes.NewReader(t.CSV)).ReadAll()
+		for _, r := range rows[1:] {
+			if r[2] == release.SafeCSVCell(row.Program) {
+				_ = w.Write(r)
+			}
+		}
+		w.Flush()
+		return js, buf.Bytes(), w.Error()
 	}
-	return writeReport(c, "distribution", q, rep, withHeader(rep))
-}
-
-func (s *Server) programDistributionReport(c *gin.Context) error {
-	q, err := s.bindReport(c)
-	if err != nil {
-		return err
-	}
-	rep, err := s.Reports.DistributionByProgram(c.Request.Context(), q.Period)
-	if err != nil {
-		return err
-	}
-	return writeReport(c, "distribution-by-program", q, rep, withHeader(rep))
-}
-
-func (s *Server) movementReport(c *gin.Context) error {
-	q, err := s.bindReport(c)
-	if err != nil {
-		return err
-	}
-	rep, err := s.Reports.Movement(c.Request.Context(), q.Period)
-	if err != nil {
-		return err
-	}
-	return writeReport(c, "movement", q, rep, withHeader(rep))
-}
-
-func (s *Server) rolesReport(c *gin.Context) error {
-	q, err := s.bindReport(c)
-	if err != nil {
-		return err
-	}
-	rep, err := s.Reports.Roles(c.Request.Context(), q.Period)
-	if err != nil {
-		return err
-	}
-	return writeReport(c, "roles", q, rep, withHeader(rep))
-}
-
-func (s *Server) capacityReport(c *gin.Context) error {
-	q, err := s.bindReport(c)
-	if err != nil {
-		return err
-	}
-	perspective := pathway.PerspectiveSelf
-	if q.Perspective != "" {
-		perspective = pathway.Perspective(q.Perspective)
-	}
-	rep, err := s.Reports.Capacity(c.Request.Context(), q.Period, perspective)
-	if err != nil {
-		return err
-	}
-	return writeReport(c, "capacity", q, rep, withHeader(rep))
+	return nil, nil, pathway.Invalid("program_id", "no program with id %d is in this release", id)
 }
 
 type ladderQuery struct {
 	Format string `form:"format" json:"format" validate:"omitempty,oneof=json csv"`
 }
 
-// ladderReport is the ladder for leadership: programs per rung, nothing personal.
+// ladderReport is the ladder for leadership: programs per rung, nothing
+// personal, so it is read live.
 func (s *Server) ladderReport(c *gin.Context) error {
 	var q ladderQuery
 	if err := bindQuery(c, &q); err != nil {
@@ -138,5 +123,26 @@ func (s *Server) ladderReport(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeReport(c, "ladder", reportQuery{Period: s.Now().UTC().Format("2006-01-02"), Format: q.Format}, gin.H{"rungs": l}, func() [][]string { return report.LadderCSV(l) })
+	if !wantsCSV(c, q.Format) {
+		c.JSON(http.StatusOK, gin.H{"rungs": l})
+		return nil
+	}
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	_ = w.Write([]string{"rung", "program_id", "program", "estimated_served"})
+	for _, r := range l {
+		if len(r.Programs) == 0 {
+			_ = w.Write([]string{r.Rung.String(), "", "", ""})
+		}
+		for _, p := range r.Programs {
+			served := ""
+			if p.EstimatedServed != nil {
+				served = strconv.Itoa(*p.EstimatedServed)
+			}
+			_ = w.Write([]string{r.Rung.String(), strconv.FormatInt(p.ID, 10), release.SafeCSVCell(p.Name), served})
+		}
+	}
+	w.Flush()
+	writeTable(c, "ladder", s.Now().UTC().Format("2006-01-02"), "csv", nil, buf.Bytes())
+	return w.Error()
 }

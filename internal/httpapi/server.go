@@ -16,7 +16,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"pathway/internal/pathway"
-	"pathway/internal/report"
 )
 
 // Context keys.
@@ -40,7 +39,7 @@ type Server struct {
 	Audit        pathway.AuditService
 	Bodies       pathway.BodyService
 	Suggestions  pathway.SuggestionService
-	Reports      *report.Service
+	Releases     pathway.ReleaseService
 	DB           Pinger
 	Logger       *slog.Logger
 	Static       fs.FS // the web app; nil serves none
@@ -151,14 +150,19 @@ func (s *Server) routes() *gin.Engine {
 	coordinators.PATCH("/roles/:id", s.h(s.updateRole))
 	coordinators.POST("/bodies/:id/speaking-engagements", s.h(s.createSpeakingEngagement))
 
-	// Anonymised reports: leadership and admin only.
+	// Anonymised reports: leadership and admin only. Every count of people
+	// in them is a table of a published release, served as stored.
 	reports := authed.Group("/reports", s.allowAbility(pathway.ReadReports))
-	reports.GET("/distribution", s.h(s.distributionReport))
-	reports.GET("/distribution/programs", s.h(s.programDistributionReport))
-	reports.GET("/movement", s.h(s.movementReport))
-	reports.GET("/roles", s.h(s.rolesReport))
-	reports.GET("/capacity", s.h(s.capacityReport))
+	reports.GET("/distribution", s.h(s.reportTable(pathway.TableDistribution)))
+	reports.GET("/distribution/programs", s.h(s.reportTable(pathway.TablePrograms)))
+	reports.GET("/movement", s.h(s.reportTable(pathway.TableMovement)))
+	reports.GET("/roles", s.h(s.reportTable(pathway.TableRoles)))
+	reports.GET("/capacity", s.h(s.reportTable(pathway.TableCapacitySelf)))
 	reports.GET("/ladder", s.h(s.ladderReport))
+	releases := authed.Group("/releases", s.allowAbility(pathway.ReadReports))
+	releases.GET("", s.h(s.listReleases))
+	releases.GET("/:period", s.h(s.getRelease))
+	authed.POST("/releases", s.allowAbility(pathway.Administer), s.h(s.publishRelease))
 
 	admin := authed.Group("", s.allowAbility(pathway.Administer))
 	admin.GET("/users", s.h(s.listUsers))

@@ -23,7 +23,6 @@ import (
 	"pathway/internal/httpapi"
 	"pathway/internal/pathway"
 	"pathway/internal/sqlite/sqlitetest"
-	"pathway/internal/suppress"
 )
 
 // chromium is where Debian installs the browser the tests drive.
@@ -71,7 +70,7 @@ func start(t *testing.T) *site {
 	t.Helper()
 	db := sqlitetest.MustOpenIn(t, time.Local) // the browser's "today" is local time too
 	s := &site{
-		srv:   app.NewServer(db, slog.New(slog.DiscardHandler), suppress.DefaultMinCellSize),
+		srv:   app.NewServer(db, slog.New(slog.DiscardHandler), app.DefaultConfig),
 		ids:   map[string]int64{},
 		shots: os.Getenv("PATHWAY_E2E_SCREENSHOTS"),
 	}
