@@ -173,7 +173,7 @@ func setEnrollments(ctx context.Context, tx *Tx, participantID int64, ids []int6
 		return fmt.Errorf("clear enrollments: %w", err)
 	}
 	for _, id := range ids {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO enrollments (participant_id, program_id) VALUES (?, ?)`, participantID, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO enrollments (participant_id, program_id, enrolled_on) VALUES (?, ?, ?)`, participantID, id, tx.today().String()); err != nil {
 			return fmt.Errorf("enroll: %w", err)
 		}
 	}
