@@ -194,7 +194,7 @@ func demoCmd(ctx context.Context, args []string, env *Env) error {
 	if err := loadDemo(ctx, srv, db, env.Stdout); err != nil {
 		return err
 	}
-	published := publishDue(ctx, app.NewReleases(db, cfg), nil)
+	published := publishDue(ctx, app.NewReleases(db, cfg), slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	fmt.Fprintf(env.Stdout, "Published %d releases of the demo's closed months, quarters and years.\n", len(published))
 	return nil
 }

@@ -86,6 +86,10 @@ func (s *Schedule) RunOnce(ctx context.Context) []string {
 			published = append(published, p.Label)
 			log.Info("release published", "period", p.Label, "duration_ms", time.Since(start).Milliseconds())
 		case pathway.ECONFLICT:
+		case pathway.EINTERNAL, pathway.EUNAVAILABLE:
+			if ctx.Err() == nil {
+				log.Error("release not published", "period", p.Label, "err", err)
+			}
 		default:
 			if ctx.Err() == nil {
 				log.Warn("release not published", "period", p.Label, "err", pathway.ErrorMessage(err), "fields", pathway.ErrorFields(err))

@@ -151,7 +151,7 @@ func each(ctx context.Context, tx *Tx, q string, args []any, fn func(*sql.Rows) 
 }
 
 func (s *ReleaseStore) bodies(ctx context.Context, tx *Tx, c *pathway.ReleaseCounts, start, end string) error {
-	rows, err := tx.QueryContext(ctx, `SELECT `+bodyColumns+` FROM bodies b ORDER BY b.name`)
+	rows, err := tx.QueryContext(ctx, `SELECT `+bodyColumns+`, 0 FROM bodies b ORDER BY b.name`)
 	if err != nil {
 		return fmt.Errorf("release bodies: %w", err)
 	}
