@@ -15,8 +15,8 @@ import (
 	"pathway/internal/app"
 	"pathway/internal/demo"
 	"pathway/internal/httpapi"
-	"pathway/internal/sqlite"
 	"pathway/internal/release"
+	"pathway/internal/sqlite"
 )
 
 // serveConfig is everything serve reads from flags and the environment,

@@ -13,12 +13,12 @@ import (
 
 // The tables of a release, by name. Capacity has a table per perspective.
 const (
-	TableDistribution = "distribution"
-	TablePrograms     = "distribution/programs"
-	TableMovement     = "movement"
-	TableRoles        = "roles"
-	TableCapacitySelf = "capacity/self"
-	TableCapacityStaff= "capacity/staff"
+	TableDistribution  = "distribution"
+	TablePrograms      = "distribution/programs"
+	TableMovement      = "movement"
+	TableRoles         = "roles"
+	TableCapacitySelf  = "capacity/self"
+	TableCapacityStaff = "capacity/staff"
 )
 
 // ReleaseTables lists every table of a release in the order it is computed
