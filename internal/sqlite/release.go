@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"pathway/internal/pathway"
@@ -33,26 +34,20 @@ var _ pathway.ReleaseStore = (*ReleaseStore)(nil)
 // Today implements pathway.ReleaseStore.
 func (s *ReleaseStore) Today() pathway.Date { return pathway.DateOf(s.db.Now(), s.db.Location) }
 
-// releaseGrid counts everyone followed on the period's last day (?2) by
-// their rung the day before it begins (?1; NULL: none yet, they entered
-// during it) and on that last day: two backward seeks per person in
-// placements_asof, participants read in id order so the seeks walk the
-// index from start to end. OFFSET 0 keeps each rung computed once.
-var releaseGrid = `SELECT rb, re, count(*) FROM (SELECT ` + rungOnParam(1) + ` AS rb, ` + rungOnParam(2) + ` AS re
-FROM participants p NOT INDEXED WHERE p.consented_since <= ?2 LIMIT -1 OFFSET 0) WHERE re IS NOT NULL GROUP BY rb, re`
+// releasePeople reads everyone followed on the period's last day (?2), in
+// id order, with their rung the day before it begins (?1; NULL: none yet,
+// they entered during it) and on that last day: two backward seeks per
+// person in placements_asof, participants read in id order so the seeks
+// walk the index from start to end. OFFSET 0 keeps each rung computed once.
+var releasePeople = `SELECT pid, rb, re FROM (SELECT p.id AS pid, ` + rungOnParam(1) + ` AS rb, ` + rungOnParam(2) + ` AS re
+FROM participants p NOT INDEXED WHERE p.consented_since <= ?2 LIMIT -1 OFFSET 0) WHERE re IS NOT NULL`
 
-// releasePrograms counts people per program and rung on the period's last
-// day (?2) among those enrolled at some time in the period (?1 to ?2), each
-// in at most ProgramsPerPerson (?3) programs: the ones they joined first.
-// People enrolled in none count once with program_id NULL.
-var releasePrograms = `WITH r AS (SELECT p.id AS pid, ` + rungOnParam(2) + ` AS rung
-    FROM participants p NOT INDEXED WHERE p.consented_since <= ?2 LIMIT -1 OFFSET 0),
-  e AS (SELECT participant_id AS pid, program_id,
-      row_number() OVER (PARTITION BY participant_id ORDER BY min(enrolled_on), program_id) AS n
-    FROM enrollments WHERE enrolled_on <= ?2 AND (left_on IS NULL OR left_on >= ?1)
-    GROUP BY participant_id, program_id)
-SELECT e.program_id, r.rung, count(*) FROM r LEFT JOIN e ON e.pid = r.pid AND e.n <= ?3
-WHERE r.rung IS NOT NULL GROUP BY e.program_id, r.rung`
+// releaseEnrolments lists who was enrolled in which program at some time
+// in the period (?1 to ?2), in participant order and, for each person, in
+// the order they joined (then by program id): a walk of the covering index
+// enrollments_participant, merged in Go with releasePeople.
+const releaseEnrolments = `SELECT participant_id, program_id FROM enrollments INDEXED BY enrollments_participant
+WHERE enrolled_on <= ?2 AND (left_on IS NULL OR left_on >= ?1) ORDER BY participant_id, enrolled_on, program_id`
 
 // releaseBodies counts, per body, the people holding a role in it on the
 // period's last day (?2) and those who spoke for it during the period (?1
@@ -74,55 +69,27 @@ const releaseTalks = `SELECT body_id, audience, count(*) FROM speaking_engagemen
 
 // releaseCapacity counts people by their latest check-in up to the
 // period's last day (?1), per perspective: one count per person, capacity
-// and perspective.
-const releaseCapacity = `SELECT perspective, self_advocacy, root_cause_analysis, leadership, count(*) FROM (
-  SELECT perspective, self_advocacy, root_cause_analysis, leadership,
-    row_number() OVER (PARTITION BY participant_id, perspective ORDER BY assessed_on DESC, id DESC) AS n
-  FROM capacity_checkins WHERE assessed_on <= ?1)
-WHERE n = 1 GROUP BY 1, 2, 3, 4`
+// and perspective, each found by one backward seek in
+// capacity_checkins_report (perspective, participant_id, assessed_on), so
+// the cost follows the number of people, not of check-ins.
+const releaseCapacity = `SELECT v.persp, c.self_advocacy, c.root_cause_analysis, c.leadership, count(*)
+FROM participants p NOT INDEXED CROSS JOIN (SELECT 'self' AS persp UNION ALL SELECT 'staff') v
+JOIN capacity_checkins c ON c.id = (SELECT c2.id FROM capacity_checkins c2
+  WHERE c2.perspective = v.persp AND c2.participant_id = p.id AND c2.assessed_on <= ?1
+  ORDER BY c2.assessed_on DESC, c2.id DESC LIMIT 1)
+GROUP BY 1, 2, 3, 4`
 
 // ReleaseCounts implements pathway.ReleaseStore.
 func (s *ReleaseStore) ReleaseCounts(ctx context.Context, p pathway.Period) (*pathway.ReleaseCounts, error) {
 	c := &pathway.ReleaseCounts{Period: p, ByProgram: map[int64]pathway.RungCounts{}, Capacity: map[pathway.Perspective][]pathway.CapacityScores{}}
 	before, start, end := p.Start.AddDays(-1).String(), p.Start.String(), p.End.String()
 	err := s.db.read(ctx, pathway.Actor{}, func(tx *Tx) error {
-		if err := each(ctx, tx, releaseGrid, []any{before, end}, func(rows *sql.Rows) error {
-			var rb sql.NullInt64
-			var re pathway.Rung
-			var n int
-			if err := rows.Scan(&rb, &re, &n); err != nil {
-				return err
-			}
-			if rb.Valid {
-				c.Grid.From[rb.Int64-1][re-1] = n
-			} else {
-				c.Grid.Entered[re-1] = n
-			}
-			return nil
-		}); err != nil {
-			return fmt.Errorf("release grid: %w", err)
-		}
 		var err error
 		if c.Programs, err = listPrograms(ctx, tx); err != nil {
 			return err
 		}
-		if err := each(ctx, tx, releasePrograms, []any{start, end, pathway.ProgramsPerPerson}, func(rows *sql.Rows) error {
-			var prog sql.NullInt64
-			var r pathway.Rung
-			var n int
-			if err := rows.Scan(&prog, &r, &n); err != nil {
-				return err
-			}
-			if !prog.Valid {
-				c.NoProgram[r-1] = n
-				return nil
-			}
-			rc := c.ByProgram[prog.Int64]
-			rc[r-1] = n
-			c.ByProgram[prog.Int64] = rc
-			return nil
-		}); err != nil {
-			return fmt.Errorf("release programs: %w", err)
+		if err := s.people(ctx, tx, c, before, start, end); err != nil {
+			return err
 		}
 		if err := s.bodies(ctx, tx, c, start, end); err != nil {
 			return err
@@ -133,6 +100,62 @@ func (s *ReleaseStore) ReleaseCounts(ctx context.Context, p pathway.Period) (*pa
 		return nil, err
 	}
 	return c, nil
+}
+
+// people counts the movement grid and the by-program table in one pass
+// over everyone, merging their enrolments in as both are read in
+// participant order.
+func (s *ReleaseStore) people(ctx context.Context, tx *Tx, c *pathway.ReleaseCounts, before, start, end string) error {
+	enrolled, err := tx.QueryContext(ctx, releaseEnrolments, start, end)
+	if err != nil {
+		return fmt.Errorf("release enrolments: %w", err)
+	}
+	defer enrolled.Close()
+	var epid, eprog int64
+	more := enrolled.Next()
+	if more {
+		if err := enrolled.Scan(&epid, &eprog); err != nil {
+			return err
+		}
+	}
+	var programs []int64 // of the person being counted, at most ProgramsPerPerson
+	err = each(ctx, tx, releasePeople, []any{before, end}, func(rows *sql.Rows) error {
+		var pid int64
+		var rb sql.NullInt64
+		var re pathway.Rung
+		if err := rows.Scan(&pid, &rb, &re); err != nil {
+			return err
+		}
+		if rb.Valid {
+			c.Grid.From[rb.Int64-1][re-1]++
+		} else {
+			c.Grid.Entered[re-1]++
+		}
+		programs = programs[:0]
+		for more && epid <= pid {
+			if epid == pid && len(programs) < pathway.ProgramsPerPerson && !slices.Contains(programs, eprog) {
+				programs = append(programs, eprog)
+			}
+			if more = enrolled.Next(); more {
+				if err := enrolled.Scan(&epid, &eprog); err != nil {
+					return err
+				}
+			}
+		}
+		if len(programs) == 0 {
+			c.NoProgram[re-1]++
+		}
+		for _, id := range programs {
+			rc := c.ByProgram[id]
+			rc[re-1]++
+			c.ByProgram[id] = rc
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("release people: %w", err)
+	}
+	return enrolled.Err()
 }
 
 // each runs q and calls fn for every row.
