@@ -18,9 +18,9 @@ var Shares = map[string]float64{
 	pathway.TableDistribution:  0.25,
 	pathway.TablePrograms:      0.15,
 	pathway.TableMovement:      0.30,
-	pathway.TableRoles:         0.10,
-	pathway.TableCapacitySelf:  0.10,
-	pathway.TableCapacityStaff: 0.10,
+	pathway.TableRoles:         0.05,
+	pathway.TableCapacitySelf:  0.125,
+	pathway.TableCapacityStaff: 0.125,
 }
 
 // sensitivity is how much one person can add to a table: at most lInf to
