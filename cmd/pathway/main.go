@@ -177,16 +177,11 @@ func demoCmd(ctx context.Context, args []string, env *Env) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg, loc, err := rs.check()
-	if err != nil {
-		return err
-	}
-	db, err := openDB(*path)
+	db, cfg, err := rs.open(*path)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	db.Location = loc
 	srv := app.NewServer(db, slog.New(slog.DiscardHandler), cfg)
 	if err := bootstrapAdmin(ctx, srv.Users, envOr(env, "PATHWAY_ADMIN_EMAIL", "admin@pathway.local"), env.Stdout); err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 
 	"pathway/internal/app"
 	"pathway/internal/release"
+	"pathway/internal/sqlite"
 )
 
 // releaseSettings are the flags every command that may publish a release
@@ -68,6 +69,21 @@ func (rs *releaseSettings) check() (app.Config, *time.Location, error) {
 	return c, loc, nil
 }
 
+// open checks the settings and opens the database at path in the
+// organisation's time zone.
+func (rs *releaseSettings) open(path string) (*sqlite.DB, app.Config, error) {
+	cfg, loc, err := rs.check()
+	if err != nil {
+		return nil, cfg, err
+	}
+	db, err := openDB(path)
+	if err != nil {
+		return nil, cfg, err
+	}
+	db.Location = loc
+	return db, cfg, nil
+}
+
 // releaseCmd publishes the release of one closed period, for an admin who
 // wants it before the schedule or is backfilling history.
 func releaseCmd(ctx context.Context, args []string, env *Env) error {
@@ -84,16 +100,11 @@ func releaseCmd(ctx context.Context, args []string, env *Env) error {
 	if *period == "" {
 		return fmt.Errorf("release: say which period with --period, such as --period 2026-10")
 	}
-	cfg, loc, err := rs.check()
-	if err != nil {
-		return err
-	}
-	db, err := openDB(*path)
+	db, cfg, err := rs.open(*path)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	db.Location = loc
 	start := time.Now()
 	r, err := app.NewReleases(db, cfg).Publish(ctx, cliActor, *period)
 	if err != nil {
