@@ -222,8 +222,8 @@ func (b *builder) movement(h Header, c *pathway.ReleaseCounts) (any, [][]string)
 		}
 	}
 	m.Up, m.Down, m.Stayed, m.Entered = b.total(up, nUp), b.total(down, nDown), b.total(stayed, 5), b.total(entered, 5)
-	m.Previous.Cells, m.Previous.Total = b.rungSums(prev, 5)
-	m.Current.Cells, m.Current.Total = b.rungSums(cur, 6)
+	m.Previous = b.rungSums(prev, 5)
+	m.Current = b.rungSums(cur, 6)
 	for _, s := range []struct {
 		item string
 		t    Total
@@ -237,14 +237,15 @@ func (b *builder) movement(h Header, c *pathway.ReleaseCounts) (any, [][]string)
 
 // rungSums publishes sums along one side of the movement grid, each a sum
 // of per cells.
-func (b *builder) rungSums(vals [5]int, per int) ([]RungCell, Total) {
-	cells := make([]RungCell, 5)
+func (b *builder) rungSums(vals [5]int, per int) RungTotals {
+	t := RungTotals{Cells: make([]RungCell, 5), CellMargin95: SumMargin95(per, b.lambda)}
 	sum := 0
 	for i, r := range pathway.Rungs {
-		cells[i] = RungCell{Rung: r, Count: b.count(vals[i])}
+		t.Cells[i] = RungCell{Rung: r, Count: b.count(vals[i])}
 		sum += vals[i]
 	}
-	return cells, b.total(sum, 5*per)
+	t.Total = b.total(sum, 5*per)
+	return t
 }
 
 func (b *builder) roles(h Header, c *pathway.ReleaseCounts) (any, [][]string) {

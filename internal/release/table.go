@@ -74,10 +74,12 @@ type Transition struct {
 	Count
 }
 
-// RungTotals is a row of people per rung with its total.
+// RungTotals is people per rung along one side of the movement grid, each
+// a sum of grid cells with the margin CellMargin95, and their total.
 type RungTotals struct {
-	Cells []RungCell `json:"cells"`
-	Total Total      `json:"total"`
+	Cells        []RungCell `json:"cells"`
+	CellMargin95 int        `json:"cell_margin_95"`
+	Total        Total      `json:"total"`
 }
 
 // Movement is "where are they now": each person counted once, by their rung
