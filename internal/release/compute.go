@@ -230,8 +230,8 @@ func (b *builder) movement(h Header, c *pathway.ReleaseCounts) (any, [][]string)
 	}{{"up", m.Up}, {"down", m.Down}, {"stayed", m.Stayed}, {"entered", m.Entered}} {
 		w.add("movement", "summary", s.item, s.t.Count, &s.t.Margin95)
 	}
-	w.rungs("movement", "before the period", m.Previous.Cells, m.Previous.Total)
-	w.rungs("movement", "at the end", m.Current.Cells, m.Current.Total)
+	w.rungSums("movement", "before the period", m.Previous)
+	w.rungSums("movement", "at the end", m.Current)
 	return m, w.rows
 }
 
@@ -321,6 +321,13 @@ func (w *csvRows) rungs(section, group string, cells []RungCell, total Total) {
 		w.add(section, group, c.Rung.String(), c.Count, nil)
 	}
 	w.add(section, group, "total", total.Count, &total.Margin95)
+}
+
+func (w *csvRows) rungSums(section, group string, t RungTotals) {
+	for _, c := range t.Cells {
+		w.add(section, group, c.Rung.String(), c.Count, &t.CellMargin95)
+	}
+	w.add(section, group, "total", t.Total.Count, &t.Total.Margin95)
 }
 
 // encodeCSV writes a table's rows under the common header, a cell's margin
