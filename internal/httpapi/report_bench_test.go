@@ -119,7 +119,7 @@ func seedNetwork(tb testing.TB, path string, recordedBy int64, programs []int64,
 	}
 	participants := newBatch(`INSERT INTO participants (id, external_ref, display_name, current_rung, consented_since, created_at, updated_at) VALUES `, 7)
 	consents := newBatch(`INSERT INTO consents (participant_id, given_on, method, scopes, recorded_by, recorded_at) VALUES `, 6)
-	enrollments := newBatch(`INSERT INTO enrollments (participant_id, program_id) VALUES `, 2)
+	enrollments := newBatch(`INSERT INTO enrollments (participant_id, program_id, enrolled_on) VALUES `, 3)
 	placements := newBatch(`INSERT INTO placements (participant_id, rung, effective_on, note, recorded_by, recorded_at) VALUES `, 6)
 
 	rng := rand.New(rand.NewPCG(uint64(n), 2026))
@@ -164,9 +164,9 @@ func seedNetwork(tb testing.TB, path string, recordedBy int64, programs []int64,
 		add(participants, id, fmt.Sprintf("NET-%07d", i), fmt.Sprintf("Member %07d", i), rung, given.String(), now, now)
 		add(consents, id, given.String(), "written", "tracking", recordedBy, now)
 		p := rng.IntN(len(programs))
-		add(enrollments, id, programs[p])
+		add(enrollments, id, programs[p], given.String())
 		if rng.IntN(3) == 0 {
-			add(enrollments, id, programs[(p+1+rng.IntN(len(programs)-1))%len(programs)])
+			add(enrollments, id, programs[(p+1+rng.IntN(len(programs)-1))%len(programs)], given.String())
 		}
 	}
 	for _, bt := range []*batch{participants, consents, enrollments, placements} {

@@ -985,7 +985,7 @@ func (e *env) seedRandomPopulation(rng *rand.Rand, programs []int64) []randPerso
 			}
 		}
 		for _, j := range p.programs {
-			if _, err := tx.Exec(`INSERT INTO enrollments (participant_id, program_id) VALUES (?, ?)`, id, programs[j]); err != nil {
+			if _, err := tx.Exec(`INSERT INTO enrollments (participant_id, program_id, enrolled_on) VALUES (?, ?, ?)`, id, programs[j], p.consent.String()); err != nil {
 				e.t.Fatal(err)
 			}
 		}

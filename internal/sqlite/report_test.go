@@ -145,7 +145,7 @@ func seedHistories(tb testing.TB, db *DB, userID int64, rng *rand.Rand, n int, p
 			tb.Fatal(err)
 		}
 		for _, prog := range p.programs {
-			if _, err := tx.Exec(`INSERT INTO enrollments (participant_id, program_id) VALUES (?, ?)`, p.id, prog); err != nil {
+			if _, err := tx.Exec(`INSERT INTO enrollments (participant_id, program_id, enrolled_on) VALUES (?, ?, ?)`, p.id, prog, p.consent.String()); err != nil {
 				tb.Fatal(err)
 			}
 		}
@@ -414,11 +414,11 @@ func TestReportQueryPlans(t *testing.T) {
 			"SCAN p USING COVERING INDEX participants_current",
 		}},
 		{"program rungs today", programCountsNow, []any{day}, []string{
-			"SEARCH e USING PRIMARY KEY (participant_id=?)",
+			"SEARCH e USING COVERING INDEX enrollments_participant (participant_id=?)",
 		}},
 		{"program rungs on a past day", programCountsOn, []any{day}, []string{
 			"SEARCH pl USING COVERING INDEX placements_asof (participant_id=? AND effective_on<?)",
-			"SEARCH e USING PRIMARY KEY (participant_id=?)",
+			"SEARCH e USING COVERING INDEX enrollments_participant (participant_id=?)",
 		}},
 		{"rungs and highest rungs at a past end", fmt.Sprintf(movementEnd, rungOnParam(2)), []any{start, day}, []string{
 			"SEARCH pl USING COVERING INDEX placements_asof (participant_id=? AND effective_on<?)",
