@@ -59,6 +59,8 @@ var accessMatrix = map[string][]caller{
 	"PATCH /api/v1/participants/:id":                           recordsWork,
 	"POST /api/v1/participants/:id/placements":                 recordsWork,
 	"DELETE /api/v1/participants/:id/placements/:placement_id": recordsWork,
+	"POST /api/v1/participants/:id/enrolments":                 recordsWork,
+	"PATCH /api/v1/participants/:id/enrolments/:enrolment_id":  recordsWork,
 	"GET /api/v1/participants/:id/engagements":                 recordsWork,
 	"POST /api/v1/participants/:id/engagements":                recordsWork,
 	"GET /api/v1/participants/:id/capacity-checkins":           recordsWork,

@@ -211,7 +211,7 @@ func seedParticipants(b *testing.B, path string, recordedBy int64, programs []in
 		return st
 	}
 	insParticipant := prepare(`INSERT INTO participants (external_ref, display_name, current_rung, consented_since, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`)
-	insEnrollment := prepare(`INSERT INTO enrollments (participant_id, program_id) VALUES (?, ?)`)
+	insEnrollment := prepare(`INSERT INTO enrollments (participant_id, program_id, enrolled_on) VALUES (?, ?, ?)`)
 	insConsent := prepare(`INSERT INTO consents (participant_id, given_on, method, scopes, recorded_by, recorded_at) VALUES (?, ?, 'written', 'tracking', ?, ?)`)
 	insPlacement := prepare(`INSERT INTO placements (participant_id, rung, effective_on, note, recorded_by, recorded_at) VALUES (?, ?, ?, '', ?, ?)`)
 	now := time.Now().UTC().Format("2006-01-02T15:04:05.000000Z")
@@ -226,7 +226,7 @@ func seedParticipants(b *testing.B, path string, recordedBy int64, programs []in
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := insEnrollment.Exec(id, programs[i%len(programs)]); err != nil {
+		if _, err := insEnrollment.Exec(id, programs[i%len(programs)], given); err != nil {
 			b.Fatal(err)
 		}
 		if _, err := insConsent.Exec(id, given, recordedBy, now); err != nil {

@@ -397,7 +397,18 @@ func TestContractWalk(t *testing.T) {
 	w.as(coord, "GET", path("/participants?cursor=not-ours"), nil, 422)
 	w.as(coord, "GET", path("/participants?program_id=abc"), nil, 422)
 	w.as(coord, "GET", path("/participants/%d", rosa.ID), nil, 200)
-	w.as(staff, "PATCH", path("/participants/%d", rosa.ID), map[string]any{"display_name": "Rosa M.", "program_ids": []int64{prog.ID, other}}, 200)
+	w.as(staff, "PATCH", path("/participants/%d", rosa.ID), map[string]any{"display_name": "Rosa M.", "program_ids": []int64{prog.ID, other}}, 200).decode(t, &rosa)
+	// Enrolment dates: correct, refuse a future date, record a past period,
+	// refuse a reopening and an overlap.
+	first := rosa.Enrolments[0]
+	w.as(staff, "PATCH", path("/participants/%d/enrolments/%d", rosa.ID, first.ID), map[string]any{"left_on": e.today.AddDays(-10).String()}, 200)
+	w.as(staff, "PATCH", path("/participants/%d/enrolments/%d", rosa.ID, first.ID), map[string]any{"enrolled_on": e.today.AddDays(1).String()}, 422)
+	w.as(staff, "POST", path("/participants/%d/enrolments", rosa.ID), map[string]any{"program_id": first.ProgramID, "enrolled_on": e.today.AddDays(-5).String()}, 201)
+	w.as(staff, "PATCH", path("/participants/%d/enrolments/%d", rosa.ID, first.ID), map[string]any{"left_on": nil}, 409)
+	w.as(staff, "POST", path("/participants/%d/enrolments", rosa.ID), map[string]any{
+		"program_id": first.ProgramID, "enrolled_on": e.today.AddDays(-300).String(), "left_on": e.today.AddDays(-200).String(),
+	}, 409)
+	w.as(staff, "POST", path("/participants/%d/enrolments", rosa.ID), map[string]any{"program_id": 999999, "enrolled_on": e.today.String()}, 422)
 	w.as(staff, "PATCH", path("/participants/%d", rosa.ID), map[string]any{"external_ref": "CM-2"}, 409)
 	w.as(staff, "PATCH", path("/participants/%d", rosa.ID), map[string]any{"display_name": ""}, 422)
 	w.as(staff, "PUT", path("/participants/%d/consent", rosa.ID), map[string]any{

@@ -542,6 +542,11 @@ func (e *env) traces(tag string, programID, bureauID int64) (pathway.Participant
 	}
 	renamed := name + " Renamed"
 	e.as(pathway.RoleStaff, "PATCH", path("/participants/%d", p.ID), map[string]any{"display_name": renamed}).must(e.t, 200)
+	// An earlier, ended time in the program besides the open one.
+	e.as(pathway.RoleStaff, "PATCH", path("/participants/%d/enrolments/%d", p.ID, p.Enrolments[0].ID), map[string]any{"enrolled_on": e.today.AddDays(-100).String()}).must(e.t, 200)
+	e.as(pathway.RoleStaff, "POST", path("/participants/%d/enrolments", p.ID), map[string]any{
+		"program_id": programID, "enrolled_on": e.today.AddDays(-300).String(), "left_on": e.today.AddDays(-200).String(),
+	}).must(e.t, 201)
 	notes := []string{
 		"placement note marigold " + tag,
 		"engagement note tamarind " + tag,
@@ -577,7 +582,7 @@ func TestWithdrawalErasesEveryTrace(t *testing.T) {
 	after := e.rowCounts(erasureTables...)
 	// Everything of theirs goes; the talk they gave stays, without them.
 	wantChange := map[string]int{
-		"participants": -1, "consents": -2, "placements": -2, "enrollments": -1, "engagements": -1,
+		"participants": -1, "consents": -2, "placements": -2, "enrollments": -2, "engagements": -1,
 		"capacity_checkins": -1, "roles": -1, "speakers": -1, "speaking_engagements": 0, "placement_evidence": 0,
 		"audit_log": 1,
 	}

@@ -127,6 +127,8 @@ func (s *Server) routes() *gin.Engine {
 	writers.PATCH("/:id", s.h(s.updateParticipant))
 	writers.POST("/:id/placements", s.h(s.createPlacement))
 	writers.DELETE("/:id/placements/:placement_id", s.h(s.deletePlacement))
+	writers.POST("/:id/enrolments", s.h(s.createEnrolment))
+	writers.PATCH("/:id/enrolments/:enrolment_id", s.h(s.updateEnrolment))
 	writers.GET("/:id/engagements", s.h(s.listEngagements))
 	writers.POST("/:id/engagements", s.h(s.createEngagement))
 	writers.GET("/:id/capacity-checkins", s.h(s.listCheckins))

@@ -8,16 +8,17 @@ import (
 // Participant is a consenting person whose leadership journey Pathway
 // follows, keyed by their ID in the case-management system.
 type Participant struct {
-	ID           int64      `json:"id"`
-	ExternalRef  string     `json:"external_ref"`
-	DisplayName  string     `json:"display_name"`
-	CurrentRung  Rung       `json:"current_rung"`
-	ProgramIDs   []int64    `json:"program_ids"`
-	Consent      Consent    `json:"consent"`
-	Roles        []BodyRole `json:"roles"`           // past and present
-	FirstConsent Date       `json:"consented_since"` // earliest consent date: nothing may be dated before it
-	CreatedAt    time.Time  `json:"created_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	ID           int64       `json:"id"`
+	ExternalRef  string      `json:"external_ref"`
+	DisplayName  string      `json:"display_name"`
+	CurrentRung  Rung        `json:"current_rung"`
+	ProgramIDs   []int64     `json:"program_ids"` // the programs they are enrolled in now
+	Enrolments   []Enrolment `json:"enrolments"`  // past and current, by enrolled_on
+	Consent      Consent     `json:"consent"`
+	Roles        []BodyRole  `json:"roles"`           // past and present
+	FirstConsent Date        `json:"consented_since"` // earliest consent date: nothing may be dated before it
+	CreatedAt    time.Time   `json:"created_at"`
+	UpdatedAt    time.Time   `json:"updated_at"`
 }
 
 // NewParticipant is what is needed to start following someone: who they are,
@@ -44,6 +45,45 @@ type ParticipantFilter struct {
 	Text      string // case-insensitive part of display_name or external_ref
 	After     int64  // cursor: IDs above this
 	Limit     int
+}
+
+// Enrolment is one period a participant spent in a program, from
+// EnrolledOn through LeftOn, the last day enrolled; LeftOn is nil while
+// they are still enrolled.
+type Enrolment struct {
+	ID         int64  `json:"id"`
+	ProgramID  int64  `json:"program_id"`
+	Program    string `json:"program"`
+	EnrolledOn Date   `json:"enrolled_on"`
+	LeftOn     *Date  `json:"left_on"`
+}
+
+// Open reports whether the enrolment is current.
+func (e Enrolment) Open() bool { return e.LeftOn == nil }
+
+// EnrolmentUpdate corrects an enrolment's dates; nil leaves a date alone,
+// and a LeftOn pointing at nil reopens the enrolment.
+type EnrolmentUpdate struct {
+	EnrolledOn *Date
+	LeftOn     **Date
+}
+
+// CheckDates enforces the dating rules of an enrolment: both dates follow
+// the history's rule, and it cannot end before it starts.
+func (e Enrolment) CheckDates(since, today Date) error {
+	if err := CheckHistoryDate("enrolled_on", e.EnrolledOn, since, today); err != nil {
+		return err
+	}
+	if e.LeftOn == nil {
+		return nil
+	}
+	if err := CheckHistoryDate("left_on", *e.LeftOn, since, today); err != nil {
+		return err
+	}
+	if e.LeftOn.Before(e.EnrolledOn) {
+		return Invalid("left_on", "cannot be before the enrolment began (%s)", e.EnrolledOn)
+	}
+	return nil
 }
 
 // Placement is one dated step in a participant's rung history. History is
@@ -118,7 +158,9 @@ type ParticipantService interface {
 	ListParticipants(ctx context.Context, a Actor, f ParticipantFilter) ([]Participant, int64, error)
 	// CountByRung counts the participants the actor may see, per current rung.
 	CountByRung(ctx context.Context, a Actor) (RungCounts, error)
-	// UpdateParticipant applies upd. ENOTFOUND, EINVALID, ECONFLICT.
+	// UpdateParticipant applies upd; a new ProgramIDs closes the enrolments
+	// it leaves out as of today and opens those it adds from today.
+	// ENOTFOUND, EINVALID, ECONFLICT.
 	UpdateParticipant(ctx context.Context, a Actor, id int64, upd ParticipantUpdate) (*Participant, error)
 	// RenewConsent replaces the current consent. ENOTFOUND, EINVALID.
 	RenewConsent(ctx context.Context, a Actor, id int64, c Consent) (*Participant, error)
@@ -133,6 +175,15 @@ type ParticipantService interface {
 	// DeletePlacement removes a mistaken placement: only its recorder or an
 	// admin may, and never the last one. ENOTFOUND, EFORBIDDEN, ECONFLICT.
 	DeletePlacement(ctx context.Context, a Actor, participantID, placementID int64) error
+
+	// AddEnrolment records a period in a program, past or still open.
+	// ENOTFOUND, EINVALID (program, dates), ECONFLICT (overlaps another
+	// period in the same program).
+	AddEnrolment(ctx context.Context, a Actor, participantID int64, e *Enrolment) error
+	// UpdateEnrolment corrects the dates of an enrolment. ENOTFOUND,
+	// EINVALID (dates), ECONFLICT (overlaps another period in the same
+	// program, such as reopening one while another is open).
+	UpdateEnrolment(ctx context.Context, a Actor, participantID, enrolmentID int64, upd EnrolmentUpdate) (*Enrolment, error)
 
 	// AddEngagement logs an engagement. ENOTFOUND, EINVALID.
 	AddEngagement(ctx context.Context, a Actor, participantID int64, e *Engagement) error

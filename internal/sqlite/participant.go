@@ -26,7 +26,7 @@ func caseloadClause(a pathway.Actor) (string, []any) {
 		return "", nil
 	}
 	in, args := inList(a.ProgramIDs)
-	return ` AND EXISTS (SELECT 1 FROM enrollments ce WHERE ce.participant_id = p.id AND ce.program_id IN (` + in + `))`, args
+	return ` AND EXISTS (SELECT 1 FROM enrollments ce WHERE ce.participant_id = p.id AND ce.program_id IN (` + in + `) AND ce.left_on IS NULL)`, args
 }
 
 // requireParticipant checks that the actor may see participant id and
@@ -92,7 +92,7 @@ func findParticipant(ctx context.Context, tx *Tx, id int64) (*pathway.Participan
 	return p, nil
 }
 
-// loadDetails fills the programs, current consent and roles of ps in three queries.
+// loadDetails fills the enrolments, current consent and roles of ps in three queries.
 func loadDetails(ctx context.Context, tx *Tx, ps []*pathway.Participant) error {
 	if len(ps) == 0 {
 		return nil
@@ -101,7 +101,7 @@ func loadDetails(ctx context.Context, tx *Tx, ps []*pathway.Participant) error {
 	ids := make([]int64, len(ps))
 	for i, p := range ps {
 		byID[p.ID], ids[i] = p, p.ID
-		p.ProgramIDs, p.Roles = []int64{}, []pathway.BodyRole{}
+		p.ProgramIDs, p.Enrolments, p.Roles = []int64{}, []pathway.Enrolment{}, []pathway.BodyRole{}
 	}
 	in, args := inList(ids)
 	roles, err := queryRoles(ctx, tx, ` AND r.participant_id IN (`+in+`)`, args...)
@@ -111,19 +111,7 @@ func loadDetails(ctx context.Context, tx *Tx, ps []*pathway.Participant) error {
 	for _, r := range roles {
 		byID[r.ParticipantID].Roles = append(byID[r.ParticipantID].Roles, r)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT participant_id, program_id FROM enrollments WHERE participant_id IN (`+in+`) ORDER BY participant_id, program_id`, args...)
-	if err != nil {
-		return fmt.Errorf("load enrollments: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var pid, prog int64
-		if err := rows.Scan(&pid, &prog); err != nil {
-			return err
-		}
-		byID[pid].ProgramIDs = append(byID[pid].ProgramIDs, prog)
-	}
-	if err := rows.Err(); err != nil {
+	if err := loadEnrolments(ctx, tx, byID, in, args); err != nil {
 		return err
 	}
 	const q = `SELECT c.participant_id, c.given_on, c.method, c.scopes, u.email, c.recorded_at
@@ -168,18 +156,6 @@ func checkPrograms(ctx context.Context, tx *Tx, ids []int64) error {
 	return nil
 }
 
-func setEnrollments(ctx context.Context, tx *Tx, participantID int64, ids []int64) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM enrollments WHERE participant_id = ?`, participantID); err != nil {
-		return fmt.Errorf("clear enrollments: %w", err)
-	}
-	for _, id := range ids {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO enrollments (participant_id, program_id, enrolled_on) VALUES (?, ?, ?)`, participantID, id, tx.today().String()); err != nil {
-			return fmt.Errorf("enroll: %w", err)
-		}
-	}
-	return nil
-}
-
 func insertConsent(ctx context.Context, tx *Tx, participantID int64, c pathway.Consent) error {
 	const q = `INSERT INTO consents (participant_id, given_on, method, scopes, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?)`
 	if _, err := tx.ExecContext(ctx, q, participantID, c.GivenOn.String(), string(c.Method), joinList(c.Scopes), tx.actor.UserID, formatTime(tx.now)); err != nil {
@@ -210,7 +186,8 @@ func (s *ParticipantService) CreateParticipant(ctx context.Context, a pathway.Ac
 		if err != nil {
 			return err
 		}
-		if err := setEnrollments(ctx, tx, id, np.ProgramIDs); err != nil {
+		// Enrolments start with the journey, on the day consent was given.
+		if err := startEnrolments(ctx, tx, id, np.ProgramIDs, np.Consent.GivenOn); err != nil {
 			return err
 		}
 		if err := insertConsent(ctx, tx, id, np.Consent); err != nil {
@@ -259,7 +236,7 @@ func (s *ParticipantService) ListParticipants(ctx context.Context, a pathway.Act
 			args = append(args, int(f.Rung))
 		}
 		if f.ProgramID != 0 {
-			where.WriteString(` AND EXISTS (SELECT 1 FROM enrollments fe WHERE fe.participant_id = p.id AND fe.program_id = ?)`)
+			where.WriteString(` AND EXISTS (SELECT 1 FROM enrollments fe WHERE fe.participant_id = p.id AND fe.program_id = ? AND fe.left_on IS NULL)`)
 			args = append(args, f.ProgramID)
 		}
 		if f.Text != "" {
@@ -309,15 +286,7 @@ func (s *ParticipantService) CountByRung(ctx context.Context, a pathway.Actor) (
 	var c pathway.RungCounts
 	err := s.db.read(ctx, a, func(tx *Tx) error {
 		clause, args := caseloadClause(a)
-		return each(ctx, tx, `SELECT p.current_rung, count(*) FROM participants p WHERE 1=1`+clause+` GROUP BY p.current_rung`, args, func(rows *sql.Rows) error {
-			var r pathway.Rung
-			var n int
-			if err := rows.Scan(&r, &n); err != nil {
-				return err
-			}
-			c[r-1] = n
-			return nil
-		})
+		return scanRungCounts(ctx, tx, &c, `SELECT p.current_rung, count(*) FROM participants p WHERE 1=1`+clause+` GROUP BY p.current_rung`, args...)
 	})
 	return c, err
 }
@@ -346,7 +315,7 @@ func (s *ParticipantService) UpdateParticipant(ctx context.Context, a pathway.Ac
 			if err := checkPrograms(ctx, tx, *upd.ProgramIDs); err != nil {
 				return err
 			}
-			if err := setEnrollments(ctx, tx, id, *upd.ProgramIDs); err != nil {
+			if err := setEnrolments(ctx, tx, id, *upd.ProgramIDs); err != nil {
 				return err
 			}
 		}

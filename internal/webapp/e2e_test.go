@@ -56,6 +56,7 @@ func TestWebApp(t *testing.T) {
 	t.Run("staff add a person, log an engagement, move a rung and erase them", s.testStaff)
 	t.Run("a coordinator fills a seat", s.testCoordinator)
 	t.Run("leadership reads the dashboard with hidden cells drawn as hidden", s.testLeadership)
+	t.Run("staff correct a person's dates in a program and change their programs", s.testEnrolments)
 	t.Run("an admin manages accounts, tokens and reads the audit log", s.testAdmin)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -491,6 +492,45 @@ func (s *site) testStaff(t *testing.T) {
 	waitFor(t, ctx, "the erased message", `/record erased/.test(document.getElementById("status").textContent)`)
 	if _, err := s.srv.Participants.FindParticipant(context.Background(), s.admin, id); pathway.ErrorCode(err) != pathway.ENOTFOUND {
 		t.Errorf("after erasure, finding the person gives %v, want not found", err)
+	}
+}
+
+func (s *site) testEnrolments(t *testing.T) {
+	ctx := s.tab(t)
+	s.signIn(t, ctx, pathway.RoleStaff)
+	waitPage(t, ctx, "People on the pathway")
+	id := s.ids["Luis Ortega"] // in Community meals since consent, 200 days ago
+	s.visit(t, ctx, fmt.Sprintf("/participants/%d", id), "Luis Ortega")
+	panel := `document.querySelector("#h-programs").parentElement`
+	waitFor(t, ctx, "the program with its start", panel+`.textContent.includes("Community meals since")`)
+
+	// A last day before the first is refused beside the field, and nothing changes.
+	since := pathway.DateOf(time.Now(), time.Local).AddDays(-200)
+	click(t, ctx, "summary", "Correct the dates for Community meals, since "+eval[string](t, ctx, `document.querySelector(".enrolment .muted").textContent.replace(/^since /, "")`))
+	fill(t, ctx, `details[open] input[name="left_on"]`, since.AddDays(-1).String())
+	click(t, ctx, "details[open] button", "Save dates")
+	waitFor(t, ctx, "the field error for the last day", `(() => { const f = document.querySelector('details[open] .field[data-field="left_on"]'); return f && f.classList.contains("has-error") && !f.querySelector(".field-error").hidden; })()`)
+	s.check(t, ctx, "person-programs-error")
+
+	// A right last day moves the time in the program to "Earlier".
+	fill(t, ctx, `details[open] input[name="left_on"]`, since.AddDays(100).String())
+	click(t, ctx, "details[open] button", "Save dates")
+	waitFor(t, ctx, "the time in the program listed as earlier", panel+`.querySelector("h3")?.textContent === "Earlier" && `+panel+`.textContent.includes("–")`)
+	waitFor(t, ctx, "the saved message", `/Dates saved/.test(document.getElementById("status").textContent)`)
+
+	// Ticking a program starts a new time in it today.
+	click(t, ctx, "summary", "Change programs")
+	do(t, ctx, "tick Story circle", chromedp.Click(chromedp.JSPath(`[...document.querySelectorAll('details[open] input[name="program_ids"]')].filter((i) => i.labels[0].textContent.trim() === "Story circle")`)))
+	click(t, ctx, "details[open] button", "Save programs")
+	waitFor(t, ctx, "Story circle since today", panel+`.querySelector("ul").textContent.includes("Story circle since")`)
+	s.check(t, ctx, "person-programs")
+
+	p, err := s.srv.Participants.FindParticipant(context.Background(), s.admin, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Enrolments) != 2 || p.Enrolments[0].LeftOn == nil || p.Enrolments[1].LeftOn != nil {
+		t.Errorf("enrolments after the page's changes: %+v, want one ended and one open", p.Enrolments)
 	}
 }
 

@@ -1,9 +1,9 @@
 // One person's journey: rungs over time, roles, engagement, capacity
 // check-ins and consent, with the few actions staff take most.
 
-import { get, post, put } from "./api.js";
+import { get, post, put, patch } from "./api.js";
 import { h, today, showDate, showTime } from "./dom.js";
-import { RUNGS, rungName, STRATEGIES, CAPACITIES, CONSENT_METHODS, SCOPES, PERSPECTIVES, BODY_KINDS } from "./words.js";
+import { RUNGS, rungName, STRATEGIES, CAPACITIES, CONSENT_METHODS, SCOPES, PERSPECTIVES, BODY_KINDS, ENROLMENT_WORDS as EW, enrolmentSpan } from "./words.js";
 import { form, textField, selectField, choiceGroup, noteField, onSubmit, value, ticked } from "./forms.js";
 import { rungTag, programsById, section, empty, rungChoices, confirmDialog } from "./parts.js";
 import { suggestionCard } from "./people.js";
@@ -40,6 +40,9 @@ export async function personView(ctx) {
     action("Record a capacity check-in", checkinForm(base, () => done("#h-capacity-check-ins", "Check-in recorded.")))) : null;
 
   const journey = section("Journey", journeyList(placements));
+  const enrolments = section(EW.heading, enrolmentsList(base, p, writer, () => done("#h-programs", EW.saved)),
+    writer ? action(EW.change, programsForm(base, p, programs, () => done("#h-programs", EW.changed))) : null,
+    writer ? action(EW.record, earlierEnrolmentForm(base, p, programs, () => done("#h-programs", EW.recorded))) : null);
   const roles = section("Roles", rolesList(p.roles || []));
   const engagementList = engagements ? section("Engagements", engagementsList(engagements, programs)) : null;
   const capacity = checkins ? section("Capacity check-ins", checkinsTable(checkins)) : null;
@@ -50,7 +53,7 @@ export async function personView(ctx) {
   return h("article", { class: "page person-page" }, head,
     h("div", { class: "columns" },
       h("div", { class: "col-main" }, actions, journey, engagementList, capacity),
-      h("div", { class: "col-side" }, roles, consent)));
+      h("div", { class: "col-side" }, enrolments, roles, consent)));
 }
 
 function action(label, frm) {
@@ -78,6 +81,58 @@ function journeyList(placements) {
       sensitiveNote(pl.note),
       h("p", { class: "recorded" }, `Recorded by ${pl.recorded_by}, ${showTime(pl.recorded_at)}`));
   }));
+}
+
+function enrolmentsList(base, p, writer, after) {
+  const all = p.enrolments || [];
+  if (!all.length) return empty(EW.none);
+  const item = (e) => h("li", { class: "enrolment" },
+    h("strong", {}, e.program), " ",
+    h("span", { class: "muted" }, enrolmentSpan(showDate(e.enrolled_on), e.left_on && showDate(e.left_on))),
+    writer ? h("details", { class: "action small" },
+      h("summary", {}, EW.correct, h("span", { class: "visually-hidden" }, ` for ${e.program}, ${enrolmentSpan(showDate(e.enrolled_on), e.left_on && showDate(e.left_on))}`)),
+      enrolmentForm(base, p, e, after)) : null);
+  const current = all.filter((e) => !e.left_on);
+  const past = all.filter((e) => e.left_on).reverse(); // the latest first
+  return h("div", {},
+    current.length ? h("ul", { class: "plain-list" }, current.map(item)) : empty(EW.none),
+    past.length ? h("h3", {}, EW.earlier) : null,
+    past.length ? h("ul", { class: "plain-list" }, past.map(item)) : null);
+}
+
+function enrolmentForm(base, p, e, after) {
+  const frm = form({ label: `${EW.correct}: ${e.program}`, submit: EW.save },
+    textField({ name: "enrolled_on", label: EW.firstDay, type: "date", value: e.enrolled_on, min: p.consented_since, max: today() }),
+    textField({ name: "left_on", label: EW.lastDay, type: "date", value: e.left_on || "", min: p.consented_since, max: today(), hint: EW.lastDayHint }));
+  return onSubmit(frm, async () => {
+    await patch(`${base}/enrolments/${e.id}`, { enrolled_on: value(frm, "enrolled_on"), left_on: value(frm, "left_on") || null });
+    await after();
+  });
+}
+
+function programsForm(base, p, programs, after) {
+  const options = [...programs.values()].sort((a, b) => a.name.localeCompare(b.name)).map((pr) => [String(pr.id), pr.name]);
+  const frm = form({ label: EW.change, submit: EW.changeSave },
+    choiceGroup({ name: "program_ids", legend: EW.heading, type: "checkbox", options, value: (p.program_ids || []).map(String), hint: EW.changeHint }));
+  return onSubmit(frm, async () => {
+    await patch(base, { program_ids: ticked(frm, "program_ids").map(Number) });
+    await after();
+  });
+}
+
+function earlierEnrolmentForm(base, p, programs, after) {
+  const options = [["", "Choose a program"], ...[...programs.values()].sort((a, b) => a.name.localeCompare(b.name)).map((pr) => [String(pr.id), pr.name])];
+  const frm = form({ label: EW.record, submit: EW.recordSave },
+    h("p", { class: "hint" }, EW.recordHint),
+    selectField({ name: "program_id", label: EW.program, options, value: "" }),
+    textField({ name: "enrolled_on", label: EW.firstDay, type: "date", min: p.consented_since, max: today() }),
+    textField({ name: "left_on", label: EW.lastDay, type: "date", min: p.consented_since, max: today(), hint: EW.lastDayHint }));
+  return onSubmit(frm, async () => {
+    const body = { program_id: Number(value(frm, "program_id")) || 0, enrolled_on: value(frm, "enrolled_on") };
+    if (value(frm, "left_on")) body.left_on = value(frm, "left_on");
+    await post(base + "/enrolments", body);
+    await after();
+  });
 }
 
 function rolesList(roles) {
