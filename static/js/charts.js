@@ -85,7 +85,7 @@ function keyRow(svg, y, x, k, pid, hasFewer, hasMargin, width) {
  * returns the value of group g in series i ({count, fewer, margin} or
  * null). A "fewer than k" value is a hatched column up to k, labelled.
  */
-export function columnChart({ groups, series, value, k, describe, height = 170 }) {
+export function columnChart({ groups, series, value, k, describe, height = 170, categorical = false }) {
   return responsive((width) => {
     const pid = newId("hatch");
     const vals = groups.map((_, g) => series.map((_, i) => value(g, i)));
@@ -96,7 +96,7 @@ export function columnChart({ groups, series, value, k, describe, height = 170 }
     const step = niceStep(top0);
     const top = Math.ceil(top0 / step) * step;
     const axisW = 8 + String(top).length * 8;
-    const plotTop = 10, plotH = height, labelH = 34;
+    const plotTop = 10, plotH = height, labelH = categorical ? 40 : 34;
     const keyH = !(hasFewer || hasMargin) ? 0 : hasFewer && hasMargin && axisW + 212 > width ? 48 : 26;
     const svgH = plotTop + plotH + labelH + keyH;
     const x0 = axisW, plotW = Math.max(60, width - x0 - 4);
@@ -111,7 +111,10 @@ export function columnChart({ groups, series, value, k, describe, height = 170 }
     }
     // Labels along the bottom, thinned out so that they do not overlap.
     const longest = Math.max(...groups.map((g) => (g.short || g.label).length));
-    const every = Math.max(1, Math.ceil((longest * 7 + 8) / gw));
+    // Categories (rungs) are never skipped: their labels take two lines in turn instead.
+    const need = Math.max(1, Math.ceil((longest * 7 + 8) / gw));
+    const stagger = categorical && need > 1;
+    const every = stagger ? 1 : need;
     groups.forEach((grp, g) => {
       const gx = x0 + g * gw;
       const cw = series.length * (bw + 2) - 2;
@@ -137,8 +140,8 @@ export function columnChart({ groups, series, value, k, describe, height = 170 }
         }
       });
       if (g % every === 0 || g === groups.length - 1 && every === 1) {
-        svg.append(s("text", { x: gx + gw / 2, y: plotTop + plotH + 16, class: "tick", "text-anchor": "middle" },
-          s("title", {}, grp.label), fit(grp.short || grp.label, gw * every - 4, 7)));
+        svg.append(s("text", { x: gx + gw / 2, y: plotTop + plotH + 16 + (stagger && g % 2 ? 14 : 0), class: "tick", "text-anchor": "middle" },
+          s("title", {}, grp.label), fit(grp.short || grp.label, stagger ? 2 * gw - 4 : gw * every - 4, 7)));
       }
     });
     if (keyH) keyRow(svg, plotTop + plotH + labelH + 10, x0, k, pid, hasFewer, hasMargin, width);

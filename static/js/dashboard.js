@@ -3,7 +3,7 @@
 // a count under k reads "fewer than k" and is never drawn as a zero.
 
 import { get, query } from "./api.js";
-import { h } from "./dom.js";
+import { h, showDate } from "./dom.js";
 import { RUNGS, rungName, BODY_KINDS, CAPACITIES, PERSPECTIVES } from "./words.js";
 import { section, countText, empty } from "./parts.js";
 import { barChart, columnChart, seriesKey, fewerLegend, fewerThan, said } from "./charts.js";
@@ -88,9 +88,15 @@ export async function dashboardView(ctx) {
     protectedNote(list, chosen));
 }
 
+/** The API's words with its dates and period labels in the reader's format. */
+function readable(text) {
+  return text.replace(/\b\d{4}-\d{2}-\d{2}\b/g, (d) => showDate(d))
+    .replace(/\b\d{4}-(?:\d{2}|Q[1-4])\b/g, (p) => periodName(p));
+}
+
 /** What the API says about a period that is not published. */
 async function unpublished(period) {
-  try { await get(`/releases/${encodeURIComponent(period)}`); return `${periodName(period)} is not listed yet.`; } catch (err) { return err.message; }
+  try { await get(`/releases/${encodeURIComponent(period)}`); return `${periodName(period)} is not listed yet.`; } catch (err) { return readable(err.message); }
 }
 
 /** When nothing is published: says plainly when the first release comes. */
@@ -193,7 +199,7 @@ function yearSection(years, k) {
     h("p", { class: "hint" }, "Each yearly release counts people on their rung on the 31st of December."),
     seriesKey(ser),
     columnChart({
-      groups: RUNGS.map((r) => ({ label: rungName(r) })), series: ser, k,
+      categorical: true, groups: RUNGS.map((r) => ({ label: rungName(r) })), series: ser, k,
       value: (g, i) => point(years[i], RUNGS[g]),
       describe: `People on each rung at the end of ${years.map((y) => y.period).join(", ")}: ` + RUNGS.map((r) => `${rungName(r)} ${years.map((y) => `${y.period} ${said(point(y, r), k)}`).join(", ")}`).join("; ") + ".",
     }),
@@ -243,7 +249,7 @@ function againstLastYear(rel, year, months, k) {
       h("h3", {}, `People on each rung, ${periodName(then.period)} and ${periodName(now.period)}`),
       seriesKey(rungSer),
       columnChart({
-        groups: RUNGS.map((r) => ({ label: rungName(r) })), series: rungSer, k,
+        categorical: true, groups: RUNGS.map((r) => ({ label: rungName(r) })), series: rungSer, k,
         value: (g, i) => at(i ? now : then, RUNGS[g]),
         describe: `People on each rung, ${periodName(then.period)} against ${periodName(now.period)}: ` + RUNGS.map((r) => `${rungName(r)} ${said(at(then, r), k)} against ${said(at(now, r), k)}`).join("; ") + ".",
       }),
@@ -339,7 +345,7 @@ function protectedNote(list, chosen) {
       h("li", {}, "Each release adds random noise to its counts once, when its period has closed, and is stored. It is never recomputed, so nobody can learn about one person by comparing versions."),
       b ? h("li", {}, `In ${b.year}, releases have spent ε ${b.epsilon_spent} of the ${b.epsilon_limit} the year allows. ε measures how much the releases together could reveal about any one person; the cap keeps it small.`) : null,
       h("li", {}, "Each count comes with a margin: the true count is within it 95 times in 100. ",
-        chosen && m("distribution") ? `In a release, a rung count is within ±${m("distribution")}, a movement count within ±${m("movement")}.` : ""),
+        chosen && m("distribution") ? `One rung count is within ±${m("distribution")} and one movement cell within ±${m("movement")}; sums such as "moved up" add several cells and carry their own, wider margin, shown beside them.` : ""),
       h("li", {}, `A count that comes out under ${chosen ? chosen.min_cell_size : 11} reads "${fewerThan(chosen ? chosen.min_cell_size : 11)}". It is not a zero, and it is never drawn as one.`)),
     chosen ? h("p", { class: "hint" }, `Method: ${chosen.method}. Library: ${chosen.library}.`) : null);
 }
