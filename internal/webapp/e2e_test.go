@@ -567,7 +567,21 @@ func (s *site) testLeadership(t *testing.T) {
 	if got := eval[string](t, ctx, `fetch(document.querySelector("a.csv[href*='period=']").href).then((r) => r.status + " " + r.headers.get("Content-Type"))`); got != "200 text/csv; charset=utf-8" {
 		t.Errorf("a CSV download answers %q", got)
 	}
+	if small := eval[[]string](t, ctx, `[...document.querySelectorAll("main button, main select, main summary, main a.csv")].filter((e) => e.getClientRects().length)
+		.filter((e) => { const r = e.getBoundingClientRect(); return r.width < 24 || r.height < 24; }).map((e) => e.tagName + " " + e.textContent.trim().slice(0, 40))`); len(small) > 0 {
+		t.Errorf("targets smaller than 24 by 24 px: %q", small)
+	}
 	s.check(t, ctx, "dashboard")
+
+	// Choosing a quarter shows it, says when it was published and moves
+	// focus to its details.
+	quarter := eval[string](t, ctx, `document.querySelector('#period optgroup[label="Quarters"] option')?.value || ""`)
+	if quarter == "" {
+		t.Fatal("the period picker lists no quarter")
+	}
+	do(t, ctx, "choose "+quarter, chromedp.SetValue(chromedp.CSS("#period"), quarter))
+	click(t, ctx, "button", "Show")
+	waitFor(t, ctx, "the quarter shown", fmt.Sprintf(`location.search === %s && /published on/.test(document.querySelector(".published")?.textContent) && document.activeElement?.id?.endsWith("-in-detail")`, js("?period="+quarter)))
 
 	// An open period is never shown: asking for it says when it comes.
 	s.visit(t, ctx, "/dashboard?period="+thisMonth, "How client voice is growing")
