@@ -47,7 +47,7 @@ export function responsive(draw, describe, className = "") {
  * {count, fewer, margin}; null when the release has no such cell.
  */
 export function said(v, k) {
-  if (!v) return "not in this release";
+  if (!v) return "not published";
   if (v.fewer) return fewerThan(k);
   return v.margin != null ? `about ${v.count} (±${v.margin})` : String(v.count);
 }
