@@ -286,7 +286,15 @@ func (s *ParticipantService) CountByRung(ctx context.Context, a pathway.Actor) (
 	var c pathway.RungCounts
 	err := s.db.read(ctx, a, func(tx *Tx) error {
 		clause, args := caseloadClause(a)
-		return scanRungCounts(ctx, tx, &c, `SELECT p.current_rung, count(*) FROM participants p WHERE 1=1`+clause+` GROUP BY p.current_rung`, args...)
+		return each(ctx, tx, `SELECT p.current_rung, count(*) FROM participants p WHERE 1=1`+clause+` GROUP BY p.current_rung`, args, func(rows *sql.Rows) error {
+			var r pathway.Rung
+			var n int
+			if err := rows.Scan(&r, &n); err != nil {
+				return err
+			}
+			c[r-1] = n
+			return nil
+		})
 	})
 	return c, err
 }

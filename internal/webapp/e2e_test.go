@@ -22,6 +22,8 @@ import (
 	"pathway/internal/app"
 	"pathway/internal/httpapi"
 	"pathway/internal/pathway"
+	"pathway/internal/release"
+	"pathway/internal/sqlite"
 	"pathway/internal/sqlite/sqlitetest"
 )
 
@@ -55,7 +57,7 @@ func TestWebApp(t *testing.T) {
 	t.Run("each role sees only what it may", s.testRoles)
 	t.Run("staff add a person, log an engagement, move a rung and erase them", s.testStaff)
 	t.Run("a coordinator fills a seat", s.testCoordinator)
-	t.Run("leadership reads the dashboard with hidden cells drawn as hidden", s.testLeadership)
+	t.Run("leadership reads trends from releases, with margins and fewer-than-k cells drawn as such", s.testLeadership)
 	t.Run("staff correct a person's dates in a program and change their programs", s.testEnrolments)
 	t.Run("an admin manages accounts, tokens and reads the audit log", s.testAdmin)
 	s.mu.Lock()
@@ -78,7 +80,7 @@ func start(t *testing.T) *site {
 	hs := httptest.NewServer(s.srv.Handler())
 	t.Cleanup(hs.Close)
 	s.url = hs.URL
-	s.seed(t)
+	s.seed(t, db)
 	s.axe = loadAxe(t)
 	if s.keepShots = s.shots != ""; s.keepShots {
 		if err := os.MkdirAll(s.shots, 0o755); err != nil {
@@ -129,8 +131,11 @@ func loadAxe(t *testing.T) string {
 }
 
 // seed creates the accounts and an organisation small enough that some
-// report cells are hidden: 14 people on observer and 3 on follower.
-func (s *site) seed(t *testing.T) {
+// release counts read "fewer than k": 14 people on observer and 3 on
+// follower, followed for 200 days. The release schedule then publishes
+// every month and quarter of those days that is due, as it does in
+// production.
+func (s *site) seed(t *testing.T, db *sqlite.DB) {
 	ctx := context.Background()
 	s.users = sqlitetest.Accounts(t, s.srv.Users)
 	a := s.users[pathway.RoleAdmin]
@@ -174,6 +179,11 @@ func (s *site) seed(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.ids[b.Name] = b.ID
+
+	sched := &release.Schedule{Service: app.NewReleases(db, app.DefaultConfig)}
+	if got := sched.RunOnce(ctx); len(got) < 2 {
+		t.Fatalf("the schedule published %q; the dashboard needs a few releases to draw a trend", got)
+	}
 }
 
 // cspWatch records Content-Security-Policy violations, so that inline
@@ -556,31 +566,75 @@ func (s *site) testLeadership(t *testing.T) {
 	ctx := s.tab(t)
 	s.signIn(t, ctx, pathway.RoleLeadership)
 	waitPage(t, ctx, "How client voice is growing")
-	waitFor(t, ctx, "the charts", `document.querySelectorAll(".chart svg").length >= 3`)
-	dist := `document.querySelector("#h-people-on-each-rung").parentElement`
-	label := eval[string](t, ctx, dist+`.querySelector(".chart svg").getAttribute("aria-label")`)
-	if !strings.Contains(label, "Follower, hidden to protect privacy") {
-		t.Errorf("the rung chart says %q; the 3 people on follower must be shown as hidden", label)
+	waitFor(t, ctx, "the charts", `document.querySelectorAll(".chart svg").length >= 8`)
+	if got := eval[string](t, ctx, `document.querySelector(".published")?.textContent || ""`); !strings.Contains(got, "published on") {
+		t.Errorf("the dashboard says %q; it should name the release shown and when it was published", got)
 	}
-	if n := eval[int](t, ctx, dist+`.querySelectorAll(".chart .bar-hidden").length`); n == 0 {
-		t.Error("no hidden cell is drawn hatched on the rung chart")
+	thisMonth := time.Now().Format("2006-01")
+	if eval[bool](t, ctx, fmt.Sprintf(`[...document.querySelectorAll("#period option")].some((o) => o.value === %s)`, js(thisMonth))) {
+		t.Errorf("the period picker offers %s, which is not over and never published", thisMonth)
 	}
-	if got := eval[string](t, ctx, dist+`.querySelector(".chart svg").textContent`); !strings.Contains(got, "hidden to protect privacy") {
-		t.Errorf("the rung chart reads %q; a hidden cell must be labelled as hidden", got)
+	trend := `document.querySelector("#h-people-on-each-rung-month-by-month").parentElement`
+	if n := eval[int](t, ctx, trend+`.querySelectorAll(".chart svg rect.bar, .chart svg rect.bar-hidden").length`); n < 10 {
+		t.Errorf("the month-by-month chart draws %d columns, want one per rung and month", n)
 	}
-	if n := eval[int](t, ctx, `document.querySelectorAll(".grid .cell-hidden").length`); n == 0 {
-		t.Error("no hidden cell in the program table")
+	if got := eval[string](t, ctx, trend+`.querySelector(".chart svg").getAttribute("aria-label") || ""`); !strings.Contains(got, "month by month") {
+		t.Errorf("the trend chart's text alternative says %q", got)
 	}
-	if text := mainText(ctx); strings.Contains(text, "Okafor") || strings.Contains(text, "CM-0") {
+	if n := eval[int](t, ctx, `document.querySelectorAll(".chart .whisker").length`); n == 0 {
+		t.Error("no chart draws an error margin")
+	}
+	if got := eval[string](t, ctx, `document.querySelector(".headline")?.textContent || ""`); !strings.Contains(got, "moved up") {
+		t.Errorf("the headline reads %q; it should say how many moved up last quarter", got)
+	}
+	if !eval[bool](t, ctx, `document.querySelector("main").innerText.includes("±")`) {
+		t.Error("the dashboard shows no margin next to its counts")
+	}
+	// With 17 people, most cells come out under k: they read "fewer than
+	// 11", hatched, never as a zero.
+	if n := eval[int](t, ctx, `document.querySelectorAll(".chart .bar-hidden").length`); n == 0 {
+		t.Error("no count below k is drawn hatched in the charts")
+	}
+	if !eval[bool](t, ctx, `[...document.querySelectorAll(".chart svg")].some((svg) => svg.textContent.includes("fewer than 11"))`) {
+		t.Error("no chart labels its hatched counts as fewer than 11")
+	}
+	if !eval[bool](t, ctx, `[...document.querySelectorAll(".cell-hidden .hidden-count")].some((e) => e.textContent === "fewer than 11")`) {
+		t.Error("no table cell reads fewer than 11")
+	}
+	if text := eval[string](t, ctx, `document.querySelector("main").innerText`); strings.Contains(text, "Okafor") || strings.Contains(text, "CM-0") {
 		t.Error("the dashboard shows a name or a case-management ID")
 	}
-	if got := eval[string](t, ctx, `fetch(document.querySelector("a.csv").href).then((r) => r.status + " " + r.headers.get("Content-Type"))`); got != "200 text/csv; charset=utf-8" {
+	if got := eval[string](t, ctx, `fetch(document.querySelector("a.csv[href*='period=']").href).then((r) => r.status + " " + r.headers.get("Content-Type"))`); got != "200 text/csv; charset=utf-8" {
 		t.Errorf("a CSV download answers %q", got)
 	}
+	if small := eval[[]string](t, ctx, `[...document.querySelectorAll("main button, main select, main summary, main a.csv")].filter((e) => e.getClientRects().length)
+		.filter((e) => { const r = e.getBoundingClientRect(); return r.width < 24 || r.height < 24; }).map((e) => e.tagName + " " + e.textContent.trim().slice(0, 40))`); len(small) > 0 {
+		t.Errorf("targets smaller than 24 by 24 px: %q", small)
+	}
 	s.check(t, ctx, "dashboard")
+
+	// Choosing a quarter shows it, says when it was published and moves
+	// focus to its details.
+	quarter := eval[string](t, ctx, `document.querySelector('#period optgroup[label="Quarters"] option')?.value || ""`)
+	if quarter == "" {
+		t.Fatal("the period picker lists no quarter")
+	}
+	do(t, ctx, "choose "+quarter, chromedp.SetValue(chromedp.CSS("#period"), quarter))
+	click(t, ctx, "button", "Show")
+	waitFor(t, ctx, "the quarter shown", fmt.Sprintf(`location.search === %s && /published on/.test(document.querySelector(".published")?.textContent) && document.activeElement?.id?.endsWith("-in-detail")`, js("?period="+quarter)))
+
+	// An open period is never shown: asking for it says when it comes.
+	s.visit(t, ctx, "/dashboard?period="+thisMonth, "How client voice is growing")
+	if got := eval[string](t, ctx, `document.querySelector("main .notice")?.textContent || ""`); !strings.Contains(got, "never published") {
+		t.Errorf("asking for this month says %q; it should say an open period is never published", got)
+	}
+	if eval[bool](t, ctx, `!!document.querySelector(".published")`) {
+		t.Error("the dashboard claims a release for the open month")
+	}
+
 	click(t, ctx, "#nav a", "Ladder")
 	waitPage(t, ctx, "The ladder of engagement")
-	waitFor(t, ctx, "the follower rung hidden", `[...document.querySelectorAll(".rung")].some((r) => r.textContent.includes("Follower") && r.querySelector(".hidden-count"))`)
+	waitFor(t, ctx, "a rung reading fewer than 11", `[...document.querySelectorAll(".rung .hidden-count")].some((e) => e.textContent === "fewer than 11")`)
 	if n := eval[int](t, ctx, `document.querySelectorAll(".rung-empty").length`); n != 2 {
 		t.Errorf("%d empty rungs shown, want 2 (follower and leader have no programs)", n)
 	}

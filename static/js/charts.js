@@ -1,12 +1,13 @@
-// Charts drawn as SVG, sized to the space they have. A count hidden to
-// protect privacy is drawn hatched and labelled, never as a zero.
+// Charts drawn as SVG, sized to the space they have. Every count comes from
+// a published release: it is drawn with its 95 % error margin, and a count
+// that reads "fewer than k" is drawn hatched and labelled, never as a zero.
 
 import { h, s, newId } from "./dom.js";
-import { RUNGS, rungName } from "./words.js";
 
-export const HIDDEN = "hidden to protect privacy";
+/** The words for a count below k. */
+export const fewerThan = (k) => `fewer than ${k}`;
 
-/** A diagonal hatch pattern for hidden counts. */
+/** A diagonal hatch pattern for "fewer than k" counts. */
 function hatch(id) {
   return s("pattern", { id, width: 8, height: 8, patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)" },
     s("rect", { width: 8, height: 8, class: "hatch-bg" }),
@@ -41,142 +42,179 @@ export function responsive(draw, describe, className = "") {
   return holder;
 }
 
-/** The words a screen reader hears for a row's value. */
-const said = (r) => (r.suppressed ? HIDDEN : String(r.count));
+/**
+ * A value as words: "about 53 (±30)", or "fewer than 11". A value is
+ * {count, fewer, margin}; null when the release has no such cell.
+ */
+export function said(v, k) {
+  if (!v) return "not published";
+  if (v.fewer) return fewerThan(k);
+  return v.margin != null ? `about ${v.count} (±${v.margin})` : String(v.count);
+}
+
+/** A round step for an axis that reaches top in about n steps. */
+function niceStep(top, n = 3) {
+  const raw = top / n;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 2.5, 5, 10].map((m) => m * p).find((x) => x >= raw) || raw;
+}
+
+/** The key drawn under a chart: what the hatching and the whiskers mean.
+ * The second entry goes on a line of its own when the chart is narrow. */
+function keyRow(svg, y, x, k, pid, hasFewer, hasMargin, width) {
+  let at = x;
+  const wrap = hasFewer && hasMargin && x + 112 + 100 > width;
+  if (hasMargin) {
+    svg.append(
+      s("line", { x1: at + 6, x2: at + 6, y1: y - 6, y2: y + 6, class: "whisker" }),
+      s("line", { x1: at + 2, x2: at + 10, y1: y - 6, y2: y - 6, class: "whisker" }),
+      s("line", { x1: at + 2, x2: at + 10, y1: y + 6, y2: y + 6, class: "whisker" }),
+      s("text", { x: at + 16, y, class: "key-label", "dominant-baseline": "central" }, "95 % margin"));
+    if (wrap) { at = x; y += 22; } else at += 112;
+  }
+  if (hasFewer) {
+    svg.append(
+      s("rect", { x: at, y: y - 7, width: 14, height: 14, fill: `url(#${pid})`, class: "bar-hidden" }),
+      s("text", { x: at + 20, y, class: "key-label", "dominant-baseline": "central" }, fewerThan(k)));
+  }
+}
 
 /**
- * Horizontal bars: rows are {label, count, suppressed, cls}. Bars share one
- * scale (max, or the largest shown count).
+ * Columns with error bars: one group per label along the bottom (periods,
+ * rungs, quarters) and in each group one column per series. value(g, i)
+ * returns the value of group g in series i ({count, fewer, margin} or
+ * null). A "fewer than k" value is a hatched column up to k, labelled.
  */
-export function barChart(rows, { title, max } = {}) {
-  const describe = `${title ? title + ": " : ""}${rows.map((r) => `${r.label}, ${said(r)}`).join("; ")}.`;
+export function columnChart({ groups, series, value, k, describe, height = 170, categorical = false }) {
+  return responsive((width) => {
+    const pid = newId("hatch");
+    const vals = groups.map((_, g) => series.map((_, i) => value(g, i)));
+    const flat = vals.flat().filter(Boolean);
+    const hasFewer = flat.some((v) => v.fewer);
+    const hasMargin = flat.some((v) => !v.fewer && v.margin != null);
+    const top0 = Math.max(k, 1, ...flat.filter((v) => !v.fewer).map((v) => v.count + (v.margin || 0)));
+    const step = niceStep(top0);
+    const top = Math.ceil(top0 / step) * step;
+    const axisW = 8 + String(top).length * 8;
+    const plotTop = 10, plotH = height, labelH = categorical ? 40 : 34;
+    const keyH = !(hasFewer || hasMargin) ? 0 : hasFewer && hasMargin && axisW + 212 > width ? 48 : 26;
+    const svgH = plotTop + plotH + labelH + keyH;
+    const x0 = axisW, plotW = Math.max(60, width - x0 - 4);
+    const gw = plotW / groups.length;
+    const bw = Math.max(3, Math.min(26, (gw - 4) / series.length - 2));
+    const y = (n) => plotTop + plotH - (Math.max(0, n) / top) * plotH;
+    const svg = s("svg", { width, height: svgH, viewBox: `0 0 ${width} ${svgH}`, class: "columns" }, s("defs", {}, hatch(pid)));
+    for (let t = 0; t <= top; t += step) {
+      svg.append(
+        s("line", { x1: x0, x2: x0 + plotW, y1: y(t), y2: y(t), class: t === 0 ? "axis" : "gridline" }),
+        s("text", { x: x0 - 4, y: y(t), class: "tick", "text-anchor": "end", "dominant-baseline": "central" }, String(t)));
+    }
+    // Labels along the bottom, thinned out so that they do not overlap.
+    const longest = Math.max(...groups.map((g) => (g.short || g.label).length));
+    // Categories (rungs) are never skipped: their labels take two lines in turn instead.
+    const need = Math.max(1, Math.ceil((longest * 7 + 8) / gw));
+    const stagger = categorical && need > 1;
+    const every = stagger ? 1 : need;
+    groups.forEach((grp, g) => {
+      const gx = x0 + g * gw;
+      const cw = series.length * (bw + 2) - 2;
+      const left = gx + (gw - cw) / 2;
+      series.forEach((ser, i) => {
+        const v = vals[g][i];
+        if (!v) return;
+        const bx = left + i * (bw + 2), cx = bx + bw / 2;
+        const tip = `${grp.label}${series.length > 1 ? `, ${ser.name}` : ""}: ${said(v, k)}`;
+        if (v.fewer) {
+          svg.append(s("rect", { x: bx, y: y(k), width: bw, height: y(0) - y(k), fill: `url(#${pid})`, class: "bar-hidden" }, s("title", {}, tip)));
+          if (bw >= 40) svg.append(s("text", { x: cx, y: y(k) - 6, class: "hidden-label", "text-anchor": "middle" }, fewerThan(k)));
+          return;
+        }
+        const hgt = Math.max(1, y(0) - y(v.count));
+        svg.append(s("rect", { x: bx, y: y(0) - hgt, width: bw, height: hgt, class: "bar " + (ser.cls || "") }, s("title", {}, tip)));
+        if (v.margin) {
+          const lo = y(v.count - v.margin), hi = y(v.count + v.margin), cap = Math.min(5, bw / 2 + 1);
+          svg.append(
+            s("line", { x1: cx, x2: cx, y1: lo, y2: hi, class: "whisker" }),
+            s("line", { x1: cx - cap, x2: cx + cap, y1: hi, y2: hi, class: "whisker" }),
+            s("line", { x1: cx - cap, x2: cx + cap, y1: lo, y2: lo, class: "whisker" }));
+        }
+      });
+      if (g % every === 0 || g === groups.length - 1 && every === 1) {
+        svg.append(s("text", { x: gx + gw / 2, y: plotTop + plotH + 16 + (stagger && g % 2 ? 14 : 0), class: "tick", "text-anchor": "middle" },
+          s("title", {}, grp.label), fit(grp.short || grp.label, stagger ? 2 * gw - 4 : gw * every - 4, 7)));
+      }
+    });
+    if (keyH) keyRow(svg, plotTop + plotH + labelH + 10, x0, k, pid, hasFewer, hasMargin, width);
+    return svg;
+  }, describe, "chart-columns");
+}
+
+/**
+ * Horizontal bars for one release: rows are {label, value, cls} with value
+ * as in said(). Each bar carries its error margin as whiskers.
+ */
+export function barChart(rows, { title, k }) {
+  const describe = `${title}: ${rows.map((r) => `${r.label}, ${said(r.value, k)}`).join("; ")}.`;
   return responsive((width) => {
     const pid = newId("hatch");
     const longest = Math.max(...rows.map((r) => r.label.length));
-    const labelW = Math.round(Math.min(190, longest * 7.2 + 6, width * 0.45));
+    const labelW = Math.round(Math.min(190, longest * 7.2 + 6, width * 0.4));
     const x0 = labelW + 10;
-    const valueRoom = 44;
+    const valueRoom = 86;
     const track = Math.max(40, width - x0 - valueRoom);
     const rowH = 34, barH = 22;
-    const top = Math.max(1, max || 0, ...rows.filter((r) => !r.suppressed).map((r) => r.count || 0));
-    const height = rows.length * rowH + 4;
+    const shown = rows.map((r) => r.value).filter((v) => v && !v.fewer);
+    const top = Math.max(1, k, ...shown.map((v) => v.count + (v.margin || 0)));
+    const hasFewer = rows.some((r) => r.value && r.value.fewer);
+    const hasMargin = shown.some((v) => v.margin);
+    const keyH = !(hasFewer || hasMargin) ? 0 : hasFewer && hasMargin && x0 + 212 > width ? 48 : 26;
+    const height = rows.length * rowH + 4 + keyH;
+    const x = (n) => x0 + (Math.max(0, n) / top) * track;
     const svg = s("svg", { width, height, viewBox: `0 0 ${width} ${height}`, class: "bars" }, s("defs", {}, hatch(pid)));
     rows.forEach((r, i) => {
       const y = i * rowH + 4;
       const mid = y + barH / 2;
       svg.append(s("text", { x: labelW, y: mid, class: "bar-label", "text-anchor": "end", "dominant-baseline": "central" },
         s("title", {}, r.label), fit(r.label, labelW)));
-      if (r.suppressed) {
-        const w = track + valueRoom - 10;
+      const v = r.value;
+      if (!v) return;
+      if (v.fewer) {
         svg.append(
-          s("rect", { x: x0, y, width: w, height: barH, rx: 3, fill: `url(#${pid})`, class: "bar-hidden" }),
-          s("text", { x: x0 + 8, y: mid, class: "hidden-label", "dominant-baseline": "central" }, w > 190 ? HIDDEN : "hidden"));
+          s("rect", { x: x0, y, width: x(k) - x0, height: barH, rx: 3, fill: `url(#${pid})`, class: "bar-hidden" }),
+          s("text", { x: x(k) + 6, y: mid, class: "hidden-label", "dominant-baseline": "central" }, fewerThan(k)));
         return;
       }
-      const n = r.count || 0;
-      const w = n === 0 ? 2 : Math.max(3, (n / top) * track);
-      svg.append(
-        s("rect", { x: x0, y, width: w, height: barH, rx: 3, class: "bar " + (r.cls || "") }),
-        s("text", { x: x0 + w + 6, y: mid, class: "bar-value", "dominant-baseline": "central" }, String(n)));
+      const w = v.count === 0 ? 2 : Math.max(3, x(v.count) - x0);
+      svg.append(s("rect", { x: x0, y, width: w, height: barH, rx: 3, class: "bar " + (r.cls || "") }));
+      let end = x0 + w;
+      if (v.margin) {
+        const lo = x(v.count - v.margin), hi = x(v.count + v.margin);
+        svg.append(
+          s("line", { x1: lo, x2: hi, y1: mid, y2: mid, class: "whisker" }),
+          s("line", { x1: lo, x2: lo, y1: mid - 5, y2: mid + 5, class: "whisker" }),
+          s("line", { x1: hi, x2: hi, y1: mid - 5, y2: mid + 5, class: "whisker" }));
+        end = Math.max(end, hi);
+      }
+      svg.append(s("text", { x: end + 6, y: mid, class: "bar-value", "dominant-baseline": "central" },
+        v.margin ? `${v.count} ±${v.margin}` : String(v.count)));
     });
+    if (keyH) keyRow(svg, rows.length * rowH + 18, x0, k, pid, hasFewer, hasMargin, width);
     return svg;
   }, describe, "chart-bars");
 }
 
-/**
- * The movement picture: rungs before the period on the left (with people
- * new to the pathway), rungs at its end on the right, each as tall as the
- * people on it. A band runs along each move, as thick as the people who
- * made it. Hidden counts are drawn hatched, and hidden moves as dashed
- * lines, so that nothing hidden looks like a zero.
- */
-export function flowChart(mv) {
-  const key = (r) => (r === null || r === undefined ? "new" : r);
-  const flows = mv.transitions.filter((t) => t.suppressed || (t.count || 0) > 0)
-    .map((t) => ({ from: key(t.from), to: t.to, count: t.count, suppressed: t.suppressed }));
-  const known = flows.filter((f) => !f.suppressed);
-  const hidden = flows.filter((f) => f.suppressed);
-  const prev = new Map((mv.previous.cells || []).map((c) => [c.rung, c]));
-  const cur = new Map((mv.current.cells || []).map((c) => [c.rung, c]));
-  const left = [...RUNGS.map((r) => ({ id: r, label: rungName(r), cell: prev.get(r) })), { id: "new", label: "New to the pathway", cell: mv.entered }];
-  const right = RUNGS.map((r) => ({ id: r, label: rungName(r), cell: cur.get(r) }));
-  const name = (id) => (id === "new" ? "New to the pathway" : rungName(id));
-  const side = (nodes) => nodes.map((n) => `${n.label} ${said(n.cell || { suppressed: true })}`).join(", ");
-  const describe = `Movement between rungs. Before the period: ${side(left)}. At its end: ${side(right)}. `
-    + (known.length ? "Moves: " + known.map((f) => `${name(f.from)} to ${rungName(f.to)}, ${f.count}`).join("; ") + ". " : "")
-    + (hidden.length ? `${hidden.length} ${hidden.length === 1 ? "move is" : "moves are"} ${HIDDEN}.` : "");
-  const value = (n) => (n.cell && !n.cell.suppressed ? n.cell.count || 0 : null);
-
-  return responsive((width) => {
-    const pid = newId("hatch");
-    const labelW = Math.min(150, Math.max(90, Math.round(width * 0.3)));
-    const newLabel = labelW < 130 ? "New" : "New to the pathway";
-    const nodeW = 10, gap = 10, slotMin = 34, hiddenH = 22, inner = 300, headerH = 28;
-    const sum = (nodes) => nodes.reduce((a, n) => a + (value(n) || 0), 0);
-    const unit = inner / Math.max(1, sum(left), sum(right));
-    const nodeH = (n) => (value(n) === null ? hiddenH : Math.max(2, value(n) * unit));
-    const place = (nodes) => {
-      let y = headerH;
-      for (const n of nodes) { n.y = y; n.h = nodeH(n); y += Math.max(n.h, slotMin) + gap; }
-      return y;
-    };
-    const height = Math.max(place(left), place(right)) + 4;
-    const xl = labelW, xr = width - labelW - nodeW, x0 = xl + nodeW, x1 = xr, xm = (x0 + x1) / 2;
-    const svg = s("svg", { width, height, viewBox: `0 0 ${width} ${height}`, class: "flow" }, s("defs", {}, hatch(pid)));
-    svg.append(
-      s("text", { x: x0, y: 14, class: "axis-label", "text-anchor": "end" }, "Before"),
-      s("text", { x: x1, y: 14, class: "axis-label", "text-anchor": "start" }, "At the end"));
-
-    const byId = (nodes) => new Map(nodes.map((n) => [n.id, n]));
-    const L = byId(left), R = byId(right);
-    const lOff = new Map(left.map((n) => [n.id, n.y]));
-    const rOff = new Map(right.map((n) => [n.id, n.y]));
-    const order = (ids) => (a, b) => ids.indexOf(a) - ids.indexOf(b);
-    const ids = [...RUNGS, "new"];
-    const bands = [...known].sort((a, b) => order(ids)(a.from, b.from) || order(ids)(a.to, b.to));
-    const pos = new Map(bands.map((f) => [f, {}]));
-    for (const f of bands) { const t = f.count * unit; pos.get(f).y0 = lOff.get(f.from); lOff.set(f.from, lOff.get(f.from) + t); }
-    for (const f of [...bands].sort((a, b) => order(ids)(a.to, b.to) || order(ids)(a.from, b.from))) { const t = f.count * unit; pos.get(f).y1 = rOff.get(f.to); rOff.set(f.to, rOff.get(f.to) + t); }
-    for (const f of bands) {
-      const { y0, y1 } = pos.get(f);
-      const t = Math.max(1, f.count * unit);
-      const d = `M${x0},${y0} C${xm},${y0} ${xm},${y1} ${x1},${y1} L${x1},${y1 + t} C${xm},${y1 + t} ${xm},${y0 + t} ${x0},${y0 + t} Z`;
-      svg.append(s("path", { d, class: `band fill-${f.to}` }, s("title", {}, `${name(f.from)} to ${rungName(f.to)}: ${f.count}`)));
-    }
-    if (hidden.length && hidden.length === flows.length) {
-      const cy = height / 2;
-      const lines = (x1 - x0) > 210 ? ["Moves between rungs are", HIDDEN] : ["Moves", "hidden", "to protect", "privacy"];
-      const box = s("g", { class: "flow-note" });
-      box.append(s("rect", { x: x0 + 6, y: cy - lines.length * 9 - 6, width: x1 - x0 - 12, height: lines.length * 18 + 12, rx: 4, fill: `url(#${pid})`, class: "bar-hidden" }));
-      lines.forEach((l, i) => box.append(s("text", { x: xm, y: cy - (lines.length - 1) * 9 + i * 18, "text-anchor": "middle", "dominant-baseline": "central", class: "hidden-label" }, l)));
-      svg.append(box);
-    } else {
-      for (const f of hidden) {
-        const a = L.get(f.from), b = R.get(f.to);
-        const ya = a.y + a.h / 2, yb = b.y + b.h / 2;
-        svg.append(s("path", { d: `M${x0},${ya} C${xm},${ya} ${xm},${yb} ${x1},${yb}`, class: "flow-hidden" },
-          s("title", {}, `${name(f.from)} to ${rungName(f.to)}: ${HIDDEN}`)));
-      }
-    }
-    const node = (n, x, anchor, tx) => {
-      const v = value(n);
-      svg.append(
-        s("rect", v === null ? { x, y: n.y, width: nodeW, height: n.h, fill: `url(#${pid})`, class: "bar-hidden" }
-          : { x, y: n.y, width: nodeW, height: n.h, class: n.id === "new" ? "node node-new" : `node fill-${n.id}` }),
-        s("text", { x: tx, y: n.y + 11, class: "node-label", "text-anchor": anchor }, fit(n.id === "new" ? newLabel : n.label, labelW - 8, 7.6)),
-        s("text", { x: tx, y: n.y + 26, class: v === null ? "node-count hidden-text" : "node-count", "text-anchor": anchor }, v === null ? "hidden" : String(v)));
-    };
-    for (const n of left) node(n, xl, "end", xl - 6);
-    for (const n of right) node(n, xr, "start", xr + nodeW + 6);
-    return svg;
-  }, describe, "chart-flow");
+/** A legend for the series of a chart: a swatch and a name each. */
+export function seriesKey(series) {
+  return h("ul", { class: "series-key", "aria-hidden": "true" }, series.map((ser) =>
+    h("li", {}, s("svg", { width: 14, height: 14, viewBox: "0 0 14 14" }, s("rect", { width: 14, height: 14, rx: 2, class: "bar " + ser.cls })), ser.name)));
 }
 
-/** A legend entry explaining the hatching. */
-export function hiddenLegend(k) {
+/** A legend entry explaining the hatching and the margins. */
+export function fewerLegend(k) {
   const pid = newId("hatch");
   return h("p", { class: "legend" },
     s("svg", { width: 28, height: 16, viewBox: "0 0 28 16", "aria-hidden": "true", class: "legend-swatch" },
       s("defs", {}, hatch(pid)), s("rect", { width: 28, height: 16, rx: 3, fill: `url(#${pid})`, class: "bar-hidden" })),
-    ` Hatched: ${HIDDEN}. Counts under ${k} people are hidden, and a few others with them so that no hidden count can be worked out. A hidden count is not a zero.`);
+    ` Hatched: ${fewerThan(k)}. When a count comes out under ${k}, it reads "${fewerThan(k)}" instead of a number. It is not a zero. `
+    + "The whiskers on each bar show its margin: the true count is inside it 95 times in 100.");
 }

@@ -6,20 +6,22 @@ import { h } from "./dom.js";
 import { RUNGS, RUNG, rungName, STRATEGIES } from "./words.js";
 import { form, textField, selectField, choiceGroup, onSubmit, value, ticked } from "./forms.js";
 import { rungTag } from "./parts.js";
-import { currentMonth } from "./periods.js";
+import { periodName } from "./periods.js";
 
 /** People per rung: the anonymised report for leadership and admin, exact counts of visible people otherwise. */
 async function rungCounts(ctx) {
   if (ctx.can.reports) {
-    const rep = await get("/reports/distribution", { period: currentMonth() });
+    const { items } = await get("/releases");
+    const month = items.find((it) => it.kind === "month");
+    if (!month) return { caption: "People on each rung appear here once the first monthly release is published.", text: () => "" };
+    const rep = await get("/reports/distribution", { period: month.period });
     const by = new Map(rep.cells.map((c) => [c.rung, c]));
     return {
-      caption: `People on each rung on ${rep.as_of}. To protect privacy, counts under ${rep.min_cell_size} are hidden, with some others so they cannot be worked out.`,
-      reason: rep.reason,
+      caption: `People on each rung at the end of ${periodName(month.period)}, from its release. Each count is within ±${rep.margin_95} of the truth 95 times in 100; a count under ${rep.min_cell_size} reads "fewer than ${rep.min_cell_size}".`,
       text: (r) => {
         const c = by.get(r);
-        if (!c || c.suppressed) return h("span", { class: "hidden-count" }, "hidden to protect privacy");
-        return c.count === 0 ? "Nobody yet" : `${c.count} ${c.count === 1 ? "person" : "people"}`;
+        if (!c || c.fewer_than_k) return h("span", { class: "hidden-count" }, `fewer than ${rep.min_cell_size}`);
+        return `about ${c.count} ${c.count === 1 ? "person" : "people"}`;
       },
     };
   }

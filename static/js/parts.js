@@ -9,13 +9,14 @@ export function rungTag(rung, extra) {
   return h("span", { class: `rung-tag rung-${rung}` }, rungName(rung), extra ? h("span", { class: "visually-hidden" }, extra) : null);
 }
 
-/** A count from a report: the number, or a marked hidden cell. */
-export function countText(c, short = false) {
-  if ((!c || c.suppressed) && short) {
-    return h("span", { class: "hidden-count", title: "hidden to protect privacy" }, "hidden", h("span", { class: "visually-hidden" }, " to protect privacy"));
-  }
-  if (!c || c.suppressed) return h("span", { class: "hidden-count" }, "hidden to protect privacy");
-  return h("span", { class: "count" }, String(c.count));
+/**
+ * A count from a release: the number with its margin ("53 ±30"), or a
+ * marked "fewer than k" cell. margin defaults to the count's own.
+ */
+export function countText(c, k, margin) {
+  if (!c || c.fewer_than_k) return h("span", { class: "hidden-count" }, `fewer than ${k}`);
+  const m = margin ?? c.margin_95;
+  return h("span", { class: "count" }, String(c.count), m ? h("span", { class: "margin" }, ` ±${m}`) : null);
 }
 
 /** A page section with a heading. */

@@ -1,6 +1,12 @@
-// Report periods: months (YYYY-MM) and quarters (YYYY-Qn) that have begun.
+// Release periods: months (YYYY-MM), quarters (YYYY-Qn) and years (YYYY),
+// named in the reader's own language.
 
-const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const monthLong = new Intl.DateTimeFormat(undefined, { month: "long", year: "numeric", timeZone: "UTC" });
+const monthOnly = new Intl.DateTimeFormat(undefined, { month: "long", timeZone: "UTC" });
+const monthShort = new Intl.DateTimeFormat(undefined, { month: "short", year: "2-digit", timeZone: "UTC" });
+const published = new Intl.DateTimeFormat(undefined, { dateStyle: "long" });
+
+const utcMonth = (y, m) => new Date(Date.UTC(y, m - 1, 1));
 
 /** This month, as YYYY-MM. */
 export function currentMonth() {
@@ -8,27 +14,54 @@ export function currentMonth() {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}`;
 }
 
-/** The last twelve months and the last four quarters, newest first. */
-export function recentPeriods() {
+/** The month before this one, as YYYY-MM. */
+export function lastMonth() {
   const d = new Date();
-  const months = [];
-  for (let i = 0; i < 12; i++) {
-    const m = new Date(d.getFullYear(), d.getMonth() - i, 1);
-    months.push([`${m.getFullYear()}-${String(m.getMonth() + 1).padStart(2, "0")}`, `${MONTHS[m.getMonth()]} ${m.getFullYear()}`]);
-  }
-  const quarters = [];
-  let y = d.getFullYear(), q = Math.floor(d.getMonth() / 3) + 1;
-  for (let i = 0; i < 4; i++) {
-    quarters.push([`${y}-Q${q}`, `Quarter ${q}, ${y}`]);
-    q -= 1;
-    if (q === 0) { q = 4; y -= 1; }
-  }
-  return { months, quarters };
+  const m = new Date(d.getFullYear(), d.getMonth() - 1, 1);
+  return `${m.getFullYear()}-${String(m.getMonth() + 1).padStart(2, "0")}`;
 }
 
-/** A readable name for a period label. */
-export function periodName(label) {
-  const { months, quarters } = recentPeriods();
-  const hit = [...months, ...quarters].find(([v]) => v === label);
-  return hit ? hit[1] : label;
+/** Splits a period label into its kind, year and month or quarter number. */
+export function parsePeriod(label) {
+  let m = /^(\d{4})-(\d{2})$/.exec(label);
+  if (m) return { kind: "month", year: Number(m[1]), n: Number(m[2]) };
+  m = /^(\d{4})-Q([1-4])$/.exec(label);
+  if (m) return { kind: "quarter", year: Number(m[1]), n: Number(m[2]) };
+  m = /^(\d{4})$/.exec(label);
+  if (m) return { kind: "year", year: Number(m[1]), n: 0 };
+  return null;
 }
+
+/** A readable name: "October 2026", "July to September 2026", "2025". */
+export function periodName(label) {
+  const p = parsePeriod(label);
+  if (!p) return label;
+  if (p.kind === "month") return monthLong.format(utcMonth(p.year, p.n));
+  if (p.kind === "quarter") {
+    const first = monthOnly.format(utcMonth(p.year, p.n * 3 - 2));
+    const last = monthOnly.format(utcMonth(p.year, p.n * 3));
+    return `${first} to ${last} ${p.year}`;
+  }
+  return String(p.year);
+}
+
+/** A short name for a chart's axis: "Oct 26", "Q3 2026", "2025". */
+export function periodShort(label) {
+  const p = parsePeriod(label);
+  if (!p) return label;
+  if (p.kind === "month") return monthShort.format(utcMonth(p.year, p.n));
+  if (p.kind === "quarter") return `Q${p.n} ${p.year}`;
+  return String(p.year);
+}
+
+/** The same period a year earlier: 2026-10 → 2025-10, 2026-Q3 → 2025-Q3. */
+export function yearBefore(label) {
+  const p = parsePeriod(label);
+  if (!p) return "";
+  if (p.kind === "month") return `${p.year - 1}-${String(p.n).padStart(2, "0")}`;
+  if (p.kind === "quarter") return `${p.year - 1}-Q${p.n}`;
+  return String(p.year - 1);
+}
+
+/** When a release was published, as a date in the reader's format. */
+export function publishedOn(t) { return published.format(new Date(t)); }
