@@ -538,6 +538,14 @@ func TestPublishedTablesSayHowTheyWereMadeAndAddUp(t *testing.T) {
 				if m, err := strconv.Atoi(r[6]); err != nil || m < tab.Margin95 {
 					t.Errorf("row %v: margin_95 %q, want at least the table's %d", r, r[6], tab.Margin95)
 				}
+				// A rung before the period sums the 5 transitions from it, a
+				// rung at the end the 6 into it: their error is that of a sum.
+				if sums := map[string]int{"before the period": 5, "at the end": 6}[r[2]]; name == "movement" && sums > 0 && r[3] != "total" {
+					want := release.SumMargin95(sums, release.Scale(1, 1, tab.Epsilon))
+					if m, _ := strconv.Atoi(r[6]); m != want {
+						t.Errorf("row %v: margin_95 %q, but a sum of %d noised transitions has a margin of %d", r, r[6], sums, want)
+					}
+				}
 				if eps, err := strconv.ParseFloat(r[7], 64); err != nil || math.Abs(eps-tab.Epsilon) > 1e-9 {
 					t.Errorf("row %v: epsilon %q, want the table's %v", r, r[7], tab.Epsilon)
 				}

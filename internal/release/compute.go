@@ -230,8 +230,10 @@ func (b *builder) movement(h Header, c *pathway.ReleaseCounts) (any, [][]string)
 	}{{"up", m.Up}, {"down", m.Down}, {"stayed", m.Stayed}, {"entered", m.Entered}} {
 		w.add("movement", "summary", s.item, s.t.Count, &s.t.Margin95)
 	}
-	w.rungs("movement", "before the period", m.Previous.Cells, m.Previous.Total)
-	w.rungs("movement", "at the end", m.Current.Cells, m.Current.Total)
+	// Each rung of either side is a sum of transitions, 5 before and 6 at
+	// the end, so it carries the margin of a sum, not of one cell.
+	w.sums("movement", "before the period", m.Previous.Cells, m.Previous.Total, SumMargin95(5, b.lambda))
+	w.sums("movement", "at the end", m.Current.Cells, m.Current.Total, SumMargin95(6, b.lambda))
 	return m, w.rows
 }
 
@@ -315,6 +317,15 @@ func (w *csvRows) add(section, group, item string, c Count, margin *int) {
 		m = strconv.Itoa(*margin)
 	}
 	w.rows = append(w.rows, []string{section, group, item, n, strconv.FormatBool(c.FewerThanK), m})
+}
+
+// sums is rungs for cells that are each a sum of noised cells, with
+// margin their own margin.
+func (w *csvRows) sums(section, group string, cells []RungCell, total Total, margin int) {
+	for _, c := range cells {
+		w.add(section, group, c.Rung.String(), c.Count, &margin)
+	}
+	w.add(section, group, "total", total.Count, &total.Margin95)
 }
 
 func (w *csvRows) rungs(section, group string, cells []RungCell, total Total) {
