@@ -605,3 +605,64 @@ func TestReleasesAreNoisedButCloseToTheTruth(t *testing.T) {
 		}
 	}
 }
+
+// TestNoLiveCountOfPeopleReachesLeadership reads everything leadership may
+// read, changes who is followed, where they stand and what they hold
+// today, and reads it all again: nothing may have moved, or the difference
+// of two reads would tell leadership about a person.
+func TestNoLiveCountOfPeopleReachesLeadership(t *testing.T) {
+	e := newEnv(t)
+	prog := e.program("Housing circle", pathway.Follower)
+	board := e.newBody(map[string]any{"name": "Advisory Board", "kind": "advisory_board", "seats": 5})
+	var people []pathway.Participant
+	for i := range 12 {
+		people = append(people, e.participant(fmt.Sprintf("CMS-L%02d", i), fmt.Sprintf("Live %02d", i), prog))
+	}
+	p := e.lastMonth()
+	e.publish(p.Label)
+
+	concrete := map[string]string{
+		"/api/v1/programs/:id":     path("/programs/%d", prog),
+		"/api/v1/releases/:period": path("/releases/%s", p.Label),
+	}
+	var addresses []string
+	for key, callers := range accessMatrix {
+		method, route, _ := strings.Cut(key, " ")
+		if method != "GET" || !slices.Contains(callers, byLeadership) {
+			continue
+		}
+		a, ok := concrete[route]
+		if !ok {
+			if strings.Contains(route, ":") {
+				t.Fatalf("no address to read %s at", route)
+			}
+			a = route
+		}
+		if strings.HasPrefix(route, "/api/v1/reports/") && route != "/api/v1/reports/ladder" {
+			a += "?period=" + p.Label
+		}
+		addresses = append(addresses, a)
+	}
+	slices.Sort(addresses)
+	read := func() map[string]string {
+		out := map[string]string{}
+		for _, a := range addresses {
+			out[a] = string(e.as(pathway.RoleLeadership, "GET", a, nil).must(t, 200).Body)
+		}
+		return out
+	}
+	before := read()
+
+	e.participant("CMS-L-NEW", "Arrived today", prog)
+	e.addRole(board.ID, people[0].ID, "Member", e.on(0), "")
+	e.as(pathway.RoleStaff, "POST", path("/participants/%d/placements", people[1].ID), map[string]any{"rung": "leader", "effective_on": e.on(0)}).must(t, 201)
+	e.as(pathway.RoleStaff, "POST", path("/participants/%d/consent/withdrawal", people[2].ID), nil).must(t, 204)
+	e.as(pathway.RoleStaff, "PATCH", path("/participants/%d", people[3].ID), map[string]any{"program_ids": []int64{}}).must(t, 200)
+
+	if diff := cmp.Diff(before, read()); diff != "" {
+		t.Errorf("what leadership reads moved with today's changes (-before +after):\n%s", diff)
+	}
+	if len(addresses) < 10 {
+		t.Errorf("only %d addresses were read: %v", len(addresses), addresses)
+	}
+}
