@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -671,5 +672,48 @@ func TestNoLiveCountOfPeopleReachesLeadership(t *testing.T) {
 	}
 	if len(addresses) < 10 {
 		t.Errorf("only %d addresses were read: %v", len(addresses), addresses)
+	}
+}
+
+// TestPublishesAtOnceCannotSlipPastTheRules sends publishes together: the
+// store checks "already published" and the budget in the transaction that
+// writes, so exactly one of a period's publishes wins, and two periods of
+// one year cannot both fit a budget that holds one.
+func TestPublishesAtOnceCannotSlipPastTheRules(t *testing.T) {
+	e := newEnv(t).withConfig(app.Config{MinCellSize: 11, ReleaseEpsilon: 1, PrivacyBudget: 1.5, ReleaseAfterDays: 10})
+	for i := range 15 {
+		e.participant(fmt.Sprintf("CMS-C%02d", i), fmt.Sprintf("Concurrent %02d", i))
+	}
+	year := e.today.Time().Year() - 1
+	race := func(labels ...string) []int {
+		codes := make([]int, len(labels))
+		var wg sync.WaitGroup
+		for i, label := range labels {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				codes[i] = e.as(pathway.RoleAdmin, "POST", path("/releases"), map[string]any{"period": label}).Code
+			}()
+		}
+		wg.Wait()
+		slices.Sort(codes)
+		return codes
+	}
+	y := strconv.Itoa(year)
+	if diff := cmp.Diff([]int{201, 409, 409, 409}, race(y, y, y, y)); diff != "" {
+		t.Errorf("four publishes of %s at once (-want +got):\n%s", y, diff)
+	}
+	prev := strconv.Itoa(year - 1)
+	if diff := cmp.Diff([]int{201, 422}, race(prev+"-Q1", prev+"-Q2")); diff != "" {
+		t.Errorf("two releases of %s at once with room for one (-want +got):\n%s", prev, diff)
+	}
+	l := e.releases()
+	if len(l.Items) != 2 {
+		t.Errorf("stored releases %+v, want two", l.Items)
+	}
+	for _, b := range l.Budgets {
+		if b.Spent > b.Limit {
+			t.Errorf("%d spent %v of %v", b.Year, b.Spent, b.Limit)
+		}
 	}
 }
