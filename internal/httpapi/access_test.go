@@ -86,6 +86,9 @@ var accessMatrix = map[string][]caller{
 	"GET /api/v1/reports/roles":                 seesAggregates,
 	"GET /api/v1/reports/capacity":              seesAggregates,
 	"GET /api/v1/reports/ladder":                seesAggregates,
+	"GET /api/v1/releases":                      seesAggregates,
+	"GET /api/v1/releases/:period":              seesAggregates,
+	"POST /api/v1/releases":                     adminsOnly,
 
 	"GET /api/v1/users":         adminsOnly,
 	"POST /api/v1/users":        adminsOnly,

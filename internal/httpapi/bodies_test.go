@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"slices"
@@ -218,7 +219,9 @@ func TestBodyInputIsChecked(t *testing.T) {
 	}
 }
 
-func TestBodyListShowsSeatCountsToEveryoneButNoNames(t *testing.T) {
+// Leadership reads no live count of people (rule 5): the list of bodies
+// carries today's head-counts only for roles that read people's records.
+func TestBodyListShowsHeadCountsOnlyToRolesThatSeePeople(t *testing.T) {
 	e := newEnv(t)
 	board := e.newBody(map[string]any{"name": "Advisory Board", "kind": "advisory_board", "seats": 3})
 	open := e.newBody(map[string]any{"name": "Loan Committee", "kind": "committee"})
@@ -245,11 +248,27 @@ func TestBodyListShowsSeatCountsToEveryoneButNoNames(t *testing.T) {
 				Items []pathway.Body `json:"items"`
 			}
 			res.decode(t, &page)
-			var got []counts
-			for _, b := range page.Items {
-				got = append(got, counts{b.Name, b.Seats, b.SeatsFilled, b.SeatsOpen})
+			var raw struct {
+				Items []map[string]json.RawMessage `json:"items"`
 			}
-			if diff := cmp.Diff(want, got); diff != "" {
+			res.decode(t, &raw)
+			if len(raw.Items) != len(want) {
+				t.Fatalf("%d bodies, want %d: %s", len(raw.Items), len(want), res.Body)
+			}
+			var got []counts
+			for i, b := range page.Items {
+				got = append(got, counts{b.Name, b.Seats, b.SeatsFilled, b.SeatsOpen})
+				for _, key := range []string{"seats_filled", "seats_open"} {
+					if _, ok := raw.Items[i][key]; ok != role.SeesPeople() {
+						t.Errorf("%s: body %q has %s: %v, want %v", role, b.Name, key, ok, role.SeesPeople())
+					}
+				}
+			}
+			wanted := want
+			if !role.SeesPeople() {
+				wanted = []counts{{"Advisory Board", ptr(3), 0, nil}, {"Loan Committee", nil, 0, nil}}
+			}
+			if diff := cmp.Diff(wanted, got); diff != "" {
 				t.Errorf("bodies (-want +got):\n%s", diff)
 			}
 			for _, s := range []string{"Ana Holder", "CMS-ANA", "Ben Holder", "CMS-BEN", "participant_id"} {
@@ -258,6 +277,9 @@ func TestBodyListShowsSeatCountsToEveryoneButNoNames(t *testing.T) {
 				}
 			}
 		})
+	}
+	if pathway.RoleLeadership.SeesPeople() || !pathway.RoleCoordinator.SeesPeople() {
+		t.Fatal("the test assumes leadership does not read people and coordinators do")
 	}
 }
 

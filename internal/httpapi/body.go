@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -51,12 +52,41 @@ func (s *Server) createBody(c *gin.Context) error {
 	return nil
 }
 
+// bodySummary is a body without today's head-counts: what a role that may
+// not read people sees in the list of bodies. A live count of who holds a
+// seat would let leadership follow one person's comings and goings by
+// comparing two days; it reads the noised counts of releases instead.
+type bodySummary struct {
+	ID          int64            `json:"id"`
+	Name        string           `json:"name"`
+	Kind        pathway.BodyKind `json:"kind"`
+	Description string           `json:"description"`
+	Seats       *int             `json:"seats"`
+	Rung        pathway.Rung     `json:"rung"`
+	TermMonths  *int             `json:"term_months"`
+	TermLimit   *int             `json:"term_limit"`
+	CreatedAt   time.Time        `json:"created_at"`
+	UpdatedAt   time.Time        `json:"updated_at"`
+}
+
 func (s *Server) listBodies(c *gin.Context) error {
-	bs, err := s.Bodies.ListBodies(c.Request.Context(), actor(c))
+	a := actor(c)
+	bs, err := s.Bodies.ListBodies(c.Request.Context(), a)
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, gin.H{"items": bs})
+	if a.Role.Can(pathway.ReadPeople) {
+		c.JSON(http.StatusOK, gin.H{"items": bs})
+		return nil
+	}
+	items := make([]bodySummary, len(bs))
+	for i, b := range bs {
+		items[i] = bodySummary{
+			ID: b.ID, Name: b.Name, Kind: b.Kind, Description: b.Description, Seats: b.Seats, Rung: b.Rung,
+			TermMonths: b.TermMonths, TermLimit: b.TermLimit, CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt,
+		}
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items})
 	return nil
 }
 

@@ -263,8 +263,10 @@ func (e *env) auditLength() int {
 	return len(entries)
 }
 
-// sweepPath fills a documented path's parameters with an id nothing has.
+// sweepPath fills a documented path's parameters with an id nothing has,
+// and a period with one that has not begun, so that both answer 404.
 func sweepPath(path string) string {
+	path = strings.ReplaceAll(path, "{period}", "2999")
 	return regexp.MustCompile(`\{[a-z_]+\}`).ReplaceAllString(path, "999999")
 }
 
@@ -304,8 +306,8 @@ func TestContractWalk(t *testing.T) {
 			}
 			if documents(403) && path != "/api/v1/session" { // signing out is refused only for a missing CSRF token
 				outsider := lead
-				if strings.HasPrefix(path, "/api/v1/reports/") {
-					outsider = staff // reports are leadership's; staff and coordinators never see them
+				if strings.HasPrefix(path, "/api/v1/reports/") || (strings.HasPrefix(path, "/api/v1/releases") && method == http.MethodGet) {
+					outsider = staff // reports and releases are leadership's; staff and coordinators never see them
 				}
 				w.as(outsider, method, p, jsonExample(op), 403)
 			}
@@ -534,28 +536,43 @@ func TestContractWalk(t *testing.T) {
 	w.as(staff, "POST", path("/participants/%d/consent/withdrawal", sam.ID), nil, 204)
 	w.as(staff, "GET", path("/participants/%d", sam.ID), nil, 404)
 
-	// Anonymised reports, first over too few people, then over enough for
-	// some counts to show.
-	period := e.today.Time().Format("2006-01")
-	csvAccept := http.Header{"Accept": {"text/csv"}}
-	for _, name := range []string{"distribution", "distribution/programs", "movement", "roles", "capacity"} {
-		w.as(lead, "GET", path("/reports/%s?period=%s", name, period), nil, 200)
-		w.as(admin, "GET", path("/reports/%s?period=%s&format=csv", name, period), nil, 200)
-		w.do(e, request{Method: "GET", Path: path("/reports/%s?period=%s", name, period), Role: lead, Header: csvAccept}, 200)
-		w.as(lead, "GET", path("/reports/%s", name), nil, 422)
-		w.as(lead, "GET", path("/reports/%s?period=2026-13", name), nil, 422)
-		w.as(lead, "GET", path("/reports/%s?period=%d-Q1", name, e.today.Time().Year()+1), nil, 422)
-	}
+	// Releases, and the reports that serve their tables. The harness's
+	// today is the real one, so last month is closed and this month open.
 	for i := range 12 {
 		e.participant(fmt.Sprintf("CM-R%02d", i), fmt.Sprintf("Person %02d", i), prog.ID)
 	}
+	open := pathway.PeriodOf(pathway.PeriodMonth, e.today)
+	closed := open.Previous()
+	future := pathway.PeriodOf(pathway.PeriodQuarter, e.today).Next()
+	w.as(lead, "GET", path("/releases"), nil, 200)
+	w.as(admin, "POST", path("/releases"), map[string]any{"period": closed.Label}, 201)
+	w.as(admin, "POST", path("/releases"), map[string]any{"period": closed.Label}, 409)
+	w.as(admin, "POST", path("/releases"), map[string]any{"period": open.Label}, 422)
+	w.as(admin, "POST", path("/releases"), map[string]any{"period": future.Label}, 422)
+	w.as(admin, "POST", path("/releases"), map[string]any{"period": "2026-13"}, 422)
+	w.as(lead, "GET", path("/releases"), nil, 200)
+	w.as(lead, "GET", path("/releases/%s", closed.Label), nil, 200)
+	w.as(admin, "GET", path("/releases/%s", open.Label), nil, 404)
+	w.as(lead, "GET", path("/releases/Q3-2026"), nil, 422)
+	csvAccept := http.Header{"Accept": {"text/csv"}}
 	for _, name := range []string{"distribution", "distribution/programs", "movement", "roles", "capacity"} {
-		w.as(lead, "GET", path("/reports/%s?period=%s", name, period), nil, 200)
+		w.as(lead, "GET", path("/reports/%s?period=%s", name, closed.Label), nil, 200)
+		w.as(admin, "GET", path("/reports/%s?period=%s&format=csv", name, closed.Label), nil, 200)
+		w.do(e, request{Method: "GET", Path: path("/reports/%s?period=%s", name, closed.Label), Role: lead, Header: csvAccept}, 200)
+		for _, p := range []pathway.Period{open, future} {
+			res := w.as(lead, "GET", path("/reports/%s?period=%s", name, p.Label), nil, 404)
+			if d := res.problem(t).Detail; !strings.Contains(d, "will be published on "+p.DueOn(app.DefaultConfig.ReleaseAfterDays).String()) {
+				t.Errorf("%s of %s: the 404 does not say when it will be published: %q", name, p.Label, d)
+			}
+		}
+		w.as(lead, "GET", path("/reports/%s", name), nil, 422)
+		w.as(lead, "GET", path("/reports/%s?period=2026-13", name), nil, 422)
 	}
-	w.as(lead, "GET", path("/reports/distribution?period=%s&program_id=%d", period, prog.ID), nil, 200)
-	w.as(lead, "GET", path("/reports/distribution?period=%s&program_id=999999", period), nil, 422)
-	w.as(lead, "GET", path("/reports/capacity?period=%s-Q%d&perspective=staff", e.today.Time().Format("2006"), (int(e.today.Time().Month())+2)/3), nil, 200)
-	w.as(lead, "GET", path("/reports/capacity?period=%s&perspective=family", period), nil, 422)
+	w.as(lead, "GET", path("/reports/distribution?period=%s&program_id=%d", closed.Label, prog.ID), nil, 200)
+	w.as(lead, "GET", path("/reports/distribution?period=%s&program_id=%d&format=csv", closed.Label, prog.ID), nil, 200)
+	w.as(lead, "GET", path("/reports/distribution?period=%s&program_id=999999", closed.Label), nil, 422)
+	w.as(lead, "GET", path("/reports/capacity?period=%s&perspective=staff", closed.Label), nil, 200)
+	w.as(lead, "GET", path("/reports/capacity?period=%s&perspective=family", closed.Label), nil, 422)
 	w.as(lead, "GET", path("/reports/ladder"), nil, 200)
 	w.as(lead, "GET", path("/reports/ladder?format=csv"), nil, 200)
 	w.as(lead, "GET", path("/reports/ladder?format=xml"), nil, 422)

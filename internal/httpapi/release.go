@@ -92,6 +92,7 @@ func (s *Server) publishRelease(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	c.Header("Location", "/api/v1/releases/"+r.Period.Label)
 	c.JSON(http.StatusCreated, newReleaseBody(r))
 	return nil
 }

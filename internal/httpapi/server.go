@@ -137,7 +137,7 @@ func (s *Server) routes() *gin.Engine {
 	writers.POST("/:id/consent/withdrawal", s.h(s.withdrawConsent))
 
 	// Bodies: coordinators and admins run them, staff read them; leadership
-	// sees the list of bodies and their seat counts, never who holds a seat.
+	// sees the list of bodies without head-counts, never who holds a seat.
 	everyone.GET("/bodies", s.h(s.listBodies))
 	bodyReaders := authed.Group("", s.allowAbility(pathway.ReadBodies))
 	bodyReaders.GET("/bodies/:id", s.h(s.getBody))

@@ -34,11 +34,17 @@ var domainSets = map[string][]string{
 	"Audience":      values(pathway.Audiences),
 	"Capacity":      values(pathway.Capacities),
 	"EvidenceKind":  values(pathway.EvidenceKinds),
+	"PeriodKind":    values(pathway.PeriodKinds),
+	// The tables of a release, by name.
+	"ReleaseTableName": pathway.ReleaseTables,
 }
 
 // transportSets are enums of api.yaml that belong to the API alone.
 var transportSets = [][]string{
 	{"json", "csv"}, // report formats
+	// How a release was published, as the releases table allows; the
+	// audit trail names the account.
+	{"schedule", "admin", "command line"},
 }
 
 func TestAPIEnumsAreTheDomainsLists(t *testing.T) {

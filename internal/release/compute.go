@@ -297,8 +297,10 @@ func (b *builder) capacity(h Header, c *pathway.ReleaseCounts, p pathway.Perspec
 }
 
 // CSVHeader is the first row of every table's CSV: one published count a
-// row, in a long format a spreadsheet can pivot.
-var CSVHeader = []string{"period", "section", "group", "item", "count", "fewer_than_k", "margin_95"}
+// row, in a long format a spreadsheet can pivot. Every row says how it was
+// made (the table's ε, the release's ε and the method), so that a count
+// copied out of the file keeps its caveats.
+var CSVHeader = []string{"period", "section", "group", "item", "count", "fewer_than_k", "margin_95", "epsilon", "release_epsilon", "method"}
 
 // csvRows accumulates a table's CSV rows, without the period column.
 type csvRows struct{ rows [][]string }
@@ -316,6 +318,8 @@ func (w *csvRows) add(section, group, item string, c Count, margin *int) {
 	w.rows = append(w.rows, []string{section, group, item, n, strconv.FormatBool(c.FewerThanK), m})
 }
 
+// sums is rungs for cells that are each a sum of noised cells, with
+// margin their own margin.
 func (w *csvRows) rungs(section, group string, cells []RungCell, total Total) {
 	for _, c := range cells {
 		w.add(section, group, c.Rung.String(), c.Count, nil)
@@ -343,7 +347,8 @@ func encodeCSV(h Header, rows [][]string) ([]byte, error) {
 		if r[5] == "" {
 			r[5] = strconv.Itoa(h.Margin95)
 		}
-		row := append([]string{h.Period}, r...)
+		row := append(append([]string{h.Period}, r...),
+			strconv.FormatFloat(h.Epsilon, 'g', -1, 64), strconv.FormatFloat(h.ReleaseEpsilon, 'g', -1, 64), h.Method)
 		for i := range row {
 			row[i] = SafeCSVCell(row[i])
 		}
