@@ -3,7 +3,6 @@ package httpapi
 import (
 	"bytes"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -68,44 +67,13 @@ func (s *Server) reportTable(name string) func(c *gin.Context) error {
 			writeTable(c, name, q.Period, q.Format, t.JSON, t.CSV)
 			return nil
 		}
-		js, cs, err := programRow(t, q.ProgramID)
+		js, cs, err := release.ProgramRowTable(t, q.ProgramID)
 		if err != nil {
 			return err
 		}
 		writeTable(c, fmt.Sprintf("%s-program-%d", name, q.ProgramID), q.Period, q.Format, js, cs)
 		return nil
 	}
-}
-
-// programRow picks one program's row out of a stored by-program table and
-// shapes it as a distribution: post-processing of stored numbers only, the
-// same bytes on every fetch.
-func programRow(t *pathway.ReleaseTable, id int64) (js, cs []byte, err error) {
-	var pd release.ProgramDistribution
-	if err := json.Unmarshal(t.JSON, &pd); err != nil {
-		return nil, nil, fmt.Errorf("read stored table: %w", err)
-	}
-	for _, row := range pd.Rows {
-		if row.ProgramID == nil || *row.ProgramID != id {
-			continue
-		}
-		d := release.Distribution{Header: pd.Header, ProgramID: row.ProgramID, Cells: row.Cells, Total: row.Total}
-		if js, err = json.Marshal(d); err != nil {
-			return nil, nil, err
-		}
-		var buf bytes.Buffer
-		w := csv.NewWriter(&buf)
-		_ = w.Write(release.CSVHeader)
-		rows, _ := csv.NewReader(bytes.NewReader(t.CSV)).ReadAll()
-		for _, r := range rows[1:] {
-			if r[2] == release.SafeCSVCell(row.Program) {
-				_ = w.Write(r)
-			}
-		}
-		w.Flush()
-		return js, buf.Bytes(), w.Error()
-	}
-	return nil, nil, pathway.Invalid("program_id", "no program with id %d is in this release", id)
 }
 
 type ladderQuery struct {

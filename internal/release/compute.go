@@ -254,6 +254,10 @@ func (b *builder) roles(h Header, c *pathway.ReleaseCounts) (any, [][]string) {
 	for _, bc := range c.Bodies {
 		// Each count stands alone, with no total to keep.
 		held := b.noised([]int{bc.HoldingAtEnd})[0]
+		if bc.Body.Seats != nil {
+			// Post-processing: nobody can hold more seats than there are.
+			held = min(held, *bc.Body.Seats)
+		}
 		spoke := b.noised([]int{bc.Speakers})[0]
 		row := BodyRow{
 			BodyID: bc.Body.ID, Name: bc.Body.Name, Kind: bc.Body.Kind, Seats: bc.Body.Seats,
@@ -294,6 +298,33 @@ func (b *builder) capacity(h Header, c *pathway.ReleaseCounts, p pathway.Perspec
 		out.Capacities = append(out.Capacities, row)
 	}
 	return out, w.rows
+}
+
+// ProgramRowTable picks one program's row out of a stored by-program table and
+// shapes it as a distribution, in JSON and CSV: post-processing of stored
+// numbers only, so the same bytes on every fetch. EINVALID when the program
+// is not in the table.
+func ProgramRowTable(t *pathway.ReleaseTable, id int64) (js, cs []byte, err error) {
+	var pd ProgramDistribution
+	if err := json.Unmarshal(t.JSON, &pd); err != nil {
+		return nil, nil, fmt.Errorf("read stored table: %w", err)
+	}
+	for _, row := range pd.Rows {
+		if row.ProgramID == nil || *row.ProgramID != id {
+			continue
+		}
+		d := Distribution{Header: pd.Header, ProgramID: row.ProgramID, Cells: row.Cells, Total: row.Total}
+		if js, err = json.Marshal(d); err != nil {
+			return nil, nil, fmt.Errorf("encode program row: %w", err)
+		}
+		w := csvRows{}
+		w.rungs("distribution by program", row.Program, row.Cells, row.Total)
+		if cs, err = encodeCSV(pd.Header, w.rows); err != nil {
+			return nil, nil, fmt.Errorf("encode program row: %w", err)
+		}
+		return js, cs, nil
+	}
+	return nil, nil, pathway.Invalid("program_id", "no program with id %d is in this release", id)
 }
 
 // CSVHeader is the first row of every table's CSV: one published count a

@@ -166,3 +166,52 @@ func TestNoisedTablesAreIntegersThatAddUp(t *testing.T) {
 		}
 	}
 }
+
+// TestSeatsFilledNeverExceedTheSeats: post-processing keeps a body's noised
+// head-count within its seats, however large the noise.
+func TestSeatsFilledNeverExceedTheSeats(t *testing.T) {
+	c := sampleCounts()
+	seats := 9
+	c.Bodies[0].Body.Seats = &seats
+	for range 300 {
+		rel, err := release.Compute(release.Config{Epsilon: 0.2, K: 2}, c, time.Now(), "admin")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var r release.Roles
+		if err := json.Unmarshal(rel.Table(pathway.TableRoles).JSON, &r); err != nil {
+			t.Fatal(err)
+		}
+		if n := r.Bodies[0].SeatsFilled.Count; n != nil && *n > seats {
+			t.Fatalf("seats filled %d of %d", *n, seats)
+		}
+	}
+}
+
+// TestAProgramRowIsItsOwnRowEvenWhenNamedLikeNoProgram: picking a program
+// out of the by-program table goes by id, never by name.
+func TestAProgramRowIsItsOwnRowEvenWhenNamedLikeNoProgram(t *testing.T) {
+	c := sampleCounts()
+	c.Programs[1].Name = "No program"
+	rel, err := release.Compute(release.Config{Epsilon: 1, K: 2, Noise: &noNoise{}}, c, time.Now(), "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, cs, err := release.ProgramRowTable(rel.Table(pathway.TablePrograms), 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d release.Distribution
+	if err := json.Unmarshal(js, &d); err != nil {
+		t.Fatal(err)
+	}
+	if d.Total.Count.Count == nil || *d.Total.Count.Count != 25 {
+		t.Errorf("program 9 total = %+v, want 25", d.Total)
+	}
+	if rows := strings.Count(strings.TrimSpace(string(cs)), "\n"); rows != 6 {
+		t.Errorf("CSV has %d rows after the header, want 6 (five rungs and the total):\n%s", rows, cs)
+	}
+	if _, _, err := release.ProgramRowTable(rel.Table(pathway.TablePrograms), 404); pathway.ErrorCode(err) != pathway.EINVALID {
+		t.Errorf("unknown program: %v, want EINVALID", err)
+	}
+}

@@ -122,6 +122,17 @@ func (s *Service) notPublished(p pathway.Period) error {
 	return pathway.Errorf(pathway.ENOTFOUND, "%s has no release. An admin can publish it if the year's privacy budget allows.", p.Label)
 }
 
+// notPublishedYet explains an unpublished period to someone who may be
+// waiting for it, saying when nobody is followed yet that nothing will come.
+func (s *Service) notPublishedYet(ctx context.Context, p pathway.Period) error {
+	if _, ok, err := s.Store.FirstDay(ctx); err != nil {
+		return err
+	} else if !ok {
+		return pathway.Errorf(pathway.ENOTFOUND, "Nobody is followed yet, so nothing is published for %s. The first release is published %d days after the first month with participants ends.", p.Label, s.AfterDays)
+	}
+	return s.notPublished(p)
+}
+
 // Release implements pathway.ReleaseService.
 func (s *Service) Release(ctx context.Context, label string) (*pathway.Release, error) {
 	p, err := parse(label)
@@ -130,7 +141,7 @@ func (s *Service) Release(ctx context.Context, label string) (*pathway.Release, 
 	}
 	r, err := s.Store.FindRelease(ctx, p.Label)
 	if pathway.ErrorCode(err) == pathway.ENOTFOUND {
-		return nil, s.notPublished(p)
+		return nil, s.notPublishedYet(ctx, p)
 	}
 	return r, err
 }
@@ -143,7 +154,7 @@ func (s *Service) Table(ctx context.Context, label, name string) (*pathway.Relea
 	}
 	t, err := s.Store.FindReleaseTable(ctx, p.Label, name)
 	if pathway.ErrorCode(err) == pathway.ENOTFOUND {
-		return nil, s.notPublished(p)
+		return nil, s.notPublishedYet(ctx, p)
 	}
 	return t, err
 }
