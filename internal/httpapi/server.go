@@ -27,9 +27,9 @@ const (
 	ctxSession   = "pathway.session_hash"
 )
 
-// Pinger reports whether the database answers.
-type Pinger interface {
-	Ping(ctx context.Context) error
+// Readier reports whether the database can serve reads and take writes.
+type Readier interface {
+	Ready(ctx context.Context) error
 }
 
 // Server holds the services the API speaks to and its settings.
@@ -41,7 +41,7 @@ type Server struct {
 	Bodies       pathway.BodyService
 	Suggestions  pathway.SuggestionService
 	Reports      *report.Service
-	DB           Pinger
+	DB           Readier
 	Logger       *slog.Logger
 	Static       fs.FS // the web app; nil serves none
 	Now          func() time.Time
@@ -240,11 +240,11 @@ func (s *Server) securityHeaders(c *gin.Context) {
 	c.Next()
 }
 
-// ready answers 200 when the database answers.
+// ready answers 200 when the database answers and takes writes.
 func (s *Server) ready(c *gin.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 	defer cancel()
-	if err := s.DB.Ping(ctx); err != nil {
+	if err := s.DB.Ready(ctx); err != nil {
 		return err
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ready"})

@@ -132,8 +132,10 @@ func TestWithdrawConsentLeavesNoTraceInTheFiles(t *testing.T) {
 		}
 	}
 
-	if err := s.participants.WithdrawConsent(ctx, s.staff, gone.ID); err != nil {
+	if pending, err := s.participants.WithdrawConsent(ctx, s.staff, gone.ID); err != nil {
 		t.Fatal(err)
+	} else if pending {
+		t.Fatal("with no reader holding the log, the erasure left its scrub pending")
 	}
 
 	raw = fileBytes(t, s.db)
@@ -160,7 +162,7 @@ func TestWithdrawConsentLeavesNoTraceInTheFiles(t *testing.T) {
 		{"placements", func() error { _, err := s.participants.ListPlacements(ctx, s.admin, gone.ID); return err }()},
 		{"engagements", func() error { _, err := s.participants.ListEngagements(ctx, s.admin, gone.ID); return err }()},
 		{"check-ins", func() error { _, err := s.participants.ListCheckins(ctx, s.admin, gone.ID); return err }()},
-		{"withdraw again", s.participants.WithdrawConsent(ctx, s.admin, gone.ID)},
+		{"withdraw again", func() error { _, err := s.participants.WithdrawConsent(ctx, s.admin, gone.ID); return err }()},
 	}
 	for _, r := range reads {
 		t.Run("after erasure "+r.name+" finds nothing", func(t *testing.T) {
@@ -221,7 +223,7 @@ func TestWithdrawConsentOutsideTheCaseloadErasesNothing(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := s.participants.WithdrawConsent(ctx, tt.actor, tt.id)
+			_, err := s.participants.WithdrawConsent(ctx, tt.actor, tt.id)
 			if code := pathway.ErrorCode(err); code != tt.code {
 				t.Errorf("error %v (code %q), want %s", err, code, tt.code)
 			}
@@ -251,7 +253,7 @@ func TestWithdrawalWhileAReaderHoldsTheLogStillErases(t *testing.T) {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- s.participants.WithdrawConsent(ctx, s.staff, gone.ID) }()
+	go func() { _, err := s.participants.WithdrawConsent(ctx, s.staff, gone.ID); done <- err }()
 	// While the erasure waits for the reader, other writes go on.
 	time.Sleep(300 * time.Millisecond)
 	start := time.Now()
@@ -295,7 +297,7 @@ func TestAnErasedParticipantsIDIsNeverReused(t *testing.T) {
 	s := newHistoryStore(t)
 	ctx := context.Background()
 	gone := s.add(t, "CMS-LAST-1", "Last Added")
-	if err := s.participants.WithdrawConsent(ctx, s.staff, gone.ID); err != nil {
+	if _, err := s.participants.WithdrawConsent(ctx, s.staff, gone.ID); err != nil {
 		t.Fatal(err)
 	}
 	next := s.add(t, "CMS-NEXT-2", "Added After")
