@@ -68,8 +68,10 @@ type DB struct {
 	batched   atomic.Int64 // writes those commits held
 	lastBatch atomic.Int64 // writes in the latest commit
 
-	// scrubWake wakes the scrubber after an erasure it must finish (scrub.go).
-	scrubWake chan struct{}
+	// scrubWake wakes the scrubber after an erasure it must finish, and
+	// scrubRetries counts its attempts (scrub.go).
+	scrubWake    chan struct{}
+	scrubRetries atomic.Int64
 
 	// fault is the latest write refused for want of disk or write access,
 	// until a write succeeds again (health.go).

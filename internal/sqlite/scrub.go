@@ -120,6 +120,7 @@ func (db *DB) scrubLoop() {
 		case <-db.scrubWake:
 		}
 		for wait := 50 * time.Millisecond; ; wait = min(2*wait, scrubMaxWait) {
+			db.scrubRetries.Add(1)
 			clean, err := db.scrubOnce(db.ctx)
 			if db.ctx.Err() != nil {
 				return

@@ -133,6 +133,14 @@ func TestBackgroundScrubStopsWithTheDatabase(t *testing.T) {
 		t.Fatal("the scrub was not left pending while a reader held the log")
 	}
 
+	// Close once the scrubber is at work, not before it woke.
+	deadline := time.Now().Add(answerBound)
+	for s.db.ScrubRetries() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the scrubber never tried the pending scrub")
+		}
+		time.Sleep(time.Millisecond)
+	}
 	closed := make(chan error, 1)
 	go func() { closed <- s.db.Close() }()
 	select {
