@@ -88,6 +88,7 @@ const (
 	connWrite    = iota // the one writer
 	connRead            // pooled readers, which cannot write
 	connSnapshot        // reads the database into a copy (VACUUM INTO)
+	connInspect         // reads a file that may be a copy, changing nothing
 )
 
 // dsn returns the connection string for the file. Pragmas go in the DSN so
@@ -95,6 +96,12 @@ const (
 func (db *DB) dsn(kind int) string {
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
+	if kind == connInspect {
+		// Not even the journal mode: a copy is not in WAL mode.
+		q.Set("mode", "ro")
+		q.Add("_pragma", "query_only(1)")
+		return "file:" + db.Path + "?" + q.Encode()
+	}
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	// NORMAL in WAL mode: a committed write survives the process being
