@@ -32,6 +32,7 @@ type serveConfig struct {
 	MinCellSize    int
 	Demo           bool
 	TrustedProxies []string
+	MetricsAddr    string // where /metrics is served without authentication; "" for nowhere
 }
 
 // parseServeConfig reads serve's flags over the environment's defaults.
@@ -52,6 +53,7 @@ func parseServeConfig(args []string, env *Env) (serveConfig, error) {
 	fs.StringVar(&cfg.AdminEmail, "admin-email", envOr(env, "PATHWAY_ADMIN_EMAIL", "admin@pathway.local"), "email of the admin created on first start (PATHWAY_ADMIN_EMAIL)")
 	fs.StringVar(&timezone, "timezone", envOr(env, "PATHWAY_TIMEZONE", "Local"), "the organisation's IANA time zone, for what \"today\" is (PATHWAY_TIMEZONE)")
 	fs.StringVar(&proxies, "trusted-proxies", envOr(env, "PATHWAY_TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For is believed; none by default (PATHWAY_TRUSTED_PROXIES)")
+	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", envOr(env, "PATHWAY_METRICS_ADDR", ""), "also serve /metrics without authentication on this address; off by default (PATHWAY_METRICS_ADDR)")
 	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo organisation first when the database has no participants")
 	k, err := strconv.Atoi(envOr(env, "PATHWAY_MIN_CELL_SIZE", strconv.Itoa(suppress.DefaultMinCellSize)))
 	if err != nil {
@@ -115,6 +117,9 @@ type Main struct {
 	HTTP   *http.Server
 	// Addr is the address the service listens on, once Open has returned.
 	Addr net.Addr
+	// MetricsHTTP serves /metrics on MetricsAddr when Config.MetricsAddr is set.
+	MetricsHTTP *http.Server
+	MetricsAddr net.Addr
 
 	served chan error // what the HTTP server's Serve returned
 }
@@ -125,14 +130,14 @@ func (m *Main) Open(ctx context.Context) error {
 	cfg := m.Config
 	m.Logger.Info("starting", slog.String("addr", cfg.Addr), slog.String("db", cfg.DB), slog.Bool("secure_cookies", cfg.SecureCookies),
 		slog.Duration("session_ttl", cfg.SessionTTL), slog.String("timezone", cfg.Location.String()), slog.Int("min_cell_size", cfg.MinCellSize),
-		slog.String("trusted_proxies", strings.Join(cfg.TrustedProxies, ",")))
+		slog.String("trusted_proxies", strings.Join(cfg.TrustedProxies, ",")), slog.String("metrics_addr", cfg.MetricsAddr))
 
-	db, err := openDB(cfg.DB)
-	if err != nil {
+	db := sqlite.NewDB(cfg.DB)
+	db.Location, db.Logger = cfg.Location, m.Logger
+	if err := db.Open(); err != nil {
 		return err
 	}
 	m.DB = db
-	db.Location = cfg.Location
 	m.Server = app.NewServer(db, m.Logger, cfg.MinCellSize)
 	m.Server.SecureCookies, m.Server.SessionTTL, m.Server.TrustedProxies = cfg.SecureCookies, cfg.SessionTTL, cfg.TrustedProxies
 	if err := bootstrapAdmin(ctx, m.Server.Users, cfg.AdminEmail, m.Out); err != nil {
@@ -156,9 +161,22 @@ func (m *Main) Open(ctx context.Context) error {
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
+	m.served = make(chan error, 2)
+	if cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("listen for metrics: %w", err)
+		}
+		m.MetricsAddr = mln.Addr()
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", m.Server.MetricsHandler())
+		m.MetricsHTTP = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
+		m.Logger.Info("serving metrics", slog.String("addr", m.MetricsAddr.String()))
+		go func() { m.served <- m.MetricsHTTP.Serve(mln) }()
+	}
 	fmt.Fprintf(m.Out, "Pathway is listening on http://%s\n", m.Addr)
 	m.Logger.Info("listening", slog.String("addr", m.Addr.String()))
-	m.served = make(chan error, 1)
 	go func() { m.served <- m.HTTP.Serve(ln) }()
 	return nil
 }
@@ -176,6 +194,12 @@ func (m *Main) Close() error {
 			err = fmt.Errorf("shut down: %w", serr)
 		}
 		m.HTTP = nil
+	}
+	if m.MetricsHTTP != nil {
+		if serr := m.MetricsHTTP.Close(); serr != nil && err == nil {
+			err = fmt.Errorf("stop metrics: %w", serr)
+		}
+		m.MetricsHTTP = nil
 	}
 	if m.DB != nil {
 		if cerr := m.DB.Close(); cerr != nil && err == nil {

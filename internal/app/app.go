@@ -18,7 +18,10 @@ import (
 // suppress counts below minCellSize. Callers set the cookie, session and
 // proxy settings on the result before its first use.
 func NewServer(db *sqlite.DB, logger *slog.Logger, minCellSize int) *httpapi.Server {
+	metrics := httpapi.NewMetrics()
+	metrics.MustRegister(db.Collector())
 	return &httpapi.Server{
+		Metrics:      metrics,
 		Users:        sqlite.NewUserService(db),
 		Programs:     sqlite.NewProgramService(db),
 		Participants: sqlite.NewParticipantService(db),

@@ -346,6 +346,7 @@ func TestContractWalk(t *testing.T) {
 	w.do(e, request{Method: "GET", Path: "/healthz"}, 200)
 	w.do(e, request{Method: "GET", Path: "/readyz"}, 200)
 	w.do(e.variant(func(s *httpapi.Server) { s.DB = deadDB{} }), request{Method: "GET", Path: "/readyz"}, 503)
+	w.as(admin, "GET", "/metrics", nil, 200)
 
 	// Programs and the ladder.
 	var prog pathway.Program

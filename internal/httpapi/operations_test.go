@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -132,4 +134,39 @@ func TestAReadOnlyDatabaseServesReadsAndSaysWritesMustWait(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestMetricsCountRequestsByRouteAndNeverNameAnyone(t *testing.T) {
+	e := newEnv(t)
+	p := e.participant("CMS-MET-5150", "Ottoline Metricsworth")
+	e.as(pathway.RoleStaff, "GET", path("/participants/%d", p.ID), nil).must(t, 200)
+	e.as(pathway.RoleStaff, "GET", path("/participants?q=Ottoline"), nil)
+	e.as(pathway.RoleStaff, "GET", path("/participants/%d", p.ID+1000), nil).must(t, 404)
+
+	res := e.as(pathway.RoleAdmin, "GET", "/metrics", nil).must(t, 200)
+	body := string(res.Body)
+	for _, want := range []string{
+		`pathway_http_requests_total{method="GET",route="/api/v1/participants/:id",status="200"} 1`,
+		`pathway_http_requests_total{method="GET",route="/api/v1/participants/:id",status="404"} 1`,
+		`pathway_http_requests_total{method="POST",route="/api/v1/participants",status="201"} 1`,
+		`pathway_http_request_duration_seconds_bucket{method="GET",route="/api/v1/participants/:id",le="0.5"}`,
+		"pathway_write_queue_depth 0",
+		"pathway_write_batches_total ",
+		"pathway_write_batch_writes_total ",
+		"pathway_write_last_batch_size ",
+		`pathway_database_bytes{file="db"}`,
+		`pathway_database_bytes{file="wal"}`,
+		"go_goroutines ",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+	for _, never := range []string{"Ottoline", "Metricsworth", "CMS-MET-5150", fmt.Sprintf("/participants/%d", p.ID)} {
+		if strings.Contains(body, never) {
+			t.Errorf("/metrics holds %q", never)
+		}
+	}
+	e.as(pathway.RoleStaff, "GET", "/metrics", nil).must(t, 403)
+	e.call(request{Method: "GET", Path: "/metrics"}).must(t, 401)
 }

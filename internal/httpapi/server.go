@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"pathway/internal/pathway"
 	"pathway/internal/report"
@@ -54,6 +56,10 @@ type Server struct {
 	// X-Forwarded-For is believed; by default none is, so a client cannot
 	// forge the address the audit trail records.
 	TrustedProxies []string
+	// Metrics is the registry /metrics serves, with the request figures
+	// added; nil gets NewMetrics. Releases and the ε they spend may
+	// register their own collector on it.
+	Metrics *prometheus.Registry
 
 	router *gin.Engine
 }
@@ -86,7 +92,10 @@ func (s *Server) routes() *gin.Engine {
 		panic("httpapi: TrustedProxies: " + err.Error())
 	}
 	r.HandleMethodNotAllowed = true
-	r.Use(s.requestContext, s.recover, s.securityHeaders)
+	if s.Metrics == nil {
+		s.Metrics = NewMetrics()
+	}
+	r.Use(newHTTPMetrics(s.Metrics).observe, s.requestContext, s.recover, s.securityHeaders)
 	r.NoRoute(s.h(func(c *gin.Context) error {
 		if strings.HasPrefix(c.Request.URL.Path, "/api/") || s.Static == nil {
 			return pathway.Errorf(pathway.ENOTFOUND, "There is nothing at this address.")
@@ -99,6 +108,8 @@ func (s *Server) routes() *gin.Engine {
 
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", s.h(s.ready))
+	metrics := promhttp.HandlerFor(s.Metrics, promhttp.HandlerOpts{})
+	r.GET("/metrics", s.authenticate, s.allowAbility(pathway.Administer), gin.WrapH(metrics))
 
 	api := r.Group("/api/v1")
 	api.POST("/session", s.h(s.login))
