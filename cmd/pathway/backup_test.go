@@ -107,6 +107,10 @@ func TestBackupWhileServingWritesIsAConsistentCopyThatChecks(t *testing.T) {
 	if _, _, err := command(t, "", "backup", "--db", live, "--to", backup); err == nil {
 		t.Error("a backup overwrote an existing file")
 	}
+	// A copy of the copy, as when backups are rotated.
+	again := filepath.Join(dir, "backup-of-backup.db")
+	mustCommand(t, "", "backup", "--db", backup, "--to", again)
+	mustCommand(t, "", "check", "--db", again)
 }
 
 func TestCheckFailsAFileThatIsDamagedOrNotAtThisSchema(t *testing.T) {

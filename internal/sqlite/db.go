@@ -87,7 +87,7 @@ func NewDB(path string) *DB {
 const (
 	connWrite    = iota // the one writer
 	connRead            // pooled readers, which cannot write
-	connSnapshot        // reads the database into a copy (VACUUM INTO)
+	connSnapshot        // reads a file (the live one, or a copy) into a new copy: VACUUM INTO
 	connInspect         // reads a file that may be a copy, changing nothing
 )
 
@@ -96,10 +96,12 @@ const (
 func (db *DB) dsn(kind int) string {
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
-	if kind == connInspect {
+	if kind == connInspect || kind == connSnapshot {
 		// Not even the journal mode: a copy is not in WAL mode.
 		q.Set("mode", "ro")
-		q.Add("_pragma", "query_only(1)")
+		if kind == connInspect {
+			q.Add("_pragma", "query_only(1)")
+		}
 		return "file:" + db.Path + "?" + q.Encode()
 	}
 	q.Add("_pragma", "journal_mode(WAL)")
