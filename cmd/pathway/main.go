@@ -5,6 +5,8 @@
 //	pathway migrate --db F up|down|version
 //	pathway user add --db F --email E --role R --password-stdin
 //	pathway token issue --db F --email E [--name N]
+//	pathway backup --db F --to G
+//	pathway check --db G
 package main
 
 import (
@@ -56,6 +58,8 @@ Usage:
   pathway migrate --db F up|down|version                    manage the schema
   pathway user add --db F --email E --role R --password-stdin
   pathway token issue --db F --email E [--name N]           print a new API token
+  pathway backup  --db F --to G                             copy a database, even while it is served
+  pathway check   --db G                                    verify a database file or backup
 
 Run "pathway <command> -h" for a command's flags.`
 
@@ -77,6 +81,10 @@ func run(ctx context.Context, args []string, env *Env) error {
 		return userAdd(ctx, rest[1:], env)
 	case cmd == "token" && len(rest) > 0 && rest[0] == "issue":
 		return tokenIssue(ctx, rest[1:], env)
+	case cmd == "backup":
+		return backupCmd(ctx, rest, env)
+	case cmd == "check":
+		return checkCmd(ctx, rest, env)
 	case cmd == "help" || cmd == "-h" || cmd == "--help":
 		fmt.Fprintln(env.Stdout, usage)
 		return nil

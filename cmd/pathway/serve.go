@@ -32,6 +32,7 @@ type serveConfig struct {
 	Releases       app.Config
 	Demo           bool
 	TrustedProxies []string
+	MetricsAddr    string // where /metrics is served without authentication; "" for nowhere
 }
 
 // parseServeConfig reads serve's flags over the environment's defaults.
@@ -51,6 +52,7 @@ func parseServeConfig(args []string, env *Env) (serveConfig, error) {
 	fs.DurationVar(&cfg.SessionTTL, "session-ttl", ttl, "how long a browser stays signed in (PATHWAY_SESSION_TTL)")
 	fs.StringVar(&cfg.AdminEmail, "admin-email", envOr(env, "PATHWAY_ADMIN_EMAIL", "admin@pathway.local"), "email of the admin created on first start (PATHWAY_ADMIN_EMAIL)")
 	fs.StringVar(&proxies, "trusted-proxies", envOr(env, "PATHWAY_TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For is believed; none by default (PATHWAY_TRUSTED_PROXIES)")
+	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", envOr(env, "PATHWAY_METRICS_ADDR", ""), "also serve /metrics without authentication on this address; off by default (PATHWAY_METRICS_ADDR)")
 	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo organisation first when the database has no participants")
 	rs := addReleaseFlags(fs, env)
 	if err := fs.Parse(args); err != nil {
@@ -109,6 +111,9 @@ type Main struct {
 	Schedule *release.Schedule
 	// Addr is the address the service listens on, once Open has returned.
 	Addr net.Addr
+	// MetricsHTTP serves /metrics on MetricsAddr when Config.MetricsAddr is set.
+	MetricsHTTP *http.Server
+	MetricsAddr net.Addr
 
 	served chan error // what the HTTP server's Serve returned
 }
@@ -121,14 +126,14 @@ func (m *Main) Open(ctx context.Context) error {
 		slog.Duration("session_ttl", cfg.SessionTTL), slog.String("timezone", cfg.Location.String()), slog.Int("min_cell_size", cfg.Releases.MinCellSize),
 		slog.Float64("release_epsilon", cfg.Releases.ReleaseEpsilon), slog.Float64("privacy_budget", cfg.Releases.PrivacyBudget),
 		slog.Int("release_after_days", cfg.Releases.ReleaseAfterDays),
-		slog.String("trusted_proxies", strings.Join(cfg.TrustedProxies, ",")))
+		slog.String("trusted_proxies", strings.Join(cfg.TrustedProxies, ",")), slog.String("metrics_addr", cfg.MetricsAddr))
 
-	db, err := openDB(cfg.DB)
-	if err != nil {
+	db := sqlite.NewDB(cfg.DB)
+	db.Location, db.Logger = cfg.Location, m.Logger
+	if err := db.Open(); err != nil {
 		return err
 	}
 	m.DB = db
-	db.Location = cfg.Location
 	m.Server = app.NewServer(db, m.Logger, cfg.Releases)
 	m.Server.SecureCookies, m.Server.SessionTTL, m.Server.TrustedProxies = cfg.SecureCookies, cfg.SessionTTL, cfg.TrustedProxies
 	if err := bootstrapAdmin(ctx, m.Server.Users, cfg.AdminEmail, m.Out); err != nil {
@@ -157,9 +162,22 @@ func (m *Main) Open(ctx context.Context) error {
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
+	m.served = make(chan error, 2)
+	if cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("listen for metrics: %w", err)
+		}
+		m.MetricsAddr = mln.Addr()
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", m.Server.MetricsHandler())
+		m.MetricsHTTP = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
+		m.Logger.Info("serving metrics", slog.String("addr", m.MetricsAddr.String()))
+		go func() { m.served <- m.MetricsHTTP.Serve(mln) }()
+	}
 	fmt.Fprintf(m.Out, "Pathway is listening on http://%s\n", m.Addr)
 	m.Logger.Info("listening", slog.String("addr", m.Addr.String()))
-	m.served = make(chan error, 1)
 	go func() { m.served <- m.HTTP.Serve(ln) }()
 	return nil
 }
@@ -181,6 +199,12 @@ func (m *Main) Close() error {
 	if m.Schedule != nil {
 		_ = m.Schedule.Close()
 		m.Schedule = nil
+	}
+	if m.MetricsHTTP != nil {
+		if serr := m.MetricsHTTP.Close(); serr != nil && err == nil {
+			err = fmt.Errorf("stop metrics: %w", serr)
+		}
+		m.MetricsHTTP = nil
 	}
 	if m.DB != nil {
 		if cerr := m.DB.Close(); cerr != nil && err == nil {

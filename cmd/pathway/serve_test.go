@@ -101,3 +101,48 @@ func TestMainOpensServesAndCloses(t *testing.T) {
 		t.Error("the service still answers after Close")
 	}
 }
+
+func TestMetricsAddrServesMetricsWithoutAuthenticationOnItsOwnListener(t *testing.T) {
+	env, _, _ := newEnv("")
+	cfg, err := parseServeConfig([]string{"--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "pathway.db"), "--timezone", "UTC"}, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &Main{Config: cfg, Logger: slog.New(slog.DiscardHandler), Out: io.Discard}
+	if err := m.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	get := func(url string) (int, string) {
+		t.Helper()
+		res, err := client.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	if code, _ := get("http://" + m.Addr.String() + "/readyz"); code != http.StatusOK {
+		t.Fatalf("GET /readyz: %d", code)
+	}
+	code, body := get("http://" + m.MetricsAddr.String() + "/metrics")
+	if code != http.StatusOK {
+		t.Fatalf("GET /metrics on the metrics address: %d, want 200", code)
+	}
+	if want := `pathway_http_requests_total{method="GET",route="/readyz",status="200"} 1`; !strings.Contains(body, want) {
+		t.Errorf("metrics lack %q:\n%.2000s", want, body)
+	}
+	if code, _ := get("http://" + m.Addr.String() + "/metrics"); code != http.StatusUnauthorized {
+		t.Errorf("GET /metrics on the service address without credentials: %d, want 401", code)
+	}
+	if code, _ := get("http://" + m.MetricsAddr.String() + "/api/v1/ladder"); code != http.StatusNotFound {
+		t.Errorf("the metrics address serves the API: %d", code)
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.Get("http://" + m.MetricsAddr.String() + "/metrics"); err == nil {
+		t.Error("metrics still answer after Close")
+	}
+}

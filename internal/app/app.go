@@ -38,7 +38,10 @@ var DefaultConfig = Config{
 // NewServer returns an API server over the open database db. Callers set
 // the cookie, session and proxy settings on the result before its first use.
 func NewServer(db *sqlite.DB, logger *slog.Logger, cfg Config) *httpapi.Server {
+	metrics := httpapi.NewMetrics()
+	metrics.MustRegister(db.Collector())
 	return &httpapi.Server{
+		Metrics:      metrics,
 		Users:        sqlite.NewUserService(db),
 		Programs:     sqlite.NewProgramService(db),
 		Participants: sqlite.NewParticipantService(db),

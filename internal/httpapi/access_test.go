@@ -40,6 +40,7 @@ var (
 var accessMatrix = map[string][]caller{
 	"GET /healthz": openToAll,
 	"GET /readyz":  openToAll,
+	"GET /metrics": adminsOnly,
 
 	"POST /api/v1/session":   openToAll,
 	"DELETE /api/v1/session": anySignedIn,

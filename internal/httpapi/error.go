@@ -19,6 +19,9 @@ const (
 	codeMethodNotAllowed = "method_not_allowed" // the path exists but not with this method
 )
 
+// retryAfter is the Retry-After, in seconds, of a 503 answer.
+const retryAfter = "10"
+
 // statuses maps every error code, domain and transport, to its HTTP status.
 var statuses = map[string]int{
 	pathway.EINVALID:      http.StatusUnprocessableEntity,
@@ -67,6 +70,10 @@ func (s *Server) writeError(c *gin.Context, err error) {
 		Errors:    pathway.ErrorFields(err),
 	}
 	c.Header("Cache-Control", "no-store")
+	if status == http.StatusServiceUnavailable {
+		// The database is full, read-only or closing: worth a retry later.
+		c.Header("Retry-After", retryAfter)
+	}
 	c.Render(status, problemRender{p})
 	c.Abort()
 }

@@ -216,8 +216,14 @@ func (s *Server) withdrawConsent(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.Participants.WithdrawConsent(c.Request.Context(), actor(c), id); err != nil {
+	pending, err := s.Participants.WithdrawConsent(c.Request.Context(), actor(c), id)
+	if err != nil {
 		return err
+	}
+	if pending {
+		// Erased, but not yet gone from every file: say so rather than 204.
+		c.JSON(http.StatusAccepted, gin.H{"scrub": "pending"})
+		return nil
 	}
 	c.Status(http.StatusNoContent)
 	return nil

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"pathway/internal/pathway"
 )
@@ -26,9 +28,9 @@ const (
 	ctxSession   = "pathway.session_hash"
 )
 
-// Pinger reports whether the database answers.
-type Pinger interface {
-	Ping(ctx context.Context) error
+// Readier reports whether the database can serve reads and take writes.
+type Readier interface {
+	Ready(ctx context.Context) error
 }
 
 // Server holds the services the API speaks to and its settings.
@@ -40,7 +42,7 @@ type Server struct {
 	Bodies       pathway.BodyService
 	Suggestions  pathway.SuggestionService
 	Releases     pathway.ReleaseService
-	DB           Pinger
+	DB           Readier
 	Logger       *slog.Logger
 	Static       fs.FS // the web app; nil serves none
 	Now          func() time.Time
@@ -53,6 +55,10 @@ type Server struct {
 	// X-Forwarded-For is believed; by default none is, so a client cannot
 	// forge the address the audit trail records.
 	TrustedProxies []string
+	// Metrics is the registry /metrics serves, with the request figures
+	// added; nil gets NewMetrics. Releases and the ε they spend may
+	// register their own collector on it.
+	Metrics *prometheus.Registry
 
 	router *gin.Engine
 }
@@ -85,7 +91,10 @@ func (s *Server) routes() *gin.Engine {
 		panic("httpapi: TrustedProxies: " + err.Error())
 	}
 	r.HandleMethodNotAllowed = true
-	r.Use(s.requestContext, s.recover, s.securityHeaders)
+	if s.Metrics == nil {
+		s.Metrics = NewMetrics()
+	}
+	r.Use(newHTTPMetrics(s.Metrics).observe, s.requestContext, s.recover, s.securityHeaders)
 	r.NoRoute(s.h(func(c *gin.Context) error {
 		if strings.HasPrefix(c.Request.URL.Path, "/api/") || s.Static == nil {
 			return pathway.Errorf(pathway.ENOTFOUND, "There is nothing at this address.")
@@ -98,6 +107,8 @@ func (s *Server) routes() *gin.Engine {
 
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", s.h(s.ready))
+	metrics := promhttp.HandlerFor(s.Metrics, promhttp.HandlerOpts{})
+	r.GET("/metrics", s.authenticate, s.allowAbility(pathway.Administer), gin.WrapH(metrics))
 
 	api := r.Group("/api/v1")
 	api.POST("/session", s.h(s.login))
@@ -246,11 +257,11 @@ func (s *Server) securityHeaders(c *gin.Context) {
 	c.Next()
 }
 
-// ready answers 200 when the database answers.
+// ready answers 200 when the database answers and takes writes.
 func (s *Server) ready(c *gin.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 	defer cancel()
-	if err := s.DB.Ping(ctx); err != nil {
+	if err := s.DB.Ready(ctx); err != nil {
 		return err
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ready"})

@@ -165,8 +165,11 @@ type ParticipantService interface {
 	// RenewConsent replaces the current consent. ENOTFOUND, EINVALID.
 	RenewConsent(ctx context.Context, a Actor, id int64, c Consent) (*Participant, error)
 	// WithdrawConsent erases the participant and everything about them,
-	// leaving a non-identifying audit entry. ENOTFOUND.
-	WithdrawConsent(ctx context.Context, a Actor, id int64) error
+	// leaving a non-identifying audit entry. scrubPending reports that the
+	// erased data may still sit in the database's files (a reader holds the
+	// write-ahead log) until a background scrub, which survives a restart,
+	// clears them. ENOTFOUND, EUNAVAILABLE.
+	WithdrawConsent(ctx context.Context, a Actor, id int64) (scrubPending bool, err error)
 
 	// AddPlacement appends to the rung history. ENOTFOUND, EINVALID (dates).
 	AddPlacement(ctx context.Context, a Actor, participantID int64, p *Placement) error

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 
 	"pathway/internal/pathway"
@@ -20,8 +19,9 @@ import (
 // maxBatch bounds how many writes share one commit.
 const maxBatch = 64
 
-// errClosed answers writes queued after the database closed.
-var errClosed = errors.New("the database is closed")
+// errClosed answers writes that come after Close began, and writes still
+// queued when it ended the committer.
+var errClosed = pathway.Errorf(pathway.EUNAVAILABLE, "The database is closed.")
 
 // writeJob is one queued write.
 type writeJob struct {
@@ -36,11 +36,22 @@ func (db *DB) startCommitter() {
 	db.jobs = make(chan *writeJob, maxBatch)
 	db.stop = make(chan struct{})
 	db.stopped = make(chan struct{})
+	db.queueMu.Lock()
+	db.accepting = true
+	db.queueMu.Unlock()
 	go db.commitLoop()
 }
 
+// stopAccepting refuses every later write. It waits for writes being
+// queued at that moment, so none is queued after it returns.
+func (db *DB) stopAccepting() {
+	db.queueMu.Lock()
+	db.accepting = false
+	db.queueMu.Unlock()
+}
+
 // stopCommitter ends the committer once the writes already taken are done;
-// writes still queued are answered with errClosed.
+// writes still queued are answered with errClosed. Call stopAccepting first.
 func (db *DB) stopCommitter() {
 	if db.stop == nil {
 		return
@@ -87,29 +98,52 @@ func (db *DB) commitLoop() {
 // whose ctx ended before its turn is skipped.
 func (db *DB) commit(ctx context.Context, a pathway.Actor, fn func(*Tx) error) error {
 	job := &writeJob{ctx: ctx, actor: a, fn: fn, done: make(chan error, 1)}
-	select {
-	case db.jobs <- job:
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-db.stop:
-		return errClosed
+	if err := db.enqueue(ctx, job); err != nil {
+		return err
 	}
 	return <-job.done
+}
+
+// enqueue hands job to the committer, or refuses it once Close has begun.
+func (db *DB) enqueue(ctx context.Context, job *writeJob) error {
+	db.queueMu.RLock()
+	defer db.queueMu.RUnlock()
+	if !db.accepting {
+		return errClosed
+	}
+	select {
+	case db.jobs <- job:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // runBatch runs jobs in one transaction and answers each.
 func (db *DB) runBatch(batch []*writeJob) {
 	results := make([]error, len(batch))
 	answer := func() {
+		ok := false
 		for i, j := range batch {
+			if results[i] == nil {
+				ok = true
+			} else {
+				db.noteWrite(results[i])
+			}
 			j.done <- results[i]
+		}
+		if ok {
+			db.noteWrite(nil)
 		}
 	}
 	defer answer()
+	db.batches.Add(1)
+	db.batched.Add(int64(len(batch)))
+	db.lastBatch.Store(int64(len(batch)))
 	sqlTx, err := db.writer.BeginTx(context.Background(), nil)
 	if err != nil {
 		for i := range results {
-			results[i] = fmt.Errorf("begin: %w", err)
+			results[i] = mapError(fmt.Errorf("begin: %w", err))
 		}
 		return
 	}
@@ -124,7 +158,7 @@ func (db *DB) runBatch(batch []*writeJob) {
 			// The transaction itself failed: nothing in the batch stands.
 			_ = sqlTx.Rollback()
 			for k := range results {
-				results[k] = fatal
+				results[k] = mapError(fatal)
 			}
 			return
 		}
@@ -132,7 +166,7 @@ func (db *DB) runBatch(batch []*writeJob) {
 	if err := sqlTx.Commit(); err != nil {
 		for i := range results {
 			if results[i] == nil {
-				results[i] = fmt.Errorf("commit: %w", err)
+				results[i] = mapError(fmt.Errorf("commit: %w", err))
 			}
 		}
 	}
@@ -156,7 +190,9 @@ func (db *DB) runJob(sqlTx *sql.Tx, j *writeJob) (result, fatal error) {
 	}()
 	if result != nil {
 		if _, err := sqlTx.ExecContext(bg, `ROLLBACK TO write`); err != nil {
-			return nil, fmt.Errorf("roll back a failed write: %w (after %w)", err, result)
+			// The failure comes first in the chain, so that mapError
+			// reads its code (a full disk rolls the whole transaction back).
+			return nil, fmt.Errorf("%w; then roll back the failed write: %w", result, err)
 		}
 	}
 	if _, err := sqlTx.ExecContext(bg, `RELEASE write`); err != nil {

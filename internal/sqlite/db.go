@@ -8,9 +8,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/golang-migrate/migrate/v4"
@@ -37,84 +40,158 @@ type DB struct {
 	Now func() time.Time
 	// Location is the organisation's time zone: "today" is taken there.
 	Location *time.Location
+	// Logger receives what the store cannot hand back to a caller, such as
+	// a scrub that has to wait or a token use that could not be noted.
+	Logger *slog.Logger
+	// ReadOnly opens the file without write access, as a read-only file or
+	// disk would: reads are served, writes fail as unavailable.
+	ReadOnly bool
 
 	writer *sql.DB
 	reader *sql.DB
 
-	// The group committer (commit.go).
-	jobs    chan *writeJob
-	stop    chan struct{}
-	stopped chan struct{}
+	// ctx ends when Close begins; background work (the scrubber) stops on it.
+	ctx       context.Context
+	cancel    context.CancelFunc
+	bg        sync.WaitGroup
+	closeOnce sync.Once
+	closeErr  error
+
+	// The group committer (commit.go). accepting is guarded by queueMu, held
+	// for reading while a write is queued, so none is queued after Close.
+	queueMu   sync.RWMutex
+	accepting bool
+	jobs      chan *writeJob
+	stop      chan struct{}
+	stopped   chan struct{}
+	batches   atomic.Int64 // commits the committer has run
+	batched   atomic.Int64 // writes those commits held
+	lastBatch atomic.Int64 // writes in the latest commit
+
+	// scrubWake wakes the scrubber after an erasure it must finish, and
+	// scrubRetries counts its attempts (scrub.go).
+	scrubWake    chan struct{}
+	scrubRetries atomic.Int64
+
+	// fault is the latest write refused for want of disk or write access,
+	// until a write succeeds again (health.go).
+	fault atomic.Pointer[writeFault]
 }
 
 // NewDB returns a DB for the file at path; call Open before use.
 func NewDB(path string) *DB {
-	return &DB{Path: path, Now: time.Now, Location: time.Local}
+	return &DB{Path: path, Now: time.Now, Location: time.Local, Logger: slog.New(slog.DiscardHandler)}
 }
+
+// Connection kinds, for dsn.
+const (
+	connWrite    = iota // the one writer
+	connRead            // pooled readers, which cannot write
+	connSnapshot        // reads a file (the live one, or a copy) into a new copy: VACUUM INTO
+	connInspect         // reads a file that may be a copy, changing nothing
+)
 
 // dsn returns the connection string for the file. Pragmas go in the DSN so
 // that every pooled connection gets them, busy_timeout first.
-func (db *DB) dsn(write bool) string {
+func (db *DB) dsn(kind int) string {
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
+	if kind == connInspect || kind == connSnapshot {
+		// Not even the journal mode: a copy is not in WAL mode.
+		q.Set("mode", "ro")
+		if kind == connInspect {
+			q.Add("_pragma", "query_only(1)")
+		}
+		return "file:" + db.Path + "?" + q.Encode()
+	}
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	// NORMAL in WAL mode: a committed write survives the process being
 	// killed; only an operating-system crash can lose the last commits.
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "secure_delete(1)")
-	if write {
+	switch kind {
+	case connWrite:
 		q.Set("_txlock", "immediate")
-	} else {
+	case connRead:
 		q.Add("_pragma", "query_only(1)")
 		// Readers map the file instead of copying every page they read:
 		// reports seek once per person through large indexes, and this
 		// makes them about a quarter cheaper (README "Report speed").
 		q.Add("_pragma", "mmap_size(2147418112)")
 	}
+	if db.ReadOnly {
+		q.Set("mode", "ro")
+	}
 	return "file:" + db.Path + "?" + q.Encode()
 }
 
-// Open opens both pools and applies every pending migration.
+// openScrubPatience is how long Open waits for readers (a backup, a shell)
+// to let go of the log before it gives up on finishing an erasure.
+const openScrubPatience = 30 * time.Second
+
+// Open opens both pools, applies every pending migration, checks the file
+// (PRAGMA quick_check) and whether it takes writes, and finishes any
+// erasure a crash interrupted before it returns.
 func (db *DB) Open() error {
 	if db.Path == "" {
 		return errors.New("open database: no path given")
 	}
+	if db.Logger == nil {
+		db.Logger = slog.New(slog.DiscardHandler)
+	}
+	db.ctx, db.cancel = context.WithCancel(context.Background())
 	var err error
-	if db.writer, err = openPool(db.dsn(true)); err != nil {
-		return fmt.Errorf("open writer: %w", err)
+	if db.writer, err = openPool(db.dsn(connWrite)); err != nil {
+		return errors.Join(fmt.Errorf("open writer: %w", err), db.Close())
 	}
 	db.writer.SetMaxOpenConns(1)
 	db.writer.SetConnMaxIdleTime(0)
 	if err := db.writer.Ping(); err != nil {
-		db.writer.Close()
-		return fmt.Errorf("open database %s: %w", db.Path, err)
+		return errors.Join(fmt.Errorf("open database %s: %w", db.Path, err), db.Close())
 	}
 	if err := db.Migrate("up"); err != nil {
-		db.writer.Close()
-		return err
+		return errors.Join(err, db.Close())
 	}
-	if db.reader, err = openPool(db.dsn(false)); err != nil {
-		db.writer.Close()
-		return fmt.Errorf("open readers: %w", err)
+	if db.reader, err = openPool(db.dsn(connRead)); err != nil {
+		return errors.Join(fmt.Errorf("open readers: %w", err), db.Close())
 	}
 	db.reader.SetMaxOpenConns(max(4, 2*runtime.GOMAXPROCS(0)))
 	db.reader.SetMaxIdleConns(max(4, 2*runtime.GOMAXPROCS(0)))
 	db.startCommitter()
+	if err := db.startCheck(db.ctx); err != nil {
+		return errors.Join(err, db.Close())
+	}
+	clean, err := db.scrub(db.ctx, openScrubPatience)
+	if err != nil || !clean {
+		return errors.Join(fmt.Errorf("open database: an erasure is not yet scrubbed from the write-ahead log, and readers (a backup, a sqlite3 shell?) keep it busy: %w", err), db.Close())
+	}
+	db.scrubWake = make(chan struct{}, 1)
+	db.bg.Add(1)
+	go db.scrubLoop()
 	return nil
 }
 
-// Close closes both pools.
+// Close stops background work, answers every queued write, and closes both
+// pools. Calling it again does nothing and returns the first call's error.
 func (db *DB) Close() error {
-	db.stopCommitter()
-	var errs []error
-	if db.reader != nil {
-		errs = append(errs, db.reader.Close())
-	}
-	if db.writer != nil {
-		errs = append(errs, db.writer.Close())
-	}
-	return errors.Join(errs...)
+	db.closeOnce.Do(func() {
+		db.stopAccepting()
+		if db.cancel != nil {
+			db.cancel()
+		}
+		db.bg.Wait()
+		db.stopCommitter()
+		var errs []error
+		if db.reader != nil {
+			errs = append(errs, db.reader.Close())
+		}
+		if db.writer != nil {
+			errs = append(errs, db.writer.Close())
+		}
+		db.closeErr = errors.Join(errs...)
+	})
+	return db.closeErr
 }
 
 // Ping checks that the database answers a query.
@@ -166,7 +243,7 @@ func (db *DB) Migrate(direction string) error {
 // the migrate command.
 func (db *DB) OpenForMigration() error {
 	var err error
-	if db.writer, err = openPool(db.dsn(true)); err != nil {
+	if db.writer, err = openPool(db.dsn(connWrite)); err != nil {
 		return fmt.Errorf("open writer: %w", err)
 	}
 	db.writer.SetMaxOpenConns(1)
@@ -271,11 +348,16 @@ func (db *DB) read(ctx context.Context, a pathway.Actor, fn func(*Tx) error) (er
 }
 
 // mapError turns constraint violations the database caught into domain
-// errors, by the driver's extended result code rather than message text.
+// errors, and a disk that is full or read-only into EUNAVAILABLE, by the
+// driver's result code rather than message text.
 func mapError(err error) error {
 	var se *msqlite.Error
 	if !errors.As(err, &se) {
 		return err
+	}
+	if unavailableCode(se.Code()) {
+		// Keep the driver's error in the chain, for the log.
+		return fmt.Errorf("%w: %w", errUnavailable, err)
 	}
 	switch se.Code() {
 	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
@@ -341,65 +423,4 @@ func inList(ids []int64) (string, []any) {
 		args[i] = id
 	}
 	return strings.TrimSuffix(strings.Repeat("?,", len(ids)), ","), args
-}
-
-// Checkpoint copies the write-ahead log into the database file and truncates
-// it, so that erased data does not linger in the log. Readers in the middle
-// of a query hold the log; it retries for up to about five seconds, without
-// holding the writer connection between attempts, so writes go on meanwhile.
-func (db *DB) Checkpoint(ctx context.Context) error {
-	deadline := time.Now().Add(5 * time.Second)
-	for wait := 10 * time.Millisecond; ; wait = min(2*wait, 500*time.Millisecond) {
-		busy, err := db.checkpointOnce(ctx)
-		if err != nil {
-			return err
-		}
-		if !busy {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return errors.New("checkpoint: readers kept the log busy")
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(wait):
-		}
-	}
-}
-
-// checkpointOnce tries a truncating checkpoint without waiting for readers:
-// with the usual busy timeout it would hold the writer for seconds.
-func (db *DB) checkpointOnce(ctx context.Context) (busy bool, err error) {
-	conn, err := db.writer.Conn(ctx)
-	if err != nil {
-		return false, fmt.Errorf("checkpoint: %w", err)
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `PRAGMA busy_timeout = 0`); err != nil {
-		return false, fmt.Errorf("checkpoint: %w", err)
-	}
-	defer func() {
-		if _, rerr := conn.ExecContext(context.Background(), fmt.Sprintf(`PRAGMA busy_timeout = %d`, busyTimeout.Milliseconds())); rerr != nil {
-			err = errors.Join(err, fmt.Errorf("checkpoint: restore busy timeout: %w", rerr))
-		}
-	}()
-	var b, logFrames, moved int
-	if err := conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&b, &logFrames, &moved); err != nil {
-		return false, fmt.Errorf("checkpoint: %w", err)
-	}
-	return b != 0, nil
-}
-
-// checkpointSoon keeps trying to checkpoint in the background, for when
-// readers held the log at the moment of an erasure. It gives up when the
-// database closes or after ten minutes; SQLite's own checkpoints continue.
-func (db *DB) checkpointSoon() {
-	for range 600 {
-		time.Sleep(time.Second)
-		err := db.Checkpoint(context.Background())
-		if err == nil || strings.Contains(err.Error(), "database is closed") {
-			return
-		}
-	}
 }

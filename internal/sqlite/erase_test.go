@@ -132,8 +132,10 @@ func TestWithdrawConsentLeavesNoTraceInTheFiles(t *testing.T) {
 		}
 	}
 
-	if err := s.participants.WithdrawConsent(ctx, s.staff, gone.ID); err != nil {
+	if pending, err := s.participants.WithdrawConsent(ctx, s.staff, gone.ID); err != nil {
 		t.Fatal(err)
+	} else if pending {
+		t.Fatal("with no reader holding the log, the erasure left its scrub pending")
 	}
 
 	raw = fileBytes(t, s.db)
@@ -160,7 +162,7 @@ func TestWithdrawConsentLeavesNoTraceInTheFiles(t *testing.T) {
 		{"placements", func() error { _, err := s.participants.ListPlacements(ctx, s.admin, gone.ID); return err }()},
 		{"engagements", func() error { _, err := s.participants.ListEngagements(ctx, s.admin, gone.ID); return err }()},
 		{"check-ins", func() error { _, err := s.participants.ListCheckins(ctx, s.admin, gone.ID); return err }()},
-		{"withdraw again", s.participants.WithdrawConsent(ctx, s.admin, gone.ID)},
+		{"withdraw again", func() error { _, err := s.participants.WithdrawConsent(ctx, s.admin, gone.ID); return err }()},
 	}
 	for _, r := range reads {
 		t.Run("after erasure "+r.name+" finds nothing", func(t *testing.T) {
@@ -221,7 +223,7 @@ func TestWithdrawConsentOutsideTheCaseloadErasesNothing(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := s.participants.WithdrawConsent(ctx, tt.actor, tt.id)
+			_, err := s.participants.WithdrawConsent(ctx, tt.actor, tt.id)
 			if code := pathway.ErrorCode(err); code != tt.code {
 				t.Errorf("error %v (code %q), want %s", err, code, tt.code)
 			}
@@ -233,9 +235,6 @@ func TestWithdrawConsentOutsideTheCaseloadErasesNothing(t *testing.T) {
 }
 
 func TestWithdrawalWhileAReaderHoldsTheLogStillErases(t *testing.T) {
-	if testing.Short() {
-		t.Skip("waits for the checkpoint's patience to run out")
-	}
 	s := newHistoryStore(t)
 	ctx := context.Background()
 	gone := s.add(t, "CMS-HELD-7781", "Octavia Quillfeather")
@@ -251,7 +250,12 @@ func TestWithdrawalWhileAReaderHoldsTheLogStillErases(t *testing.T) {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- s.participants.WithdrawConsent(ctx, s.staff, gone.ID) }()
+	pendingAnswer := make(chan bool, 1)
+	go func() {
+		pending, err := s.participants.WithdrawConsent(ctx, s.staff, gone.ID)
+		pendingAnswer <- pending
+		done <- err
+	}()
 	// While the erasure waits for the reader, other writes go on.
 	time.Sleep(300 * time.Millisecond)
 	start := time.Now()
@@ -264,6 +268,9 @@ func TestWithdrawalWhileAReaderHoldsTheLogStillErases(t *testing.T) {
 	}
 	if err := <-done; err != nil {
 		t.Fatalf("erasure failed while a reader held the log: %v", err)
+	}
+	if !<-pendingAnswer {
+		t.Error("the erasure reported the files clean while a reader held the log")
 	}
 	if _, err := s.participants.FindParticipant(ctx, s.admin, gone.ID); pathway.ErrorCode(err) != pathway.ENOTFOUND {
 		t.Fatalf("after erasure the participant is still found: %v", err)
@@ -295,7 +302,7 @@ func TestAnErasedParticipantsIDIsNeverReused(t *testing.T) {
 	s := newHistoryStore(t)
 	ctx := context.Background()
 	gone := s.add(t, "CMS-LAST-1", "Last Added")
-	if err := s.participants.WithdrawConsent(ctx, s.staff, gone.ID); err != nil {
+	if _, err := s.participants.WithdrawConsent(ctx, s.staff, gone.ID); err != nil {
 		t.Fatal(err)
 	}
 	next := s.add(t, "CMS-NEXT-2", "Added After")

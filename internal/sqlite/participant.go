@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"pathway/internal/pathway"
 )
@@ -362,27 +363,41 @@ func (s *ParticipantService) RenewConsent(ctx context.Context, a pathway.Actor, 
 	return p, err
 }
 
+// withdrawalPatience is how long a withdrawal waits for readers to let go
+// of the write-ahead log before it leaves the scrub to the scrubber.
+const withdrawalPatience = time.Second
+
 // WithdrawConsent implements pathway.ParticipantService. The rows go, not
-// a flag: with secure_delete on, the freed space is overwritten, and the
-// checkpoint afterwards truncates the write-ahead log that still held them.
-func (s *ParticipantService) WithdrawConsent(ctx context.Context, a pathway.Actor, id int64) error {
-	err := s.db.commit(ctx, a, func(tx *Tx) error {
+// a flag: with secure_delete on, the freed space is overwritten, and a
+// truncating checkpoint afterwards clears the write-ahead log that still
+// held them. The erasure marks the scrub pending in its own transaction,
+// so a crash before the checkpoint is finished on the next start.
+func (s *ParticipantService) WithdrawConsent(ctx context.Context, a pathway.Actor, id int64) (scrubPending bool, err error) {
+	err = s.db.commit(ctx, a, func(tx *Tx) error {
 		if _, err := requireParticipant(ctx, tx, id); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM participants WHERE id = ?`, id); err != nil {
 			return fmt.Errorf("erase participant: %w", err)
 		}
+		if err := tx.markScrub(); err != nil {
+			return err
+		}
 		return tx.audit("participant.erase", "participant", id)
 	})
 	if err != nil {
-		return err
+		return false, err
 	}
-	// The person is erased from the database; if readers hold the log now,
-	// clear it from the log as soon as they let go rather than fail a
+	// The person is erased from the database. If readers hold the log now,
+	// the scrubber clears it as soon as they let go, rather than fail a
 	// request whose erasure has already happened.
-	if err := s.db.Checkpoint(ctx); err != nil {
-		go s.db.checkpointSoon()
+	clean, err := s.db.scrub(ctx, withdrawalPatience)
+	if err != nil {
+		s.db.Logger.Warn("scrub after an erasure failed; the scrubber will retry", "error", err.Error())
 	}
-	return nil
+	if !clean {
+		s.db.wakeScrubber()
+		return true, nil
+	}
+	return false, nil
 }

@@ -352,11 +352,15 @@ WHERE t.token_hash = ? AND t.revoked_at IS NULL`
 		}
 	}
 	// Note use at most once a minute, so that busy integrations do not pay a
-	// write on every request.
+	// write on every request. Best effort: a database that cannot take
+	// writes still serves reads to a valid token.
 	now := s.db.Now().UTC()
 	if !lastUsed.Valid || lastUsed.String < formatTime(now.Add(-time.Minute)) {
-		if _, err := s.db.writer.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, formatTime(now), tokenID); err != nil {
-			return nil, fmt.Errorf("note token use: %w", err)
+		const q = `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`
+		if _, err := s.db.writer.ExecContext(ctx, q, formatTime(now), tokenID); err != nil {
+			err = mapError(err)
+			s.db.noteWrite(err)
+			s.db.Logger.Warn("could not note a token's use", "token_id", tokenID, "error", err.Error())
 		}
 	}
 	return a, nil
