@@ -130,8 +130,13 @@ func TestMetricsAddrServesMetricsWithoutAuthenticationOnItsOwnListener(t *testin
 	if code != http.StatusOK {
 		t.Fatalf("GET /metrics on the metrics address: %d, want 200", code)
 	}
-	if want := `pathway_http_requests_total{method="GET",route="/readyz",status="200"} 1`; !strings.Contains(body, want) {
-		t.Errorf("metrics lack %q:\n%.2000s", want, body)
+	for _, want := range []string{
+		`pathway_http_requests_total{method="GET",route="/readyz",status="200"} 1`,
+		"pathway_privacy_epsilon_limit 20",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %q:\n%.2000s", want, body)
+		}
 	}
 	if code, _ := get("http://" + m.Addr.String() + "/metrics"); code != http.StatusUnauthorized {
 		t.Errorf("GET /metrics on the service address without credentials: %d, want 401", code)

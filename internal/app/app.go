@@ -38,8 +38,9 @@ var DefaultConfig = Config{
 // NewServer returns an API server over the open database db. Callers set
 // the cookie, session and proxy settings on the result before its first use.
 func NewServer(db *sqlite.DB, logger *slog.Logger, cfg Config) *httpapi.Server {
+	releases := NewReleases(db, cfg)
 	metrics := httpapi.NewMetrics()
-	metrics.MustRegister(db.Collector())
+	metrics.MustRegister(db.Collector(), releases.Collector())
 	return &httpapi.Server{
 		Metrics:      metrics,
 		Users:        sqlite.NewUserService(db),
@@ -48,7 +49,7 @@ func NewServer(db *sqlite.DB, logger *slog.Logger, cfg Config) *httpapi.Server {
 		Audit:        sqlite.NewAuditService(db),
 		Bodies:       sqlite.NewBodyService(db),
 		Suggestions:  sqlite.NewSuggestionService(db),
-		Releases:     NewReleases(db, cfg),
+		Releases:     releases,
 		DB:           db,
 		Logger:       logger,
 		Static:       static.FS,
