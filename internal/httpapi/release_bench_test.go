@@ -262,18 +262,27 @@ func BenchmarkReleases(b *testing.B) {
 					b.Fatal(err)
 				}
 				target := "/api/v1/reports/movement?period=" + month.Label
-				var took []time.Duration
-				for b.Loop() {
+				get := func() time.Duration {
 					req := httptest.NewRequest("GET", target, nil)
 					req.RemoteAddr = "192.0.2.10:5555"
 					req.Header.Set("Authorization", "Bearer "+e.tokens[pathway.RoleLeadership])
 					rec := httptest.NewRecorder()
 					start := time.Now()
 					e.handler.ServeHTTP(rec, req)
-					took = append(took, time.Since(start))
+					took := time.Since(start)
 					if rec.Code != http.StatusOK {
 						b.Fatalf("GET %s: status %d: %s", target, rec.Code, rec.Body)
 					}
+					return took
+				}
+				// The p99 is taken over a fixed 2,000 requests, whatever
+				// -benchtime says, so it means the same in every run.
+				took := make([]time.Duration, 2000)
+				for i := range took {
+					took[i] = get()
+				}
+				for b.Loop() {
+					get()
 				}
 				sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
 				b.ReportMetric(float64(took[len(took)*99/100])/float64(time.Millisecond), "p99-ms")
