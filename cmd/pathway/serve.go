@@ -17,6 +17,7 @@ import (
 	"pathway/internal/httpapi"
 	"pathway/internal/release"
 	"pathway/internal/sqlite"
+	"pathway/internal/webhook"
 )
 
 // serveConfig is everything serve reads from flags and the environment,
@@ -32,6 +33,8 @@ type serveConfig struct {
 	Releases       app.Config
 	Demo           bool
 	TrustedProxies []string
+	// AllowPrivateWebhooks lets webhooks reach private addresses and http.
+	AllowPrivateWebhooks bool
 }
 
 // parseServeConfig reads serve's flags over the environment's defaults.
@@ -51,6 +54,8 @@ func parseServeConfig(args []string, env *Env) (serveConfig, error) {
 	fs.DurationVar(&cfg.SessionTTL, "session-ttl", ttl, "how long a browser stays signed in (PATHWAY_SESSION_TTL)")
 	fs.StringVar(&cfg.AdminEmail, "admin-email", envOr(env, "PATHWAY_ADMIN_EMAIL", "admin@pathway.local"), "email of the admin created on first start (PATHWAY_ADMIN_EMAIL)")
 	fs.StringVar(&proxies, "trusted-proxies", envOr(env, "PATHWAY_TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For is believed; none by default (PATHWAY_TRUSTED_PROXIES)")
+	allowPrivate, _ := strconv.ParseBool(envOr(env, "PATHWAY_ALLOW_PRIVATE_WEBHOOKS", "false"))
+	fs.BoolVar(&cfg.AllowPrivateWebhooks, "allow-private-webhooks", allowPrivate, "let webhooks reach private addresses and plain http, for a case-management system on the same network (PATHWAY_ALLOW_PRIVATE_WEBHOOKS)")
 	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo organisation first when the database has no participants")
 	rs := addReleaseFlags(fs, env)
 	if err := fs.Parse(args); err != nil {
@@ -107,6 +112,8 @@ type Main struct {
 	HTTP   *http.Server
 	// Schedule publishes due releases until Close.
 	Schedule *release.Schedule
+	// Deliverer sends the change feed to webhooks until Close.
+	Deliverer *webhook.Deliverer
 	// Addr is the address the service listens on, once Open has returned.
 	Addr net.Addr
 
@@ -121,7 +128,7 @@ func (m *Main) Open(ctx context.Context) error {
 		slog.Duration("session_ttl", cfg.SessionTTL), slog.String("timezone", cfg.Location.String()), slog.Int("min_cell_size", cfg.Releases.MinCellSize),
 		slog.Float64("release_epsilon", cfg.Releases.ReleaseEpsilon), slog.Float64("privacy_budget", cfg.Releases.PrivacyBudget),
 		slog.Int("release_after_days", cfg.Releases.ReleaseAfterDays),
-		slog.String("trusted_proxies", strings.Join(cfg.TrustedProxies, ",")))
+		slog.String("trusted_proxies", strings.Join(cfg.TrustedProxies, ",")), slog.Bool("allow_private_webhooks", cfg.AllowPrivateWebhooks))
 
 	db, err := openDB(cfg.DB)
 	if err != nil {
@@ -131,6 +138,7 @@ func (m *Main) Open(ctx context.Context) error {
 	db.Location = cfg.Location
 	m.Server = app.NewServer(db, m.Logger, cfg.Releases)
 	m.Server.SecureCookies, m.Server.SessionTTL, m.Server.TrustedProxies = cfg.SecureCookies, cfg.SessionTTL, cfg.TrustedProxies
+	m.Server.AllowPrivateWebhooks = cfg.AllowPrivateWebhooks
 	if err := bootstrapAdmin(ctx, m.Server.Users, cfg.AdminEmail, m.Out); err != nil {
 		return err
 	}
@@ -144,6 +152,11 @@ func (m *Main) Open(ctx context.Context) error {
 	// so a first start on years of history does not hold up serving.
 	m.Schedule = &release.Schedule{Service: app.NewReleases(db, cfg.Releases), Logger: m.Logger}
 	m.Schedule.Start()
+
+	// Committed changes are delivered to webhooks from the outbox, picking
+	// up whatever an earlier run left undelivered.
+	m.Deliverer = &webhook.Deliverer{Store: sqlite.NewWebhookService(db), Logger: m.Logger, AllowPrivate: cfg.AllowPrivateWebhooks}
+	m.Deliverer.Start()
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -181,6 +194,10 @@ func (m *Main) Close() error {
 	if m.Schedule != nil {
 		_ = m.Schedule.Close()
 		m.Schedule = nil
+	}
+	if m.Deliverer != nil {
+		_ = m.Deliverer.Close()
+		m.Deliverer = nil
 	}
 	if m.DB != nil {
 		if cerr := m.DB.Close(); cerr != nil && err == nil {

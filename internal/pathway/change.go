@@ -89,6 +89,9 @@ const (
 	GaveUp    = "gave_up"   // it failed for the whole retry window
 )
 
+// DeliveryOutcomes lists every delivery outcome.
+var DeliveryOutcomes = []string{Delivered, Retrying, GaveUp}
+
 // Delivery is one attempt to deliver one change to one endpoint.
 type Delivery struct {
 	ID        int64     `json:"id"`
