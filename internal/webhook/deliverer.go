@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -115,25 +117,60 @@ func (d *Deliverer) Close() error {
 }
 
 // RunOnce sends one batch of due deliveries and returns how many it tried.
+// Endpoints are served side by side, each in change order; after a
+// failure the rest of that endpoint's batch waits for the next pass, so a
+// dead receiver costs one timeout per pass and holds up nobody else.
 func (d *Deliverer) RunOnce(ctx context.Context) (int, error) {
 	d.defaults()
 	due, err := d.Store.DueDeliveries(ctx, d.Now(), batchSize)
 	if err != nil {
 		return 0, fmt.Errorf("deliver webhooks: %w", err)
 	}
-	for i, p := range due {
-		at, sent := d.attempt(ctx, p)
-		if !sent {
-			return i, ctx.Err()
+	var order []int64
+	byEndpoint := map[int64][]pathway.PendingDelivery{}
+	for _, p := range due {
+		if byEndpoint[p.EndpointID] == nil {
+			order = append(order, p.EndpointID)
 		}
-		if err := d.Store.RecordAttempt(ctx, at); err != nil {
-			return i, fmt.Errorf("deliver webhooks: %w", err)
-		}
-		if at.DisableReason != "" {
-			d.Logger.Warn("webhook disabled", "webhook_id", p.EndpointID, "reason", at.DisableReason)
-		}
+		byEndpoint[p.EndpointID] = append(byEndpoint[p.EndpointID], p)
 	}
-	return len(due), nil
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		tried int
+		errs  []error
+	)
+	for _, id := range order {
+		wg.Go(func() {
+			for _, p := range byEndpoint[id] {
+				at, sent := d.attempt(ctx, p)
+				if !sent {
+					return
+				}
+				err := d.Store.RecordAttempt(ctx, at)
+				mu.Lock()
+				tried++
+				if err != nil {
+					errs = append(errs, err)
+				}
+				mu.Unlock()
+				if err != nil {
+					return
+				}
+				if at.DisableReason != "" {
+					d.Logger.Warn("webhook disabled", "webhook_id", p.EndpointID, "reason", at.DisableReason)
+				}
+				if at.Outcome != pathway.Delivered {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return tried, fmt.Errorf("deliver webhooks: %w", err)
+	}
+	return tried, ctx.Err()
 }
 
 // payload is the JSON body of a delivery, in the Standard Webhooks shape.
@@ -170,6 +207,9 @@ func (d *Deliverer) send(ctx context.Context, p pathway.PendingDelivery) (int, e
 	sig, err := Sign(p.Secret, id, ts, body)
 	if err != nil {
 		return 0, err
+	}
+	if !d.AllowPrivate && !strings.HasPrefix(p.URL, "https://") {
+		return 0, errors.New("the webhook URL is not https, and private webhooks are not allowed")
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.URL, bytes.NewReader(body))
 	if err != nil {

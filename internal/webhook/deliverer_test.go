@@ -47,8 +47,12 @@ type receiver struct {
 }
 
 func newReceiver(tb testing.TB, script ...int) *receiver {
+	return startReceiver(tb, httptest.NewServer, script)
+}
+
+func startReceiver(tb testing.TB, start func(http.Handler) *httptest.Server, script []int) *receiver {
 	r := &receiver{script: script}
-	r.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+	r.Server = start(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		body, _ := io.ReadAll(req.Body)
 		r.mu.Lock()
 		r.got = append(r.got, received{Header: req.Header.Clone(), Body: body})
@@ -377,7 +381,7 @@ func TestDeliveryRefusesAPrivateAddressWhenPrivateIsNotAllowed(t *testing.T) {
 	// its name has since been rebound); the address is checked again when
 	// connecting.
 	f := newFixture(t)
-	rcv := newReceiver(t)
+	rcv := startReceiver(t, httptest.NewTLSServer, nil) // https on 127.0.0.1
 	w, _ := f.subscribe(t, rcv.URL)
 	f.person(t, "CM-1", "Someone")
 	d := f.deliverer()
@@ -389,5 +393,38 @@ func TestDeliveryRefusesAPrivateAddressWhenPrivateIsNotAllowed(t *testing.T) {
 	ds := f.deliveries(t, w.ID)
 	if len(ds) != 1 || ds[0].Outcome != pathway.Retrying || !strings.Contains(ds[0].Error, "not public") {
 		t.Errorf("deliveries %+v, want one refused attempt saying the address is not public", ds)
+	}
+}
+
+func TestAfterAFailureTheRestOfAnEndpointsQueueWaitsForTheNextPass(t *testing.T) {
+	f := newFixture(t)
+	rcv := newReceiver(t, 500)
+	f.subscribe(t, rcv.URL)
+	f.person(t, "CM-1", "First")
+	f.person(t, "CM-2", "Second")
+	d := f.deliverer()
+	runOnce(t, d)
+	if n := len(rcv.requests()); n != 1 {
+		t.Fatalf("a failing endpoint was sent %d requests in one pass, want 1", n)
+	}
+	runOnce(t, d) // the second change is due; the first waits out its backoff
+	if got := rcv.requests(); len(got) != 2 || got[1].Header.Get("webhook-id") == got[0].Header.Get("webhook-id") {
+		t.Errorf("the next pass sent %d requests in all; want the second change", len(got))
+	}
+}
+
+func TestPlainHTTPIsRefusedAtDeliveryWhenPrivateIsNotAllowed(t *testing.T) {
+	f := newFixture(t)
+	rcv := newReceiver(t)
+	w, _ := f.subscribe(t, rcv.URL)
+	f.person(t, "CM-1", "Someone")
+	d := f.deliverer()
+	d.AllowPrivate = false
+	runOnce(t, d)
+	if n := len(rcv.requests()); n != 0 {
+		t.Fatalf("an http receiver got %d requests", n)
+	}
+	if ds := f.deliveries(t, w.ID); len(ds) != 1 || !strings.Contains(ds[0].Error, "https") {
+		t.Errorf("deliveries %+v, want one refused for not being https", ds)
 	}
 }
