@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"pathway/internal/pathway"
 	"pathway/internal/webhook"
 )
 
@@ -147,5 +148,48 @@ func TestSignaturesMatchTheStandardWebhooksExample(t *testing.T) {
 	}
 	if _, err := webhook.Sign("whsec_not base64!", "msg_1", 1, nil); err == nil {
 		t.Error("a secret that is not base64 signed anyway")
+	}
+}
+
+func TestWhatFollowsAnAttempt(t *testing.T) {
+	now := time.Date(2026, 5, 2, 12, 0, 0, 0, time.UTC)
+	ago := func(d time.Duration) *time.Time { t := now.Add(-d); return &t }
+	tests := []struct {
+		name         string
+		attempts     int
+		created      time.Duration // how long ago the change was committed
+		failingSince *time.Time
+		status       int
+		sendErr      error
+		outcome      string
+		next         time.Duration // after now, for retrying
+		disables     bool
+	}{
+		{name: "a 2xx is delivered", status: 204, outcome: pathway.Delivered},
+		{name: "a first failure waits half the base", status: 500, outcome: pathway.Retrying, next: 30 * time.Second},
+		{name: "a third failure waits twice the base", attempts: 2, status: 500, failingSince: ago(time.Minute), outcome: pathway.Retrying, next: 2 * time.Minute},
+		{name: "no answer is a failure too", sendErr: errors.New("connection refused"), outcome: pathway.Retrying, next: 30 * time.Second},
+		{name: "a redirect is a failure", status: 302, outcome: pathway.Retrying, next: 30 * time.Second},
+		{name: "a change failing for a day is given up", attempts: 30, created: 25 * time.Hour, failingSince: ago(time.Hour), status: 400, outcome: pathway.GaveUp},
+		{name: "an endpoint failing for a day is disabled", attempts: 30, created: time.Hour, failingSince: ago(24 * time.Hour), status: 503, outcome: pathway.GaveUp, disables: true},
+		{name: "an endpoint failing for just under a day is not", attempts: 30, created: time.Hour, failingSince: ago(24*time.Hour - time.Second), status: 503, outcome: pathway.Retrying, next: 30 * time.Minute},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := pathway.PendingDelivery{Attempts: tt.attempts, CreatedAt: now.Add(-tt.created), FailingSince: tt.failingSince}
+			at := webhook.Decide(p, now, tt.status, tt.sendErr, time.Minute, time.Hour, 24*time.Hour, 0)
+			if at.Outcome != tt.outcome {
+				t.Fatalf("outcome %s, want %s", at.Outcome, tt.outcome)
+			}
+			if tt.outcome == pathway.Retrying && at.NextAttemptAt.Sub(now) != tt.next {
+				t.Errorf("next attempt in %s, want %s", at.NextAttemptAt.Sub(now), tt.next)
+			}
+			if (at.DisableReason != "") != tt.disables {
+				t.Errorf("disable reason %q, want disabled %v", at.DisableReason, tt.disables)
+			}
+			if tt.outcome != pathway.Delivered && at.Error == "" {
+				t.Error("a failure records no error text")
+			}
+		})
 	}
 }
