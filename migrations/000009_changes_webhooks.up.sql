@@ -46,7 +46,8 @@ CREATE TABLE outbox (
     attempts        INTEGER NOT NULL DEFAULT 0,
     UNIQUE (endpoint_id, change_id)
 );
-CREATE INDEX outbox_due ON outbox (next_attempt_at);
+-- The deliverer reads each endpoint's queue in change order through the
+-- UNIQUE index; outbox_change serves the cascade from an erased change.
 CREATE INDEX outbox_change ON outbox (change_id);
 
 -- Every delivery attempt: when, what the receiver answered, and what

@@ -153,9 +153,10 @@ type Attempt struct {
 
 // OutboxService is what the webhook deliverer reads and records through.
 type OutboxService interface {
-	// DueDeliveries returns up to limit outbox rows due at now for enabled
-	// endpoints, oldest change first.
-	DueDeliveries(ctx context.Context, now time.Time, limit int) ([]PendingDelivery, error)
+	// DueDeliveries returns, for each enabled endpoint, up to perEndpoint
+	// outbox rows due at now, oldest change first, so that one endpoint's
+	// backlog never crowds out another's.
+	DueDeliveries(ctx context.Context, now time.Time, perEndpoint int) ([]PendingDelivery, error)
 	// RecordAttempt stores an attempt and what follows from it, in one transaction.
 	RecordAttempt(ctx context.Context, at Attempt) error
 }

@@ -171,36 +171,70 @@ WHERE d.endpoint_id = ? AND (? = 0 OR d.id < ?) ORDER BY d.id DESC LIMIT ?`
 }
 
 // DueDeliveries implements pathway.OutboxService. It reads on a reader
-// connection: the deliverer must not queue behind writes to find work.
-func (s *WebhookService) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]pathway.PendingDelivery, error) {
-	const q = `SELECT o.id, o.endpoint_id, w.url, w.secret, o.attempts, o.created_at, w.failing_since, ` + changeColumns + `
+// connection, so the deliverer never queues behind writes to find work,
+// one endpoint at a time through the outbox's (endpoint_id, change_id)
+// index.
+func (s *WebhookService) DueDeliveries(ctx context.Context, now time.Time, perEndpoint int) ([]pathway.PendingDelivery, error) {
+	const endpoints = `SELECT id FROM webhooks WHERE disabled_at IS NULL ORDER BY id`
+	const due = `SELECT o.id, o.endpoint_id, w.url, w.secret, o.attempts, o.created_at, w.failing_since, ` + changeColumns + `
 FROM outbox o JOIN webhooks w ON w.id = o.endpoint_id JOIN changes c ON c.id = o.change_id
-WHERE o.next_attempt_at <= ? AND w.disabled_at IS NULL ORDER BY o.change_id, o.id LIMIT ?`
+WHERE o.endpoint_id = ? AND o.next_attempt_at <= ? ORDER BY o.change_id LIMIT ?`
 	var out []pathway.PendingDelivery
 	err := s.db.read(ctx, pathway.Actor{}, func(tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, q, formatTime(now), limit)
+		ids, err := queryIDs(ctx, tx, endpoints)
 		if err != nil {
 			return fmt.Errorf("due deliveries: %w", err)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var d pathway.PendingDelivery
-			var created string
-			var failing sql.NullString
-			if d.Change, err = scanChange(rows, &d.OutboxID, &d.EndpointID, &d.URL, &d.Secret, &d.Attempts, &created, &failing); err != nil {
+		for _, id := range ids {
+			rows, err := tx.QueryContext(ctx, due, id, formatTime(now), perEndpoint)
+			if err != nil {
 				return fmt.Errorf("due deliveries: %w", err)
 			}
-			if d.CreatedAt, err = parseTime(created); err != nil {
-				return err
+			for rows.Next() {
+				var d pathway.PendingDelivery
+				var created string
+				var failing sql.NullString
+				if d.Change, err = scanChange(rows, &d.OutboxID, &d.EndpointID, &d.URL, &d.Secret, &d.Attempts, &created, &failing); err != nil {
+					rows.Close()
+					return fmt.Errorf("due deliveries: %w", err)
+				}
+				if d.CreatedAt, err = parseTime(created); err == nil {
+					d.FailingSince, err = nullTime(failing)
+				}
+				if err != nil {
+					rows.Close()
+					return fmt.Errorf("due deliveries: %w", err)
+				}
+				out = append(out, d)
 			}
-			if d.FailingSince, err = nullTime(failing); err != nil {
-				return err
+			if err := rows.Close(); err != nil {
+				return fmt.Errorf("due deliveries: %w", err)
 			}
-			out = append(out, d)
+			if err := rows.Err(); err != nil {
+				return fmt.Errorf("due deliveries: %w", err)
+			}
 		}
-		return rows.Err()
+		return nil
 	})
 	return out, err
+}
+
+// queryIDs runs q, which selects one integer column, and returns its values.
+func queryIDs(ctx context.Context, tx *Tx, q string, args ...any) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }
 
 // RecordAttempt implements pathway.OutboxService.

@@ -48,8 +48,8 @@ type Deliverer struct {
 	done   chan struct{}
 }
 
-// batchSize is how many due rows one pass reads.
-const batchSize = 50
+// perEndpoint is how many due rows one pass reads for each endpoint.
+const perEndpoint = 20
 
 func (d *Deliverer) defaults() {
 	if d.Logger == nil {
@@ -88,12 +88,12 @@ func (d *Deliverer) Start() {
 		t := time.NewTicker(d.Poll)
 		defer t.Stop()
 		for {
-			n, err := d.RunOnce(ctx)
+			_, more, err := d.run(ctx)
 			if err != nil && ctx.Err() == nil {
 				d.Logger.Error("webhook delivery", "err", err)
 			}
-			if n == batchSize && err == nil {
-				continue // more may be due now
+			if more && err == nil {
+				continue // an endpoint may have more due now
 			}
 			select {
 			case <-ctx.Done():
@@ -116,15 +116,23 @@ func (d *Deliverer) Close() error {
 	return nil
 }
 
-// RunOnce sends one batch of due deliveries and returns how many it tried.
+// RunOnce sends one batch of due deliveries (up to perEndpoint for each
+// endpoint) and returns how many it tried.
 // Endpoints are served side by side, each in change order; after a
 // failure the rest of that endpoint's batch waits for the next pass, so a
 // dead receiver costs one timeout per pass and holds up nobody else.
 func (d *Deliverer) RunOnce(ctx context.Context) (int, error) {
+	tried, _, err := d.run(ctx)
+	return tried, err
+}
+
+// run is RunOnce, also saying whether an endpoint delivered a whole batch
+// and so may have more due at once.
+func (d *Deliverer) run(ctx context.Context) (tried int, more bool, err error) {
 	d.defaults()
-	due, err := d.Store.DueDeliveries(ctx, d.Now(), batchSize)
+	due, err := d.Store.DueDeliveries(ctx, d.Now(), perEndpoint)
 	if err != nil {
-		return 0, fmt.Errorf("deliver webhooks: %w", err)
+		return 0, false, fmt.Errorf("deliver webhooks: %w", err)
 	}
 	var order []int64
 	byEndpoint := map[int64][]pathway.PendingDelivery{}
@@ -135,14 +143,14 @@ func (d *Deliverer) RunOnce(ctx context.Context) (int, error) {
 		byEndpoint[p.EndpointID] = append(byEndpoint[p.EndpointID], p)
 	}
 	var (
-		wg    sync.WaitGroup
-		mu    sync.Mutex
-		tried int
-		errs  []error
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		errs []error
 	)
 	for _, id := range order {
 		wg.Go(func() {
-			for _, p := range byEndpoint[id] {
+			batch := byEndpoint[id]
+			for i, p := range batch {
 				at, sent := d.attempt(ctx, p)
 				if !sent {
 					return
@@ -163,14 +171,19 @@ func (d *Deliverer) RunOnce(ctx context.Context) (int, error) {
 				if at.Outcome != pathway.Delivered {
 					return
 				}
+				if i == perEndpoint-1 {
+					mu.Lock()
+					more = true
+					mu.Unlock()
+				}
 			}
 		})
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		return tried, fmt.Errorf("deliver webhooks: %w", err)
+		return tried, false, fmt.Errorf("deliver webhooks: %w", err)
 	}
-	return tried, ctx.Err()
+	return tried, more, ctx.Err()
 }
 
 // payload is the JSON body of a delivery, in the Standard Webhooks shape.

@@ -428,3 +428,20 @@ func TestPlainHTTPIsRefusedAtDeliveryWhenPrivateIsNotAllowed(t *testing.T) {
 		t.Errorf("deliveries %+v, want one refused for not being https", ds)
 	}
 }
+
+func TestOneEndpointsBacklogDoesNotHoldUpAnother(t *testing.T) {
+	f := newFixture(t)
+	down := newReceiver(t, 503)
+	f.subscribe(t, down.URL)
+	for i := range 55 { // more than any one pass reads
+		f.person(t, "CM-"+strconv.Itoa(i), "Backlog")
+	}
+	up := newReceiver(t)
+	f.subscribe(t, up.URL)
+	f.person(t, "CM-LAST", "Newest")
+	d := f.deliverer()
+	runOnce(t, d)
+	if n := len(up.requests()); n != 1 {
+		t.Errorf("a working endpoint got %d deliveries while another's backlog was failing, want 1", n)
+	}
+}
