@@ -238,3 +238,46 @@ func TestARoleAnnouncesItsStartAndEachEndDateSetOnIt(t *testing.T) {
 		t.Errorf("role items (-want +got):\n%s", diff)
 	}
 }
+
+func TestAWebhookIsQueuedOnlyTheTypesItAskedFor(t *testing.T) {
+	s := newHistoryStore(t)
+	ctx := context.Background()
+	hooks := sqlite.NewWebhookService(s.db)
+	w := &pathway.Webhook{URL: "https://cms.example.org/hooks", Events: []pathway.ChangeType{pathway.PlacementCreated, pathway.ParticipantErased}}
+	if err := hooks.CreateWebhook(ctx, s.admin, w, "whsec_dGVzdA=="); err != nil {
+		t.Fatal(err)
+	}
+	queued := func() []string {
+		t.Helper()
+		out := []string{}
+		rows, err := s.db.Writer().Query(`SELECT c.type FROM outbox o JOIN changes c ON c.id = o.change_id ORDER BY o.id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var typ string
+			if err := rows.Scan(&typ); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, typ)
+		}
+		return out
+	}
+	p := s.add(t, "CM-1", "Someone")
+	if err := s.participants.AddPlacement(ctx, s.staff, p.ID, &pathway.Placement{Rung: pathway.Member, EffectiveOn: s.today}); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"placement.created"}, queued()); diff != "" {
+		t.Errorf("queued (-want +got):\n%s", diff)
+	}
+	if err := hooks.DeleteWebhook(ctx, s.admin, w.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.participants.AddPlacement(ctx, s.staff, p.ID, &pathway.Placement{Rung: pathway.Leader, EffectiveOn: s.today}); err != nil {
+		t.Fatal(err)
+	}
+	if got := queued(); len(got) != 0 {
+		t.Errorf("after the webhook was deleted the outbox holds %v", got)
+	}
+}
