@@ -17,6 +17,7 @@ import (
 	"pathway/internal/httpapi"
 	"pathway/internal/release"
 	"pathway/internal/sqlite"
+	"pathway/internal/webhook"
 )
 
 // serveConfig is everything serve reads from flags and the environment,
@@ -33,6 +34,8 @@ type serveConfig struct {
 	Demo           bool
 	TrustedProxies []string
 	MetricsAddr    string // where /metrics is served without authentication; "" for nowhere
+	// AllowPrivateWebhooks lets webhooks reach private addresses and http.
+	AllowPrivateWebhooks bool
 }
 
 // parseServeConfig reads serve's flags over the environment's defaults.
@@ -53,6 +56,8 @@ func parseServeConfig(args []string, env *Env) (serveConfig, error) {
 	fs.StringVar(&cfg.AdminEmail, "admin-email", envOr(env, "PATHWAY_ADMIN_EMAIL", "admin@pathway.local"), "email of the admin created on first start (PATHWAY_ADMIN_EMAIL)")
 	fs.StringVar(&proxies, "trusted-proxies", envOr(env, "PATHWAY_TRUSTED_PROXIES", ""), "comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For is believed; none by default (PATHWAY_TRUSTED_PROXIES)")
 	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", envOr(env, "PATHWAY_METRICS_ADDR", ""), "also serve /metrics without authentication on this address; off by default (PATHWAY_METRICS_ADDR)")
+	allowPrivate, _ := strconv.ParseBool(envOr(env, "PATHWAY_ALLOW_PRIVATE_WEBHOOKS", "false"))
+	fs.BoolVar(&cfg.AllowPrivateWebhooks, "allow-private-webhooks", allowPrivate, "let webhooks reach private addresses and plain http, for a case-management system on the same network (PATHWAY_ALLOW_PRIVATE_WEBHOOKS)")
 	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo organisation first when the database has no participants")
 	rs := addReleaseFlags(fs, env)
 	if err := fs.Parse(args); err != nil {
@@ -109,6 +114,8 @@ type Main struct {
 	HTTP   *http.Server
 	// Schedule publishes due releases until Close.
 	Schedule *release.Schedule
+	// Deliverer sends the change feed to webhooks until Close.
+	Deliverer *webhook.Deliverer
 	// Addr is the address the service listens on, once Open has returned.
 	Addr net.Addr
 	// MetricsHTTP serves /metrics on MetricsAddr when Config.MetricsAddr is set.
@@ -126,7 +133,8 @@ func (m *Main) Open(ctx context.Context) error {
 		slog.Duration("session_ttl", cfg.SessionTTL), slog.String("timezone", cfg.Location.String()), slog.Int("min_cell_size", cfg.Releases.MinCellSize),
 		slog.Float64("release_epsilon", cfg.Releases.ReleaseEpsilon), slog.Float64("privacy_budget", cfg.Releases.PrivacyBudget),
 		slog.Int("release_after_days", cfg.Releases.ReleaseAfterDays),
-		slog.String("trusted_proxies", strings.Join(cfg.TrustedProxies, ",")), slog.String("metrics_addr", cfg.MetricsAddr))
+		slog.String("trusted_proxies", strings.Join(cfg.TrustedProxies, ",")), slog.String("metrics_addr", cfg.MetricsAddr),
+		slog.Bool("allow_private_webhooks", cfg.AllowPrivateWebhooks))
 
 	db := sqlite.NewDB(cfg.DB)
 	db.Location, db.Logger = cfg.Location, m.Logger
@@ -136,6 +144,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.DB = db
 	m.Server = app.NewServer(db, m.Logger, cfg.Releases)
 	m.Server.SecureCookies, m.Server.SessionTTL, m.Server.TrustedProxies = cfg.SecureCookies, cfg.SessionTTL, cfg.TrustedProxies
+	m.Server.AllowPrivateWebhooks = cfg.AllowPrivateWebhooks
 	if err := bootstrapAdmin(ctx, m.Server.Users, cfg.AdminEmail, m.Out); err != nil {
 		return err
 	}
@@ -149,6 +158,11 @@ func (m *Main) Open(ctx context.Context) error {
 	// so a first start on years of history does not hold up serving.
 	m.Schedule = &release.Schedule{Service: app.NewReleases(db, cfg.Releases), Logger: m.Logger}
 	m.Schedule.Start()
+
+	// Committed changes are delivered to webhooks from the outbox, picking
+	// up whatever an earlier run left undelivered.
+	m.Deliverer = &webhook.Deliverer{Store: sqlite.NewWebhookService(db), Logger: m.Logger, AllowPrivate: cfg.AllowPrivateWebhooks}
+	m.Deliverer.Start()
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -199,6 +213,10 @@ func (m *Main) Close() error {
 	if m.Schedule != nil {
 		_ = m.Schedule.Close()
 		m.Schedule = nil
+	}
+	if m.Deliverer != nil {
+		_ = m.Deliverer.Close()
+		m.Deliverer = nil
 	}
 	if m.MetricsHTTP != nil {
 		if serr := m.MetricsHTTP.Close(); serr != nil && err == nil {

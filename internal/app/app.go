@@ -50,6 +50,8 @@ func NewServer(db *sqlite.DB, logger *slog.Logger, cfg Config) *httpapi.Server {
 		Bodies:       sqlite.NewBodyService(db),
 		Suggestions:  sqlite.NewSuggestionService(db),
 		Releases:     releases,
+		Changes:      sqlite.NewChangeService(db),
+		Webhooks:     sqlite.NewWebhookService(db),
 		DB:           db,
 		Logger:       logger,
 		Static:       static.FS,

@@ -99,13 +99,20 @@ var accessMatrix = map[string][]caller{
 	"POST /api/v1/tokens":       adminsOnly,
 	"DELETE /api/v1/tokens/:id": adminsOnly,
 	"GET /api/v1/audit":         adminsOnly,
+
+	"GET /api/v1/changes":                 recordsWork,
+	"GET /api/v1/webhooks":                adminsOnly,
+	"POST /api/v1/webhooks":               adminsOnly,
+	"GET /api/v1/webhooks/:id":            adminsOnly,
+	"DELETE /api/v1/webhooks/:id":         adminsOnly,
+	"GET /api/v1/webhooks/:id/deliveries": adminsOnly,
 }
 
 // identifying are the path prefixes that can reveal a person: leadership
 // sees anonymised aggregates and the list of bodies only, never these.
 var identifying = []string{
 	"/api/v1/participants", "/api/v1/users", "/api/v1/tokens", "/api/v1/audit",
-	"/api/v1/bodies/", "/api/v1/roles", "/api/v1/suggestions",
+	"/api/v1/bodies/", "/api/v1/roles", "/api/v1/suggestions", "/api/v1/changes", "/api/v1/webhooks",
 }
 
 // concrete fills a route pattern's parameters with an id no record has, so

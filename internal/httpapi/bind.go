@@ -58,6 +58,7 @@ var closedSets = map[string][]string{
 	"consent_scope":  apiValues(pathway.ConsentScopes),
 	"body_kind":      apiValues(pathway.BodyKinds),
 	"audience":       apiValues(pathway.Audiences),
+	"change_type":    apiValues(pathway.ChangeTypes),
 	"perspective":    apiValues(pathway.Perspectives),
 	"evidence_kind":  apiValues(pathway.EvidenceKinds),
 }

@@ -615,6 +615,29 @@ func TestContractWalk(t *testing.T) {
 		sam.ID, e.today.AddDays(-1), e.today, e.users[staff].ID), nil, 200)
 	w.as(admin, "GET", path("/audit?since=last+week"), nil, 422)
 
+	// The change feed and webhooks.
+	var feed struct {
+		Items      []map[string]any `json:"items"`
+		NextCursor string           `json:"next_cursor"`
+	}
+	w.as(staff, "GET", path("/changes?limit=2"), nil, 200).decode(t, &feed)
+	if len(feed.Items) != 2 {
+		t.Fatalf("a page of two changes holds %d", len(feed.Items))
+	}
+	w.as(admin, "GET", path("/changes?after=%s", feed.NextCursor), nil, 200)
+	w.as(staff, "GET", path("/changes?after=not-a-cursor"), nil, 422)
+	var hook struct {
+		ID     int64  `json:"id"`
+		Secret string `json:"secret"`
+	}
+	w.as(admin, "POST", path("/webhooks"), map[string]any{"url": "https://93.184.216.34/pathway", "events": []string{"participant.created", "participant.erased"}}, 201).decode(t, &hook)
+	w.as(admin, "POST", path("/webhooks"), map[string]any{"url": "https://127.0.0.1/pathway", "events": []string{"participant.created"}}, 422)
+	w.as(admin, "GET", path("/webhooks"), nil, 200)
+	w.as(admin, "GET", path("/webhooks/%d", hook.ID), nil, 200)
+	w.as(admin, "GET", path("/webhooks/%d/deliveries?limit=5", hook.ID), nil, 200)
+	w.as(admin, "GET", path("/webhooks/%d/deliveries?cursor=not-ours", hook.ID), nil, 422)
+	w.as(admin, "DELETE", path("/webhooks/%d", hook.ID), nil, 204)
+
 	// Browser sessions: sign in, use the cookie with its CSRF token, sign out.
 	signIn := func(email, password string, want int) *response {
 		return w.do(e, request{Method: "POST", Path: path("/session"), Body: map[string]any{"email": email, "password": password}}, want)

@@ -42,6 +42,8 @@ type Server struct {
 	Bodies       pathway.BodyService
 	Suggestions  pathway.SuggestionService
 	Releases     pathway.ReleaseService
+	Changes      pathway.ChangeService
+	Webhooks     pathway.WebhookService
 	DB           Readier
 	Logger       *slog.Logger
 	Static       fs.FS // the web app; nil serves none
@@ -59,6 +61,9 @@ type Server struct {
 	// added; nil gets NewMetrics. Releases and the ε they spend may
 	// register their own collector on it.
 	Metrics *prometheus.Registry
+	// AllowPrivateWebhooks lets webhooks point at private addresses and
+	// plain http: a case-management system on the same network.
+	AllowPrivateWebhooks bool
 
 	router *gin.Engine
 }
@@ -147,6 +152,10 @@ func (s *Server) routes() *gin.Engine {
 	writers.PUT("/:id/consent", s.h(s.renewConsent))
 	writers.POST("/:id/consent/withdrawal", s.h(s.withdrawConsent))
 
+	// The change feed, for a case-management system to follow: ids and
+	// rungs only, limited to the caller's caseload.
+	authed.GET("/changes", s.allowAbility(pathway.WritePeople), s.h(s.listChanges))
+
 	// Bodies: coordinators and admins run them, staff read them; leadership
 	// sees the list of bodies without head-counts, never who holds a seat.
 	everyone.GET("/bodies", s.h(s.listBodies))
@@ -186,6 +195,11 @@ func (s *Server) routes() *gin.Engine {
 	admin.POST("/tokens", s.h(s.createToken))
 	admin.DELETE("/tokens/:id", s.h(s.revokeToken))
 	admin.GET("/audit", s.h(s.listAudit))
+	admin.POST("/webhooks", s.h(s.createWebhook))
+	admin.GET("/webhooks", s.h(s.listWebhooks))
+	admin.GET("/webhooks/:id", s.h(s.getWebhook))
+	admin.DELETE("/webhooks/:id", s.h(s.deleteWebhook))
+	admin.GET("/webhooks/:id/deliveries", s.h(s.listDeliveries))
 	return r
 }
 

@@ -23,18 +23,20 @@ func values[T any](set []T) []string {
 
 // domainSets are the domain's closed sets under their api.yaml schema names.
 var domainSets = map[string][]string{
-	"Rung":          values(pathway.Rungs),
-	"Strategy":      values(pathway.Strategies),
-	"ConsentMethod": values(pathway.ConsentMethods),
-	"ConsentScope":  values(pathway.ConsentScopes),
-	"Role":          values(pathway.Roles),
-	"Perspective":   values(pathway.Perspectives),
-	"Ability":       values(pathway.Abilities),
-	"BodyKind":      values(pathway.BodyKinds),
-	"Audience":      values(pathway.Audiences),
-	"Capacity":      values(pathway.Capacities),
-	"EvidenceKind":  values(pathway.EvidenceKinds),
-	"PeriodKind":    values(pathway.PeriodKinds),
+	"Rung":            values(pathway.Rungs),
+	"Strategy":        values(pathway.Strategies),
+	"ConsentMethod":   values(pathway.ConsentMethods),
+	"ConsentScope":    values(pathway.ConsentScopes),
+	"Role":            values(pathway.Roles),
+	"Perspective":     values(pathway.Perspectives),
+	"Ability":         values(pathway.Abilities),
+	"BodyKind":        values(pathway.BodyKinds),
+	"Audience":        values(pathway.Audiences),
+	"Capacity":        values(pathway.Capacities),
+	"EvidenceKind":    values(pathway.EvidenceKinds),
+	"PeriodKind":      values(pathway.PeriodKinds),
+	"ChangeType":      values(pathway.ChangeTypes),
+	"DeliveryOutcome": pathway.DeliveryOutcomes,
 	// The tables of a release, by name.
 	"ReleaseTableName": pathway.ReleaseTables,
 }

@@ -222,6 +222,9 @@ func (s *ParticipantService) AddEnrolment(ctx context.Context, a pathway.Actor, 
 			return err
 		}
 		*e = *saved
+		if err := tx.recordChange(ctx, change{typ: pathway.ParticipantUpdated, participantID: participantID, programID: e.ProgramID}); err != nil {
+			return err
+		}
 		return tx.audit("enrolment.create", "participant", participantID)
 	})
 }
@@ -262,6 +265,9 @@ func (s *ParticipantService) UpdateEnrolment(ctx context.Context, a pathway.Acto
 		if _, err := requireParticipant(ctx, tx, participantID); pathway.ErrorCode(err) == pathway.ENOTFOUND {
 			return pathway.Invalid("left_on", "they must stay enrolled in at least one of your programs (%v), or you could no longer see this participant", tx.actor.ProgramIDs)
 		} else if err != nil {
+			return err
+		}
+		if err := tx.recordChange(ctx, change{typ: pathway.ParticipantUpdated, participantID: participantID, programID: e.ProgramID}); err != nil {
 			return err
 		}
 		return tx.audit("enrolment.update", "participant", participantID)

@@ -58,6 +58,9 @@ func (s *ParticipantService) AddPlacement(ctx context.Context, a pathway.Actor, 
 		if err := insertPlacement(ctx, tx, participantID, p); err != nil {
 			return err
 		}
+		if err := tx.recordChange(ctx, change{typ: pathway.PlacementCreated, participantID: participantID, placementID: p.ID, rung: p.Rung}); err != nil {
+			return err
+		}
 		return tx.audit("placement.create", "participant", participantID)
 	})
 }
@@ -146,6 +149,9 @@ func (s *ParticipantService) DeletePlacement(ctx context.Context, a pathway.Acto
 		if err := refreshCurrentRung(ctx, tx, participantID); err != nil {
 			return err
 		}
+		if err := tx.recordChange(ctx, change{typ: pathway.PlacementDeleted, participantID: participantID, placementID: placementID, rung: p.Rung}); err != nil {
+			return err
+		}
 		return tx.audit("placement.delete", "placement", placementID)
 	})
 }
@@ -174,6 +180,13 @@ func (s *ParticipantService) AddEngagement(ctx context.Context, a pathway.Actor,
 			return err
 		}
 		e.ParticipantID, e.RecordedAt, e.RecordedBy = participantID, tx.now, a.Email
+		ch := change{typ: pathway.EngagementCreated, participantID: participantID, engagementID: e.ID}
+		if e.ProgramID != nil {
+			ch.programID = *e.ProgramID
+		}
+		if err := tx.recordChange(ctx, ch); err != nil {
+			return err
+		}
 		return tx.audit("engagement.create", "participant", participantID)
 	})
 }

@@ -201,6 +201,9 @@ func (s *ParticipantService) CreateParticipant(ctx context.Context, a pathway.Ac
 		if p, err = findParticipant(ctx, tx, id); err != nil {
 			return err
 		}
+		if err := tx.recordChange(ctx, change{typ: pathway.ParticipantCreated, participantID: id, placementID: first.ID, rung: np.Rung}); err != nil {
+			return err
+		}
 		return tx.audit("participant.create", "participant", id)
 	})
 	return p, err
@@ -331,6 +334,9 @@ func (s *ParticipantService) UpdateParticipant(ctx context.Context, a pathway.Ac
 		if p, err = findParticipant(ctx, tx, id); err != nil {
 			return err
 		}
+		if err := tx.recordChange(ctx, change{typ: pathway.ParticipantUpdated, participantID: id}); err != nil {
+			return err
+		}
 		return tx.audit("participant.update", "participant", id)
 	})
 	return p, err
@@ -358,6 +364,9 @@ func (s *ParticipantService) RenewConsent(ctx context.Context, a pathway.Actor, 
 		if p, err = findParticipant(ctx, tx, id); err != nil {
 			return err
 		}
+		if err := tx.recordChange(ctx, change{typ: pathway.ConsentChanged, participantID: id}); err != nil {
+			return err
+		}
 		return tx.audit("consent.update", "participant", id)
 	})
 	return p, err
@@ -379,6 +388,14 @@ func (s *ParticipantService) WithdrawConsent(ctx context.Context, a pathway.Acto
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM participants WHERE id = ?`, id); err != nil {
 			return fmt.Errorf("erase participant: %w", err)
+		}
+		// Their earlier feed items go with their history, and their pending
+		// deliveries with those; the erasure itself is announced last.
+		if err := tx.forgetChanges(ctx, id); err != nil {
+			return err
+		}
+		if err := tx.recordChange(ctx, change{typ: pathway.ParticipantErased, participantID: id}); err != nil {
+			return err
 		}
 		if err := tx.markScrub(); err != nil {
 			return err

@@ -183,6 +183,9 @@ func (s *BodyService) AddRole(ctx context.Context, a pathway.Actor, r *pathway.B
 			return err
 		}
 		*r = *created
+		if err := recordRoleChanges(ctx, tx, r, nil, true); err != nil {
+			return err
+		}
 		return tx.audit("role.create", "role", r.ID)
 	})
 }
@@ -195,6 +198,7 @@ func (s *BodyService) UpdateRole(ctx context.Context, a pathway.Actor, id int64,
 		if r, err = findRole(ctx, tx, id); err != nil {
 			return err
 		}
+		before := r.EndsOn
 		if upd.Title != nil {
 			r.Title = *upd.Title
 		}
@@ -216,6 +220,9 @@ func (s *BodyService) UpdateRole(ctx context.Context, a pathway.Actor, id int64,
 			return fmt.Errorf("update role: %w", err)
 		}
 		if r, err = findRole(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := recordRoleChanges(ctx, tx, r, before, false); err != nil {
 			return err
 		}
 		return tx.audit("role.update", "role", id)
@@ -257,4 +264,23 @@ func (s *BodyService) ListRoles(ctx context.Context, a pathway.Actor, f pathway.
 		return tx.audit("role.list", "role", 0)
 	})
 	return out, err
+}
+
+// recordRoleChanges announces a role's start when it is created, and its
+// end whenever its end date is set or moved, by an edit or by the body's
+// term; clearing the end date announces the role as started again.
+func recordRoleChanges(ctx context.Context, tx *Tx, r *pathway.BodyRole, endedBefore *pathway.Date, created bool) error {
+	ch := change{participantID: r.ParticipantID, roleID: r.ID, bodyID: r.BodyID}
+	reopened := !created && endedBefore != nil && r.EndsOn == nil
+	if created || reopened {
+		ch.typ = pathway.RoleStarted
+		if err := tx.recordChange(ctx, ch); err != nil {
+			return err
+		}
+	}
+	if r.EndsOn != nil && (endedBefore == nil || endedBefore.String() != r.EndsOn.String()) {
+		ch.typ = pathway.RoleEnded
+		return tx.recordChange(ctx, ch)
+	}
+	return nil
 }
