@@ -291,6 +291,24 @@ func (s *ParticipantService) CountByRung(ctx context.Context, a pathway.Actor) (
 	return c, err
 }
 
+// scanRungCounts reads rows of (rung, count) into c.
+func scanRungCounts(ctx context.Context, tx *Tx, c *pathway.RungCounts, q string, args ...any) error {
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("rung counts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r pathway.Rung
+		var n int
+		if err := rows.Scan(&r, &n); err != nil {
+			return err
+		}
+		c[r-1] = n
+	}
+	return rows.Err()
+}
+
 // UpdateParticipant implements pathway.ParticipantService.
 func (s *ParticipantService) UpdateParticipant(ctx context.Context, a pathway.Actor, id int64, upd pathway.ParticipantUpdate) (*pathway.Participant, error) {
 	var p *pathway.Participant
