@@ -94,6 +94,10 @@ func (db *DB) Open() error {
 		db.writer.Close()
 		return err
 	}
+	if err := db.fillRefKeys(context.Background()); err != nil {
+		db.writer.Close()
+		return err
+	}
 	if db.reader, err = openPool(db.dsn(false)); err != nil {
 		db.writer.Close()
 		return fmt.Errorf("open readers: %w", err)
@@ -101,6 +105,53 @@ func (db *DB) Open() error {
 	db.reader.SetMaxOpenConns(max(4, 2*runtime.GOMAXPROCS(0)))
 	db.reader.SetMaxIdleConns(max(4, 2*runtime.GOMAXPROCS(0)))
 	db.startCommitter()
+	return nil
+}
+
+// fillRefKeys computes the normalised reference of every participant that
+// has none: migration 000008 can only fill the keys of ASCII references, as
+// SQL has no Unicode normalisation.
+func (db *DB) fillRefKeys(ctx context.Context) error {
+	const (
+		missing = `SELECT id, external_ref FROM participants WHERE ref_key IS NULL`
+		set     = `UPDATE participants SET ref_key = ? WHERE id = ?`
+	)
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("fill reference keys: %w", err)
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, missing)
+	if err != nil {
+		return fmt.Errorf("fill reference keys: %w", err)
+	}
+	type ref struct {
+		id  int64
+		ref string
+	}
+	var refs []ref
+	for rows.Next() {
+		var r ref
+		if err := rows.Scan(&r.id, &r.ref); err != nil {
+			rows.Close()
+			return fmt.Errorf("fill reference keys: %w", err)
+		}
+		refs = append(refs, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("fill reference keys: %w", err)
+	}
+	for _, r := range refs {
+		if _, err := tx.ExecContext(ctx, set, pathway.NormalizeRef(r.ref), r.id); isUniqueViolation(err) {
+			return fmt.Errorf("fill reference keys: participant %d has the same external_ref as another once spelling is set aside; merge them before upgrading", r.id)
+		} else if err != nil {
+			return fmt.Errorf("fill reference keys: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("fill reference keys: %w", err)
+	}
 	return nil
 }
 

@@ -150,15 +150,33 @@ func (s *ParticipantService) DeletePlacement(ctx context.Context, a pathway.Acto
 	})
 }
 
+// insertEngagement logs an engagement of a participant whose consent date
+// is since, after the checks every way in shares (one engagement, an event's
+// attendees, a CSV import), and audits it.
+func insertEngagement(ctx context.Context, tx *Tx, participantID int64, since pathway.Date, e *pathway.Engagement) error {
+	const q = `INSERT INTO engagements (participant_id, occurred_on, activity, program_id, strategy, note, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+	if err := pathway.CheckHistoryDate("occurred_on", e.OccurredOn, since, tx.today()); err != nil {
+		return err
+	}
+	if len(e.Note) > pathway.MaxNoteLength {
+		return pathway.Invalid("note", "must be at most %d characters", pathway.MaxNoteLength)
+	}
+	res, err := tx.ExecContext(ctx, q, participantID, e.OccurredOn.String(), e.Activity, e.ProgramID, e.Strategy, e.Note, tx.actor.UserID, formatTime(tx.now))
+	if err != nil {
+		return fmt.Errorf("insert engagement: %w", err)
+	}
+	if e.ID, err = res.LastInsertId(); err != nil {
+		return err
+	}
+	e.ParticipantID, e.RecordedAt, e.RecordedBy = participantID, tx.now, tx.actor.Email
+	return tx.audit("engagement.create", "participant", participantID)
+}
+
 // AddEngagement implements pathway.ParticipantService.
 func (s *ParticipantService) AddEngagement(ctx context.Context, a pathway.Actor, participantID int64, e *pathway.Engagement) error {
-	const q = `INSERT INTO engagements (participant_id, occurred_on, activity, program_id, strategy, note, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 	return s.db.commit(ctx, a, func(tx *Tx) error {
 		since, err := requireParticipant(ctx, tx, participantID)
 		if err != nil {
-			return err
-		}
-		if err := pathway.CheckHistoryDate("occurred_on", e.OccurredOn, since, tx.today()); err != nil {
 			return err
 		}
 		if e.ProgramID != nil {
@@ -166,15 +184,7 @@ func (s *ParticipantService) AddEngagement(ctx context.Context, a pathway.Actor,
 				return err
 			}
 		}
-		res, err := tx.ExecContext(ctx, q, participantID, e.OccurredOn.String(), e.Activity, e.ProgramID, e.Strategy, e.Note, a.UserID, formatTime(tx.now))
-		if err != nil {
-			return fmt.Errorf("insert engagement: %w", err)
-		}
-		if e.ID, err = res.LastInsertId(); err != nil {
-			return err
-		}
-		e.ParticipantID, e.RecordedAt, e.RecordedBy = participantID, tx.now, a.Email
-		return tx.audit("engagement.create", "participant", participantID)
+		return insertEngagement(ctx, tx, participantID, since, e)
 	})
 }
 
