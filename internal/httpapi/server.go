@@ -86,7 +86,7 @@ func (s *Server) routes() *gin.Engine {
 	}
 	r.HandleMethodNotAllowed = true
 	r.Use(s.requestContext, s.recover, s.securityHeaders)
-	r.NoRoute(s.h(func(c *gin.Context) error {
+	r.NoRoute(s.hq(func(c *gin.Context) error {
 		if strings.HasPrefix(c.Request.URL.Path, "/api/") || s.Static == nil {
 			return pathway.Errorf(pathway.ENOTFOUND, "There is nothing at this address.")
 		}
@@ -96,7 +96,7 @@ func (s *Server) routes() *gin.Engine {
 		return &pathway.Error{Code: codeMethodNotAllowed, Message: "This address does not accept " + c.Request.Method + "."}
 	}))
 
-	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	r.GET("/healthz", s.h(func(c *gin.Context) error { c.JSON(http.StatusOK, gin.H{"status": "ok"}); return nil }))
 	r.GET("/readyz", s.h(s.ready))
 
 	api := r.Group("/api/v1")
@@ -117,7 +117,7 @@ func (s *Server) routes() *gin.Engine {
 
 	// Identifiable records: never leadership.
 	readers := authed.Group("/participants", s.allowAbility(pathway.ReadPeople))
-	readers.GET("", s.h(s.listParticipants))
+	readers.GET("", s.hq(s.listParticipants))
 	readers.GET("/counts", s.h(s.countParticipants))
 	readers.GET("/:id", s.h(s.getParticipant))
 	readers.GET("/:id/placements", s.h(s.listPlacements))
@@ -140,14 +140,14 @@ func (s *Server) routes() *gin.Engine {
 	// sees the list of bodies and their seat counts, never who holds a seat.
 	everyone.GET("/bodies", s.h(s.listBodies))
 	bodyReaders := authed.Group("", s.allowAbility(pathway.ReadBodies))
-	bodyReaders.GET("/bodies/:id", s.h(s.getBody))
+	bodyReaders.GET("/bodies/:id", s.hq(s.getBody))
 	bodyReaders.GET("/bodies/:id/speaking-engagements", s.h(s.listSpeakingEngagements))
-	bodyReaders.GET("/roles", s.h(s.listRoles))
-	bodyReaders.GET("/suggestions", s.h(s.listSuggestions))
+	bodyReaders.GET("/roles", s.hq(s.listRoles))
+	bodyReaders.GET("/suggestions", s.hq(s.listSuggestions))
 	coordinators := authed.Group("", s.allowAbility(pathway.RunBodies))
 	coordinators.POST("/bodies", s.h(s.createBody))
 	coordinators.PATCH("/bodies/:id", s.h(s.updateBody))
-	coordinators.GET("/bodies/:id/roster.csv", s.h(s.rosterCSV))
+	coordinators.GET("/bodies/:id/roster.csv", s.hq(s.rosterCSV))
 	coordinators.POST("/bodies/:id/roles", s.h(s.createRole))
 	coordinators.PATCH("/roles/:id", s.h(s.updateRole))
 	coordinators.POST("/bodies/:id/speaking-engagements", s.h(s.createSpeakingEngagement))
@@ -155,12 +155,12 @@ func (s *Server) routes() *gin.Engine {
 	// Anonymised reports: leadership and admin only. Every count of people
 	// in them is a table of a published release, served as stored.
 	reports := authed.Group("/reports", s.allowAbility(pathway.ReadReports))
-	reports.GET("/distribution", s.h(s.reportTable(pathway.TableDistribution)))
-	reports.GET("/distribution/programs", s.h(s.reportTable(pathway.TablePrograms)))
-	reports.GET("/movement", s.h(s.reportTable(pathway.TableMovement)))
-	reports.GET("/roles", s.h(s.reportTable(pathway.TableRoles)))
-	reports.GET("/capacity", s.h(s.reportTable(pathway.TableCapacitySelf)))
-	reports.GET("/ladder", s.h(s.ladderReport))
+	reports.GET("/distribution", s.hq(s.reportTable(pathway.TableDistribution)))
+	reports.GET("/distribution/programs", s.hq(s.reportTable(pathway.TablePrograms)))
+	reports.GET("/movement", s.hq(s.reportTable(pathway.TableMovement)))
+	reports.GET("/roles", s.hq(s.reportTable(pathway.TableRoles)))
+	reports.GET("/capacity", s.hq(s.reportTable(pathway.TableCapacitySelf)))
+	reports.GET("/ladder", s.hq(s.ladderReport))
 	releases := authed.Group("/releases", s.allowAbility(pathway.ReadReports))
 	releases.GET("", s.h(s.listReleases))
 	releases.GET("/:period", s.h(s.getRelease))
@@ -174,12 +174,28 @@ func (s *Server) routes() *gin.Engine {
 	admin.GET("/tokens", s.h(s.listTokens))
 	admin.POST("/tokens", s.h(s.createToken))
 	admin.DELETE("/tokens/:id", s.h(s.revokeToken))
-	admin.GET("/audit", s.h(s.listAudit))
+	admin.GET("/audit", s.hq(s.listAudit))
 	return r
 }
 
-// h adapts a handler that returns an error: every error goes through writeError.
+// h adapts a handler that returns an error: every error goes through
+// writeError. The handler takes no query parameters, so any sent is refused
+// by name before it runs; handlers that read a query register with hq.
 func (s *Server) h(fn func(c *gin.Context) error) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := refuseUnknownQuery(c, nil); err != nil {
+			s.writeError(c, err)
+			return
+		}
+		if err := fn(c); err != nil {
+			s.writeError(c, err)
+		}
+	}
+}
+
+// hq is h for a handler that reads its query through bindQuery, which
+// refuses the parameters its struct does not name.
+func (s *Server) hq(fn func(c *gin.Context) error) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if err := fn(c); err != nil {
 			s.writeError(c, err)
