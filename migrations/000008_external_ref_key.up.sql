@@ -27,6 +27,7 @@ CREATE TABLE idempotency_keys (
     request_hash TEXT NOT NULL,
     status       INTEGER NOT NULL,
     content_type TEXT NOT NULL,
+    location     TEXT NOT NULL, -- the Location header of a 201, or ''
     body         BLOB NOT NULL,
     created_at   TEXT NOT NULL,
     PRIMARY KEY (account_id, key)

@@ -46,6 +46,7 @@ func NewServer(db *sqlite.DB, logger *slog.Logger, cfg Config) *httpapi.Server {
 		Bodies:       sqlite.NewBodyService(db),
 		Suggestions:  sqlite.NewSuggestionService(db),
 		Releases:     NewReleases(db, cfg),
+		Idempotency:  sqlite.NewIdempotencyService(db),
 		DB:           db,
 		Logger:       logger,
 		Static:       static.FS,

@@ -40,6 +40,7 @@ type Server struct {
 	Bodies       pathway.BodyService
 	Suggestions  pathway.SuggestionService
 	Releases     pathway.ReleaseService
+	Idempotency  pathway.IdempotencyService
 	DB           Pinger
 	Logger       *slog.Logger
 	Static       fs.FS // the web app; nil serves none
@@ -55,6 +56,7 @@ type Server struct {
 	TrustedProxies []string
 
 	router *gin.Engine
+	keys   keyLocks // requests in flight per Idempotency-Key
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }
@@ -102,7 +104,8 @@ func (s *Server) routes() *gin.Engine {
 	api := r.Group("/api/v1")
 	api.POST("/session", s.h(s.login))
 
-	authed := api.Group("", s.authenticate)
+	// Every POST a signed-in caller makes may carry an Idempotency-Key.
+	authed := api.Group("", s.authenticate, s.idempotent)
 	authed.DELETE("/session", s.h(s.logout))
 	authed.GET("/me", s.h(s.me))
 

@@ -1,0 +1,154 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/gin-gonic/gin"
+
+	"pathway/internal/pathway"
+)
+
+// idempotencyHeader is the request header of the IETF httpapi draft
+// "The Idempotency-Key HTTP Header Field".
+const idempotencyHeader = "Idempotency-Key"
+
+// maxKeyedBody bounds the body of a keyed request the middleware reads to
+// hash it; a CSV import is the largest body the API takes.
+const maxKeyedBody = maxImportBody
+
+// keyLocks serialises requests that share an account and key, so that two
+// copies of one request sent at once run one after the other and the second
+// finds the first's response. Pathway has one writer process, so a lock in
+// the process is enough.
+type keyLocks struct {
+	mu    sync.Mutex
+	locks map[string]*keyLock
+}
+
+type keyLock struct {
+	sync.Mutex
+	users int
+}
+
+// lock takes the lock of name and returns its release.
+func (k *keyLocks) lock(name string) func() {
+	k.mu.Lock()
+	if k.locks == nil {
+		k.locks = map[string]*keyLock{}
+	}
+	l := k.locks[name]
+	if l == nil {
+		l = &keyLock{}
+		k.locks[name] = l
+	}
+	l.users++
+	k.mu.Unlock()
+	l.Lock()
+	return func() {
+		l.Unlock()
+		k.mu.Lock()
+		if l.users--; l.users == 0 {
+			delete(k.locks, name)
+		}
+		k.mu.Unlock()
+	}
+}
+
+// checkIdempotencyKey refuses a key that is empty, too long, or not
+// printable ASCII.
+func checkIdempotencyKey(key string) error {
+	if key == "" || len(key) > pathway.MaxIdempotencyKeyLength || strings.ContainsFunc(key, func(r rune) bool { return r < ' ' || r > '~' }) {
+		return pathway.Invalid(idempotencyHeader, "must be 1 to %d printable ASCII characters", pathway.MaxIdempotencyKeyLength)
+	}
+	return nil
+}
+
+// recorder keeps a copy of what a handler writes.
+type recorder struct {
+	gin.ResponseWriter
+	body bytes.Buffer
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.body.Write(b)
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *recorder) WriteString(s string) (int, error) {
+	r.body.WriteString(s)
+	return r.ResponseWriter.WriteString(s)
+}
+
+// idempotent makes a POST sent with an Idempotency-Key safe to retry: the
+// first successful response is stored for a day under the account and key,
+// and a retry of the same request (same method, path, query and body) gets
+// it back, status, Content-Type, Location and body, without running again. The same
+// key with a different request is refused. A request without the header is
+// served as ever. Failed responses are not stored: they changed nothing, so
+// running the retry again gives the same answer or a better one.
+func (s *Server) idempotent(c *gin.Context) {
+	key, sent := c.Request.Header[idempotencyHeader]
+	if c.Request.Method != http.MethodPost || !sent {
+		c.Next()
+		return
+	}
+	if len(key) != 1 {
+		s.writeError(c, pathway.Invalid(idempotencyHeader, "must be sent once"))
+		return
+	}
+	if err := checkIdempotencyKey(key[0]); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxKeyedBody))
+	if err != nil {
+		s.writeError(c, decodeError(err))
+		return
+	}
+	c.Request.Body = io.NopCloser(bytes.NewReader(body))
+	h := sha256.New()
+	io.WriteString(h, c.Request.Method+" "+c.Request.URL.RequestURI()+"\n")
+	h.Write(body)
+	hash := hex.EncodeToString(h.Sum(nil))
+
+	a := actor(c)
+	defer s.keys.lock(fmt.Sprintf("%d\x00%s", a.UserID, key[0]))()
+	ctx := c.Request.Context()
+	stored, err := s.Idempotency.FindResponse(ctx, a.UserID, key[0])
+	switch {
+	case err == nil && stored.RequestHash != hash:
+		s.writeError(c, pathway.Invalid(idempotencyHeader, "was already used for a different request in the last 24 hours; send a new key for a new request"))
+		return
+	case err == nil:
+		c.Header("Idempotent-Replayed", "true")
+		if stored.Location != "" {
+			c.Header("Location", stored.Location)
+		}
+		c.Data(stored.Status, stored.ContentType, stored.Body)
+		c.Abort()
+		return
+	case pathway.ErrorCode(err) != pathway.ENOTFOUND:
+		s.writeError(c, err)
+		return
+	}
+	rec := &recorder{ResponseWriter: c.Writer}
+	c.Writer = rec
+	c.Next()
+	c.Writer = rec.ResponseWriter
+	if status := rec.Status(); status >= 200 && status < 300 {
+		r := pathway.StoredResponse{RequestHash: hash, Status: status, ContentType: rec.Header().Get("Content-Type"), Location: rec.Header().Get("Location"), Body: rec.body.Bytes()}
+		// The change is made: keep its answer even if the caller has gone.
+		if err := s.Idempotency.SaveResponse(context.WithoutCancel(ctx), a.UserID, key[0], r); err != nil {
+			s.logger(c).Error("store idempotent response", slog.String("error", err.Error()))
+		}
+	}
+}
