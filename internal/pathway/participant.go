@@ -208,6 +208,11 @@ type ParticipantService interface {
 
 	// AddEngagement logs an engagement. ENOTFOUND, EINVALID.
 	AddEngagement(ctx context.Context, a Actor, participantID int64, e *Engagement) error
+	// LogEvent logs one engagement per attendee of ev, all or none, and
+	// returns their IDs in the order of ev.ParticipantIDs. EINVALID naming
+	// participant_ids[i] for an attendee who repeats, is unknown or outside
+	// the caseload, or whose consent postdates the event.
+	LogEvent(ctx context.Context, a Actor, ev Event) ([]int64, error)
 	// ListEngagements returns engagements newest first.
 	ListEngagements(ctx context.Context, a Actor, participantID int64) ([]Engagement, error)
 
@@ -228,3 +233,17 @@ func CheckHistoryDate(field string, d, since, today Date) error {
 	}
 	return nil
 }
+
+// Event is one occasion many participants attended, such as a community
+// meeting: it is logged as one engagement per attendee.
+type Event struct {
+	OccurredOn     Date
+	Activity       string
+	ProgramID      *int64
+	Strategy       *Strategy
+	Note           string
+	ParticipantIDs []int64
+}
+
+// MaxEventAttendees bounds the attendees of one logged event.
+const MaxEventAttendees = 1000

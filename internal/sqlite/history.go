@@ -188,6 +188,57 @@ func (s *ParticipantService) AddEngagement(ctx context.Context, a pathway.Actor,
 	})
 }
 
+// LogEvent implements pathway.ParticipantService.
+func (s *ParticipantService) LogEvent(ctx context.Context, a pathway.Actor, ev pathway.Event) ([]int64, error) {
+	var ids []int64
+	err := s.db.commit(ctx, a, func(tx *Tx) error {
+		ids = make([]int64, 0, len(ev.ParticipantIDs))
+		if ev.ProgramID != nil {
+			if err := requireProgram(ctx, tx, "program_id", *ev.ProgramID); err != nil {
+				return err
+			}
+		}
+		seen := make(map[int64]int, len(ev.ParticipantIDs))
+		for i, pid := range ev.ParticipantIDs {
+			field := fmt.Sprintf("participant_ids[%d]", i)
+			if j, ok := seen[pid]; ok {
+				return pathway.Invalid(field, "repeats participant %d, already at participant_ids[%d]", pid, j)
+			}
+			seen[pid] = i
+			since, err := requireParticipant(ctx, tx, pid)
+			if pathway.ErrorCode(err) == pathway.ENOTFOUND {
+				return pathway.Invalid(field, "there is no participant with id %d among those you may see", pid)
+			} else if err != nil {
+				return err
+			}
+			e := &pathway.Engagement{OccurredOn: ev.OccurredOn, Activity: ev.Activity, ProgramID: ev.ProgramID, Strategy: ev.Strategy, Note: ev.Note}
+			if err := insertEngagement(ctx, tx, pid, since, e); err != nil {
+				return attendeeError(err, field)
+			}
+			ids = append(ids, e.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ids, nil
+}
+
+// attendeeError names the attendee a rule failed for: "occurred_on cannot
+// be before consent was given" becomes an error of participant_ids[i].
+func attendeeError(err error, field string) error {
+	var perr *pathway.Error
+	if !errors.As(err, &perr) || len(perr.Fields) == 0 {
+		return err
+	}
+	out := &pathway.Error{Code: perr.Code, Message: perr.Message}
+	for _, fe := range perr.Fields {
+		out.Fields = append(out.Fields, pathway.FieldError{Field: field, Message: fe.Field + " " + fe.Message})
+	}
+	return out
+}
+
 // ListEngagements implements pathway.ParticipantService.
 func (s *ParticipantService) ListEngagements(ctx context.Context, a pathway.Actor, participantID int64) ([]pathway.Engagement, error) {
 	const q = `SELECT e.id, e.participant_id, e.occurred_on, e.activity, e.program_id, e.strategy, e.note, e.recorded_at, u.email
