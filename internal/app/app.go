@@ -7,6 +7,7 @@ package app
 import (
 	"log/slog"
 
+	"pathway/internal/csvimport"
 	"pathway/internal/demo"
 	"pathway/internal/httpapi"
 	"pathway/internal/pathway"
@@ -47,6 +48,7 @@ func NewServer(db *sqlite.DB, logger *slog.Logger, cfg Config) *httpapi.Server {
 		Suggestions:  sqlite.NewSuggestionService(db),
 		Releases:     NewReleases(db, cfg),
 		Idempotency:  sqlite.NewIdempotencyService(db),
+		Imports:      &csvimport.Runner{Store: sqlite.NewImportStore(db), Logger: logger},
 		DB:           db,
 		Logger:       logger,
 		Static:       static.FS,

@@ -41,6 +41,7 @@ type Server struct {
 	Suggestions  pathway.SuggestionService
 	Releases     pathway.ReleaseService
 	Idempotency  pathway.IdempotencyService
+	Imports      pathway.Importer // CSV imports, run in the background; Close stops them
 	DB           Pinger
 	Logger       *slog.Logger
 	Static       fs.FS // the web app; nil serves none
@@ -138,6 +139,14 @@ func (s *Server) routes() *gin.Engine {
 	writers.POST("/:id/capacity-checkins", s.h(s.createCheckin))
 	writers.PUT("/:id/consent", s.h(s.renewConsent))
 	writers.POST("/:id/consent/withdrawal", s.h(s.withdrawConsent))
+
+	// An event's attendance: one engagement per attendee, all or none.
+	authed.POST("/events", s.allowAbility(pathway.WritePeople), s.h(s.logEvent))
+
+	// CSV imports from a case-management system's export.
+	imports := authed.Group("/imports", s.allowAbility(pathway.WritePeople))
+	imports.POST("", s.hq(s.startImport))
+	imports.GET("/:id", s.h(s.getImport))
 
 	// Bodies: coordinators and admins run them, staff read them; leadership
 	// sees the list of bodies and their seat counts, never who holds a seat.
