@@ -47,15 +47,17 @@ func (e *env) waitImport(token string, id int64) pathway.Import {
 
 type importCounts struct{ Created, Updated, Unchanged int }
 
-func counts(im pathway.Import) importCounts { return importCounts{im.Created, im.Updated, im.Unchanged} }
+func counts(im pathway.Import) importCounts {
+	return importCounts{im.Created, im.Updated, im.Unchanged}
+}
 
 // peopleCSV is an export of three people; the programs exist in importEnv.
 func (e *env) peopleCSV() string {
 	c := e.today.AddDays(-100).String()
 	return "external_ref,display_name,programs,consent_given_on,consent_method,consent_scopes,rung,rung_effective_on\n" +
-		"CM-1,Ana,Tenant union,"+c+",written,tracking,follower,\n" +
-		"CM-2,Ben,Tenant union;food pantry,"+c+",verbal,tracking;public_story,,\n" +
-		"CM-3,Cy,,"+c+",electronic,tracking,member,"+e.today.AddDays(-10).String()+"\n"
+		"CM-1,Ana,Tenant union," + c + ",written,tracking,follower,\n" +
+		"CM-2,Ben,Tenant union;food pantry," + c + ",verbal,tracking;public_story,,\n" +
+		"CM-3,Cy,," + c + ",electronic,tracking,member," + e.today.AddDays(-10).String() + "\n"
 }
 
 func importEnv(t *testing.T) *env {
@@ -121,10 +123,10 @@ func TestAnImportUpdatesOnlyWhatChanged(t *testing.T) {
 func (e *env) badPeopleCSV() string {
 	c := e.today.AddDays(-100).String()
 	return "External_Ref, Display_Name ,programs,consent_given_on,consent_method,consent_scopes\n" +
-		"CM-1,Ana,,"+c+",written,tracking\n" +
-		"CM-2,Ben,,"+e.today.AddDays(1).String()+",written,tracking\n" +
-		"CM-3,Cy,Choir,"+c+",written,tracking\n" +
-		"CM-4,Dee,,"+c+",written,tracking\n"
+		"CM-1,Ana,," + c + ",written,tracking\n" +
+		"CM-2,Ben,," + e.today.AddDays(1).String() + ",written,tracking\n" +
+		"CM-3,Cy,Choir," + c + ",written,tracking\n" +
+		"CM-4,Dee,," + c + ",written,tracking\n"
 }
 
 // personTables are the tables that hold people and their history: an
@@ -181,7 +183,7 @@ func TestADryRunReportsWhatARealRunWouldAndWritesNothing(t *testing.T) {
 		t.Errorf("dry run errors differ from the real run's (-real +dry):\n%s", diff)
 	}
 	// A file that repeats a person is caught in a dry run exactly as in a real one.
-	twice := e.peopleCSV() + "ＣＭ-1,Ana again,,"+e.today.AddDays(-5).String()+",written,tracking,,\n"
+	twice := e.peopleCSV() + "ＣＭ-1,Ana again,," + e.today.AddDays(-5).String() + ",written,tracking,,\n"
 	dry = e.runImport("kind=participants&dry_run=true&on_error=skip", twice)
 	if counts(dry) != (importCounts{Created: 2, Updated: 1, Unchanged: 1}) {
 		t.Errorf("dry run of a file naming CM-1 twice: %+v", dry)
@@ -244,7 +246,7 @@ func TestEngagementsImportForPeopleFoundByReferenceAndOnlyOnce(t *testing.T) {
 		"ＣＭ-2," + d + ",Rally,,advocacy,Brought a neighbour\n" +
 		"CM-9," + d + ",Rally,,,\n" +
 		"CM-3," + e.today.AddDays(1).String() + ",Rally,,,\n" +
-		"CM-3," + d + ",Rally,,,"+strings.Repeat("n", pathway.MaxNoteLength+1)+"\n"
+		"CM-3," + d + ",Rally,,," + strings.Repeat("n", pathway.MaxNoteLength+1) + "\n"
 	before := e.rowCounts("engagements", "audit_log")
 	im := e.runImport("kind=engagements&on_error=skip", csv)
 	fields := map[int]string{}
