@@ -21,7 +21,8 @@ import (
 // maxBody bounds every request body but a CSV import's.
 const maxBody = 1 << 20
 
-// maxImportBody bounds a CSV import: about 300,000 rows of a CMS export.
+// maxImportBody bounds a CSV import unless the server says otherwise:
+// about 300,000 rows of a CMS export.
 const maxImportBody = 64 << 20
 
 // validate checks request shapes; its field names are the JSON names.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -20,10 +21,6 @@ import (
 // idempotencyHeader is the request header of the IETF httpapi draft
 // "The Idempotency-Key HTTP Header Field".
 const idempotencyHeader = "Idempotency-Key"
-
-// maxKeyedBody bounds the body of a keyed request the middleware reads to
-// hash it; a CSV import is the largest body the API takes.
-const maxKeyedBody = maxImportBody
 
 // keyLocks serialises requests that share an account and key, so that two
 // copies of one request sent at once run one after the other and the second
@@ -109,8 +106,14 @@ func (s *Server) idempotent(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxKeyedBody))
-	if err != nil {
+	// The largest body the API takes is a CSV import's; each handler
+	// still applies its own bound to what it reads back.
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, max(s.maxImport(), maxBody)))
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		s.writeError(c, pathway.Errorf(codeTooLarge, "The request body is larger than this address takes."))
+		return
+	} else if err != nil {
 		s.writeError(c, decodeError(err))
 		return
 	}

@@ -41,10 +41,10 @@ func (s *Server) startImport(c *gin.Context) error {
 	if mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type")); mt != "text/csv" {
 		return pathway.Errorf(codeUnsupported, "Send the file as CSV with Content-Type: text/csv.")
 	}
-	data, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxImportBody))
+	data, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, s.maxImport()))
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
-		return pathway.Errorf(codeTooLarge, "The file is larger than %d bytes; split it into parts.", maxImportBody)
+		return pathway.Errorf(codeTooLarge, "The file is larger than %d bytes; split it into parts.", s.maxImport())
 	} else if err != nil {
 		return pathway.Errorf(codeMalformed, "The file could not be read: %v.", err)
 	}
@@ -56,6 +56,14 @@ func (s *Server) startImport(c *gin.Context) error {
 	c.Header("Location", "/api/v1/imports/"+strconv.FormatInt(im.ID, 10))
 	c.JSON(http.StatusAccepted, importStarted{ID: im.ID, Status: im.Status})
 	return nil
+}
+
+// maxImport is the largest CSV file an import takes.
+func (s *Server) maxImport() int64 {
+	if s.MaxImportBytes > 0 {
+		return s.MaxImportBytes
+	}
+	return maxImportBody
 }
 
 // getImport shows how an import stands, to its owner or an admin.

@@ -51,6 +51,8 @@ type Server struct {
 	SecureCookies bool
 	// SessionTTL is how long a browser stays signed in.
 	SessionTTL time.Duration
+	// MaxImportBytes bounds the CSV file of an import; zero means 64 MiB.
+	MaxImportBytes int64
 	// TrustedProxies are the addresses (IPs or CIDRs) of reverse proxies whose
 	// X-Forwarded-For is believed; by default none is, so a client cannot
 	// forge the address the audit trail records.

@@ -34,11 +34,15 @@ var domainSets = map[string][]string{
 	"Audience":      values(pathway.Audiences),
 	"Capacity":      values(pathway.Capacities),
 	"EvidenceKind":  values(pathway.EvidenceKinds),
+	"ImportKind":    values(pathway.ImportKinds),
+	"ImportStatus":  values(pathway.ImportStatuses),
+	"ImportOnError": pathway.ImportErrorPolicies,
 }
 
 // transportSets are enums of api.yaml that belong to the API alone.
 var transportSets = [][]string{
-	{"json", "csv"}, // report formats
+	{"json", "csv"},   // report formats
+	{"true", "false"}, // a boolean query parameter
 }
 
 func TestAPIEnumsAreTheDomainsLists(t *testing.T) {

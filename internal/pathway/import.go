@@ -27,6 +27,13 @@ const (
 	ImportFailed  ImportStatus = "failed" // the file could not be read, or the import was stopped
 )
 
+// ImportStatuses lists every state of an import.
+var ImportStatuses = []ImportStatus{ImportRunning, ImportDone, ImportFailed}
+
+// ImportErrorPolicies lists what an import may do with a bad row: abort
+// (write nothing) or skip (write the good rows).
+var ImportErrorPolicies = []string{"abort", "skip"}
+
 // ImportOptions says how an import runs.
 type ImportOptions struct {
 	Kind ImportKind
