@@ -5,6 +5,7 @@
 //	pathway migrate --db F up|down|version
 //	pathway user add --db F --email E --role R --password-stdin
 //	pathway token issue --db F --email E [--name N]
+//	pathway import --db F --kind participants|engagements [--dry-run] [--on-error skip] FILE
 package main
 
 import (
@@ -56,6 +57,8 @@ Usage:
   pathway migrate --db F up|down|version                    manage the schema
   pathway user add --db F --email E --role R --password-stdin
   pathway token issue --db F --email E [--name N]           print a new API token
+  pathway import  --db F --kind participants|engagements [--dry-run] [--on-error skip] FILE
+                                                            import a CSV export (FILE - for stdin)
 
 Run "pathway <command> -h" for a command's flags.`
 
@@ -71,6 +74,8 @@ func run(ctx context.Context, args []string, env *Env) error {
 		return demoCmd(ctx, rest, env)
 	case cmd == "release":
 		return releaseCmd(ctx, rest, env)
+	case cmd == "import":
+		return importCmd(ctx, rest, env)
 	case cmd == "migrate":
 		return migrateCmd(rest, env)
 	case cmd == "user" && len(rest) > 0 && rest[0] == "add":
