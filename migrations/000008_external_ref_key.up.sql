@@ -19,10 +19,13 @@ WHERE external_ref NOT GLOB '*[^ -~]*';
 CREATE UNIQUE INDEX participants_ref_key ON participants (ref_key);
 
 -- Idempotency-Key: the first response to a POST, kept 24 hours, so a retry
--- with the same key and body gets it back instead of writing again. The key
--- is claimed in the same write transaction as the change it answers.
+-- with the same key and body gets it back instead of writing again. A
+-- response can name a participant, so it goes with them when they are
+-- erased: by participant_id (the person the request was about), and by
+-- content for any other response that names them.
 CREATE TABLE idempotency_keys (
     account_id   INTEGER NOT NULL,
+    participant_id INTEGER REFERENCES participants (id) ON DELETE CASCADE,
     key          TEXT NOT NULL,
     request_hash TEXT NOT NULL,
     status       INTEGER NOT NULL,
@@ -34,6 +37,7 @@ CREATE TABLE idempotency_keys (
 ) WITHOUT ROWID;
 
 CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
+CREATE INDEX idempotency_keys_participant ON idempotency_keys (participant_id) WHERE participant_id IS NOT NULL;
 
 -- CSV imports run in the background; their progress and outcome are kept
 -- here so a finished import can still be read. No names, references or

@@ -5,11 +5,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -67,6 +69,28 @@ func checkIdempotencyKey(key string) error {
 		return pathway.Invalid(idempotencyHeader, "must be 1 to %d printable ASCII characters", pathway.MaxIdempotencyKeyLength)
 	}
 	return nil
+}
+
+// aboutParticipant names the participant a request was about, so that its
+// stored response is erased with them: the participant in the path, the
+// one a POST /participants created, or the participant_id of the answer.
+func aboutParticipant(c *gin.Context, body []byte) int64 {
+	if strings.HasPrefix(c.FullPath(), "/api/v1/participants/:id") {
+		if id, err := strconv.ParseInt(c.Param("id"), 10, 64); err == nil {
+			return id
+		}
+	}
+	var top struct {
+		ID            int64 `json:"id"`
+		ParticipantID int64 `json:"participant_id"`
+	}
+	if json.Unmarshal(body, &top) != nil {
+		return 0
+	}
+	if c.FullPath() == "/api/v1/participants" {
+		return top.ID
+	}
+	return top.ParticipantID
 }
 
 // recorder keeps a copy of what a handler writes.
@@ -148,7 +172,7 @@ func (s *Server) idempotent(c *gin.Context) {
 	c.Next()
 	c.Writer = rec.ResponseWriter
 	if status := rec.Status(); status >= 200 && status < 300 {
-		r := pathway.StoredResponse{RequestHash: hash, Status: status, ContentType: rec.Header().Get("Content-Type"), Location: rec.Header().Get("Location"), Body: rec.body.Bytes()}
+		r := pathway.StoredResponse{ParticipantID: aboutParticipant(c, rec.body.Bytes()), RequestHash: hash, Status: status, ContentType: rec.Header().Get("Content-Type"), Location: rec.Header().Get("Location"), Body: rec.body.Bytes()}
 		// The change is made: keep its answer even if the caller has gone.
 		if err := s.Idempotency.SaveResponse(context.WithoutCancel(ctx), a.UserID, key[0], r); err != nil {
 			s.logger(c).Error("store idempotent response", slog.String("error", err.Error()))

@@ -122,3 +122,24 @@ func TestAnIdempotencyKeyExpiresAfterADay(t *testing.T) {
 		t.Errorf("%d keys kept, want the expired one purged", n)
 	}
 }
+
+func TestErasingAPersonTakesTheStoredResponsesThatNameThem(t *testing.T) {
+	e := newEnv(t)
+	p := e.participant("CM-KEEP-1", "Someone Staying")
+	var gone pathway.Participant
+	e.call(keyed(pathway.RoleStaff, path("/participants"), "create", e.participantBody("CMS-GONE-4417", "Quintana Erased"))).must(t, 201).decode(t, &gone)
+	note := e.engagementBody("Rally")
+	note["note"] = "a private note 5521"
+	e.call(keyed(pathway.RoleStaff, path("/participants/%d/engagements", gone.ID), "note", note)).must(t, 201)
+	e.call(keyed(pathway.RoleStaff, path("/participants/%d/engagements", p.ID), "other", e.engagementBody("Rally"))).must(t, 201)
+	e.as(pathway.RoleStaff, "POST", path("/participants/%d/consent/withdrawal", gone.ID), nil).must(t, 204)
+	if n := e.rowCounts("idempotency_keys")["idempotency_keys"]; n != 1 {
+		t.Errorf("%d stored responses remain, want only the one about someone else", n)
+	}
+	raw := e.fileBytes()
+	for _, s := range []string{"CMS-GONE-4417", "Quintana Erased", "a private note 5521"} {
+		if bytes.Contains(raw, []byte(s)) {
+			t.Errorf("the database files still hold %q", s)
+		}
+	}
+}

@@ -97,7 +97,7 @@ func (s *Server) routes() *gin.Engine {
 		}
 		return s.serveStatic(c)
 	}))
-	r.NoMethod(s.h(func(c *gin.Context) error {
+	r.NoMethod(s.hq(func(c *gin.Context) error {
 		return &pathway.Error{Code: codeMethodNotAllowed, Message: "This address does not accept " + c.Request.Method + "."}
 	}))
 

@@ -18,8 +18,11 @@ type StoredResponse struct {
 	Status      int
 	ContentType string
 	Location    string // the Location header, if any
-	Body        []byte
-	CreatedAt   time.Time
+	// ParticipantID is the person the request was about, or 0: the stored
+	// response goes when they are erased.
+	ParticipantID int64
+	Body          []byte
+	CreatedAt     time.Time
 }
 
 // IdempotencyService keeps the first response to each account's keyed

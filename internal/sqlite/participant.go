@@ -399,6 +399,13 @@ func (s *ParticipantService) WithdrawConsent(ctx context.Context, a pathway.Acto
 		if _, err := requireParticipant(ctx, tx, id); err != nil {
 			return err
 		}
+		var ref, name string
+		if err := tx.QueryRowContext(ctx, `SELECT external_ref, display_name FROM participants WHERE id = ?`, id).Scan(&ref, &name); err != nil {
+			return fmt.Errorf("erase participant: %w", err)
+		}
+		if err := forgetResponses(ctx, tx, ref, name); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM participants WHERE id = ?`, id); err != nil {
 			return fmt.Errorf("erase participant: %w", err)
 		}
