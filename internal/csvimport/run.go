@@ -118,19 +118,23 @@ func (r *Runner) StartImport(ctx context.Context, a pathway.Actor, o pathway.Imp
 	}
 	im := &pathway.Import{Kind: o.Kind, Status: pathway.ImportRunning, DryRun: o.DryRun, OnError: o.OnError(), RowsTotal: f.Len(), Errors: []pathway.ImportError{}}
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	r.init()
 	if r.closed {
+		r.mu.Unlock()
 		return nil, pathway.Errorf(pathway.EUNAVAILABLE, "The service is shutting down; send the import again shortly.")
 	}
+	r.wg.Add(1) // Close waits for this import from here on
+	r.mu.Unlock()
 	if err := r.Store.CreateImport(ctx, a, im); err != nil {
+		r.wg.Done()
 		return nil, err
 	}
-	live := *im
+	live, started := *im, *im // the goroutine changes im and live; the caller gets its own copy
+	r.mu.Lock()
 	r.live[im.ID] = &live
-	r.wg.Add(1)
+	r.mu.Unlock()
 	go r.run(a, o, f, im)
-	return im, nil
+	return &started, nil
 }
 
 // run carries out one import and records its outcome.
