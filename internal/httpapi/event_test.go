@@ -1,7 +1,6 @@
 package httpapi_test
 
 import (
-	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -87,5 +86,14 @@ func TestAnEventWithABadAttendeeWritesNothingAndNamesThem(t *testing.T) {
 			}
 		})
 	}
-	_ = fmt.Sprint
+}
+
+func TestANoteOfMaxLengthInAccentedLettersIsAccepted(t *testing.T) {
+	e := newEnv(t)
+	p := e.participant("CM-1", "Ana")
+	body := e.engagementBody("Reunión")
+	body["note"] = strings.Repeat("é", pathway.MaxNoteLength)
+	e.as(pathway.RoleStaff, "POST", path("/participants/%d/engagements", p.ID), body).must(t, 201)
+	body["note"] = strings.Repeat("é", pathway.MaxNoteLength+1)
+	e.as(pathway.RoleStaff, "POST", path("/participants/%d/engagements", p.ID), body).must(t, 422)
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"unicode/utf8"
 
 	"pathway/internal/pathway"
 )
@@ -158,7 +159,7 @@ func insertEngagement(ctx context.Context, tx *Tx, participantID int64, since pa
 	if err := pathway.CheckHistoryDate("occurred_on", e.OccurredOn, since, tx.today()); err != nil {
 		return err
 	}
-	if len(e.Note) > pathway.MaxNoteLength {
+	if utf8.RuneCountInString(e.Note) > pathway.MaxNoteLength {
 		return pathway.Invalid("note", "must be at most %d characters", pathway.MaxNoteLength)
 	}
 	res, err := tx.ExecContext(ctx, q, participantID, e.OccurredOn.String(), e.Activity, e.ProgramID, e.Strategy, e.Note, tx.actor.UserID, formatTime(tx.now))
