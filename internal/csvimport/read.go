@@ -48,6 +48,7 @@ type File struct {
 	Kind    pathway.ImportKind
 	index   map[string]int // Pathway column → position in a record
 	records [][]string     // the rows after the header, in order
+	rows    []int          // the spreadsheet row of each record
 }
 
 // Len is how many rows follow the header.
@@ -136,16 +137,32 @@ func Read(data []byte, o pathway.ImportOptions) (*File, error) {
 	if len(perr.Fields) > 0 {
 		return nil, perr
 	}
-	for row := 2; ; row++ {
+	// A spreadsheet shows each record as one row, even one whose quoted
+	// cells span lines, and each blank line as an empty row, which the
+	// CSV reader skips: count both so row numbers match what people see.
+	row, end := 1, endLine(1, header)
+	for {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
 			break
 		} else if err != nil {
-			return nil, csvError(err, row)
+			return nil, csvError(err, row+1)
 		}
+		start, _ := r.FieldPos(0)
+		row += 1 + max(0, start-end-1)
+		end = endLine(start, rec)
 		f.records = append(f.records, rec)
+		f.rows = append(f.rows, row)
 	}
 	return f, nil
+}
+
+// endLine is the line a record that starts on line start ends on.
+func endLine(start int, rec []string) int {
+	for _, cell := range rec {
+		start += strings.Count(cell, "\n")
+	}
+	return start
 }
 
 // csvError explains a file that is not CSV at a row.
@@ -193,7 +210,7 @@ func (f *File) ParticipantRows() ([]pathway.ParticipantRow, []pathway.ImportErro
 	var out []pathway.ParticipantRow
 	var errs rowErrors
 	for i, rec := range f.records {
-		n := i + 2
+		n := f.rows[i]
 		bad := len(errs)
 		row := pathway.ParticipantRow{Row: n, ExternalRef: f.get(rec, "external_ref"), DisplayName: f.get(rec, "display_name"), Programs: splitList(f.get(rec, "programs")), HasPrograms: f.has("programs")}
 		checkText(&errs, n, "external_ref", row.ExternalRef, 100, true)
@@ -237,7 +254,7 @@ func (f *File) EngagementRows() ([]pathway.EngagementRow, []pathway.ImportError)
 	var out []pathway.EngagementRow
 	var errs rowErrors
 	for i, rec := range f.records {
-		n := i + 2
+		n := f.rows[i]
 		bad := len(errs)
 		row := pathway.EngagementRow{Row: n, ExternalRef: f.get(rec, "external_ref"), Activity: f.get(rec, "activity"), Program: f.get(rec, "program"), Note: f.get(rec, "note")}
 		checkText(&errs, n, "external_ref", row.ExternalRef, 100, true)
