@@ -110,12 +110,15 @@ func (r *recorder) WriteString(s string) (int, error) {
 }
 
 // idempotent makes a POST sent with an Idempotency-Key safe to retry: the
-// first successful response is stored for a day under the account and key,
-// and a retry of the same request (same method, path, query and body) gets
-// it back, status, Content-Type, Location and body, without running again. The same
-// key with a different request is refused. A request without the header is
-// served as ever. Failed responses are not stored: they changed nothing, so
-// running the retry again gives the same answer or a better one.
+// key is claimed before the request runs, the first successful response is
+// kept for a day under the account and key, and a retry of the same request
+// (same method, path, query and body) gets it back, status, Content-Type,
+// Location and body, without running again. The same key with a different
+// request is refused. A request without the header is served as ever.
+// Failed responses are not kept and free the key: they changed nothing, so
+// running the retry again gives the same answer or a better one. A claim
+// left by a process that died mid-request is answered 409: the outcome is
+// unknown, and running it again could write twice.
 func (s *Server) idempotent(c *gin.Context) {
 	key, sent := c.Request.Header[idempotencyHeader]
 	if c.Request.Method != http.MethodPost || !sent {
@@ -150,20 +153,26 @@ func (s *Server) idempotent(c *gin.Context) {
 	a := actor(c)
 	defer s.keys.lock(fmt.Sprintf("%d\x00%s", a.UserID, key[0]))()
 	ctx := c.Request.Context()
-	stored, err := s.Idempotency.FindResponse(ctx, a.UserID, key[0])
+	_, err = s.Idempotency.ClaimKey(ctx, a.UserID, key[0], hash)
+	var taken *pathway.KeyTaken
 	switch {
-	case err == nil && stored.RequestHash != hash:
+	case errors.As(err, &taken) && taken.Stored.Status == 0:
+		// Only an interrupted request leaves a claim without an answer:
+		// a running one holds the lock.
+		s.writeError(c, pathway.Errorf(pathway.ECONFLICT, "A request with this Idempotency-Key was interrupted before its answer was kept, so Pathway cannot tell whether it took effect. Check, then send the request with a new key."))
+		return
+	case taken != nil && taken.Stored.RequestHash != hash:
 		s.writeError(c, pathway.Invalid(idempotencyHeader, "was already used for a different request in the last 24 hours; send a new key for a new request"))
 		return
-	case err == nil:
+	case taken != nil:
 		c.Header("Idempotent-Replayed", "true")
-		if stored.Location != "" {
-			c.Header("Location", stored.Location)
+		if taken.Stored.Location != "" {
+			c.Header("Location", taken.Stored.Location)
 		}
-		c.Data(stored.Status, stored.ContentType, stored.Body)
+		c.Data(taken.Stored.Status, taken.Stored.ContentType, taken.Stored.Body)
 		c.Abort()
 		return
-	case pathway.ErrorCode(err) != pathway.ENOTFOUND:
+	case err != nil:
 		s.writeError(c, err)
 		return
 	}
@@ -171,11 +180,14 @@ func (s *Server) idempotent(c *gin.Context) {
 	c.Writer = rec
 	c.Next()
 	c.Writer = rec.ResponseWriter
+	// The change, if any, is made: settle the claim even if the caller has gone.
+	bg := context.WithoutCancel(ctx)
 	if status := rec.Status(); status >= 200 && status < 300 {
 		r := pathway.StoredResponse{ParticipantID: aboutParticipant(c, rec.body.Bytes()), RequestHash: hash, Status: status, ContentType: rec.Header().Get("Content-Type"), Location: rec.Header().Get("Location"), Body: rec.body.Bytes()}
-		// The change is made: keep its answer even if the caller has gone.
-		if err := s.Idempotency.SaveResponse(context.WithoutCancel(ctx), a.UserID, key[0], r); err != nil {
+		if err := s.Idempotency.SaveResponse(bg, a.UserID, key[0], r); err != nil {
 			s.logger(c).Error("store idempotent response", slog.String("error", err.Error()))
 		}
+	} else if err := s.Idempotency.ReleaseKey(bg, a.UserID, key[0]); err != nil {
+		s.logger(c).Error("release idempotency key", slog.String("error", err.Error()))
 	}
 }

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"strings"
 	"sync"
@@ -142,4 +143,30 @@ func TestErasingAPersonTakesTheStoredResponsesThatNameThem(t *testing.T) {
 			t.Errorf("the database files still hold %q", s)
 		}
 	}
+}
+
+func TestAKeyWhoseRequestWasInterruptedIsNotRunAgain(t *testing.T) {
+	e := newEnv(t)
+	// A process that died after claiming the key leaves the claim, and no
+	// answer; whether its write committed is unknown.
+	staff := e.users[pathway.RoleStaff]
+	if _, err := e.srv.Idempotency.ClaimKey(context.Background(), staff.ID, "interrupted", "the hash of the lost request"); err != nil {
+		t.Fatal(err)
+	}
+	before := e.rowCounts("participants")
+	res := e.call(keyed(pathway.RoleStaff, path("/participants"), "interrupted", e.participantBody("CM-5", "Ana"))).must(t, http.StatusConflict)
+	if !strings.Contains(res.problem(t).Detail, "new key") {
+		t.Errorf("the answer does not say what to do: %s", res.Body)
+	}
+	if after := e.rowCounts("participants"); after["participants"] != before["participants"] {
+		t.Error("an interrupted key ran its request again")
+	}
+}
+
+func TestAFailedRequestFreesItsKey(t *testing.T) {
+	e := newEnv(t)
+	bad := e.participantBody("CM-6", "Ana")
+	bad["consent"].(map[string]any)["scopes"] = []string{"public_story"}
+	e.call(keyed(pathway.RoleStaff, path("/participants"), "fix-and-retry", bad)).must(t, 422)
+	e.call(keyed(pathway.RoleStaff, path("/participants"), "fix-and-retry", e.participantBody("CM-6", "Ana"))).must(t, 201)
 }

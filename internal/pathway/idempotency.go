@@ -15,6 +15,8 @@ const MaxIdempotencyKeyLength = 255
 // Idempotency-Key, replayed to every retry of the same request.
 type StoredResponse struct {
 	RequestHash string
+	// Status is the response's HTTP status, or 0 while the first request
+	// runs, and for good if it was interrupted before its answer was kept.
 	Status      int
 	ContentType string
 	Location    string // the Location header, if any
@@ -28,10 +30,21 @@ type StoredResponse struct {
 // IdempotencyService keeps the first response to each account's keyed
 // requests for IdempotencyTTL.
 type IdempotencyService interface {
-	// FindResponse returns the live response stored under the account's key.
-	// ENOTFOUND when there is none, or it has expired.
-	FindResponse(ctx context.Context, accountID int64, key string) (*StoredResponse, error)
-	// SaveResponse stores the response under the account's key, purging
-	// expired ones. ECONFLICT when the key already holds a live response.
+	// ClaimKey claims the account's key for a request before it runs,
+	// purging expired keys. A *KeyTaken error, holding the live response
+	// under the key (Status 0 when its request never finished), when the
+	// key is taken.
+	ClaimKey(ctx context.Context, accountID int64, key, requestHash string) (*StoredResponse, error)
+	// SaveResponse keeps the response of the request that claimed the key.
+	// ENOTFOUND when the claim is gone.
 	SaveResponse(ctx context.Context, accountID int64, key string, r StoredResponse) error
+	// ReleaseKey gives up a claim whose request failed, so the key can be
+	// used again.
+	ReleaseKey(ctx context.Context, accountID int64, key string) error
 }
+
+// KeyTaken is the error ClaimKey returns for a key already in use.
+type KeyTaken struct{ Stored StoredResponse }
+
+// Error implements the error interface.
+func (k *KeyTaken) Error() string { return "idempotency key already used" }

@@ -18,26 +18,75 @@ func NewIdempotencyService(db *DB) *IdempotencyService { return &IdempotencyServ
 
 var _ pathway.IdempotencyService = (*IdempotencyService)(nil)
 
-// FindResponse implements pathway.IdempotencyService.
-func (s *IdempotencyService) FindResponse(ctx context.Context, accountID int64, key string) (*pathway.StoredResponse, error) {
-	const q = `SELECT request_hash, status, content_type, location, body, created_at FROM idempotency_keys
-WHERE account_id = ? AND key = ? AND created_at >= ?`
-	var r pathway.StoredResponse
-	err := s.db.read(ctx, pathway.Actor{}, func(tx *Tx) error {
-		var created string
-		err := tx.QueryRowContext(ctx, q, accountID, key, formatTime(tx.now.Add(-pathway.IdempotencyTTL))).Scan(&r.RequestHash, &r.Status, &r.ContentType, &r.Location, &r.Body, &created)
-		if errors.Is(err, sql.ErrNoRows) {
-			return pathway.Errorf(pathway.ENOTFOUND, "No response is stored under this key.")
-		} else if err != nil {
-			return fmt.Errorf("find stored response: %w", err)
+// ClaimKey implements pathway.IdempotencyService. The claim is a row with
+// status 0, written before the request runs: if the process dies between
+// the request's commit and SaveResponse, the key stays claimed, and a
+// retry is told the outcome is unknown rather than run a second time.
+func (s *IdempotencyService) ClaimKey(ctx context.Context, accountID int64, key, requestHash string) (*pathway.StoredResponse, error) {
+	const (
+		purge = `DELETE FROM idempotency_keys WHERE created_at < ?`
+		find  = `SELECT request_hash, status, content_type, location, body, created_at FROM idempotency_keys WHERE account_id = ? AND key = ?`
+		claim = `INSERT INTO idempotency_keys (account_id, key, request_hash, status, content_type, location, body, created_at) VALUES (?, ?, ?, 0, '', '', x'', ?)`
+	)
+	var taken *pathway.KeyTaken
+	err := s.db.commit(ctx, pathway.Actor{}, func(tx *Tx) error {
+		taken = nil
+		if _, err := tx.ExecContext(ctx, purge, formatTime(tx.now.Add(-pathway.IdempotencyTTL))); err != nil {
+			return fmt.Errorf("purge expired keys: %w", err)
 		}
-		r.CreatedAt, err = parseTime(created)
-		return err
+		var r pathway.StoredResponse
+		var created string
+		err := tx.QueryRowContext(ctx, find, accountID, key).Scan(&r.RequestHash, &r.Status, &r.ContentType, &r.Location, &r.Body, &created)
+		if err == nil {
+			if r.CreatedAt, err = parseTime(created); err != nil {
+				return err
+			}
+			taken = &pathway.KeyTaken{Stored: r}
+			return nil
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("find key: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, claim, accountID, key, requestHash, formatTime(tx.now)); err != nil {
+			return fmt.Errorf("claim key: %w", err)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &r, nil
+	if taken != nil {
+		return &taken.Stored, taken
+	}
+	return &pathway.StoredResponse{RequestHash: requestHash}, nil
+}
+
+// SaveResponse implements pathway.IdempotencyService.
+func (s *IdempotencyService) SaveResponse(ctx context.Context, accountID int64, key string, r pathway.StoredResponse) error {
+	const q = `UPDATE idempotency_keys SET participant_id = ?, status = ?, content_type = ?, location = ?, body = ?
+WHERE account_id = ? AND key = ? AND request_hash = ? AND status = 0`
+	return s.db.commit(ctx, pathway.Actor{}, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, q, nullID(r.ParticipantID), r.Status, r.ContentType, r.Location, r.Body, accountID, key, r.RequestHash)
+		if err != nil {
+			return fmt.Errorf("save response: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return pathway.Errorf(pathway.ENOTFOUND, "The key's claim is gone.")
+		}
+		return nil
+	})
+}
+
+// ReleaseKey implements pathway.IdempotencyService.
+func (s *IdempotencyService) ReleaseKey(ctx context.Context, accountID int64, key string) error {
+	const q = `DELETE FROM idempotency_keys WHERE account_id = ? AND key = ? AND status = 0`
+	return s.db.commit(ctx, pathway.Actor{}, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, q, accountID, key); err != nil {
+			return fmt.Errorf("release key: %w", err)
+		}
+		return nil
+	})
 }
 
 // nullID stores 0 as NULL.
@@ -66,23 +115,4 @@ func forgetResponses(ctx context.Context, tx *Tx, ref, name string) error {
 		return fmt.Errorf("forget stored responses: %w", err)
 	}
 	return nil
-}
-
-// SaveResponse implements pathway.IdempotencyService.
-func (s *IdempotencyService) SaveResponse(ctx context.Context, accountID int64, key string, r pathway.StoredResponse) error {
-	const (
-		purge = `DELETE FROM idempotency_keys WHERE created_at < ?`
-		save  = `INSERT INTO idempotency_keys (account_id, key, participant_id, request_hash, status, content_type, location, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	)
-	return s.db.commit(ctx, pathway.Actor{}, func(tx *Tx) error {
-		if _, err := tx.ExecContext(ctx, purge, formatTime(tx.now.Add(-pathway.IdempotencyTTL))); err != nil {
-			return fmt.Errorf("purge expired keys: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, save, accountID, key, nullID(r.ParticipantID), r.RequestHash, r.Status, r.ContentType, r.Location, r.Body, formatTime(tx.now)); isPrimaryKeyViolation(err) {
-			return pathway.Errorf(pathway.ECONFLICT, "A response is already stored under this key.")
-		} else if err != nil {
-			return fmt.Errorf("save response: %w", err)
-		}
-		return nil
-	})
 }
