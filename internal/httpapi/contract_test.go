@@ -313,6 +313,14 @@ func TestContractWalk(t *testing.T) {
 			if documents(404) && strings.Contains(path, "{") {
 				w.as(admin, method, p, jsonExample(op), 404)
 			}
+			if method == http.MethodPost && !public {
+				// A key whose request was interrupted is never run again.
+				key := "interrupted " + path
+				if _, err := e.srv.Idempotency.ClaimKey(context.Background(), e.users[admin].ID, key, "lost"); err != nil {
+					t.Fatal(err)
+				}
+				w.do(e, request{Method: method, Path: p, Body: jsonExample(op), Role: admin, Header: http.Header{"Idempotency-Key": {key}}}, 409)
+			}
 			if documents(422) {
 				// Every address refuses a query parameter it does not take.
 				req := request{Method: method, Path: p + "?bogus=1", Body: jsonExample(op)}
