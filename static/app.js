@@ -11,6 +11,7 @@ import { ladderView } from "./js/ladder.js";
 import { bodiesView, bodyView } from "./js/bodies.js";
 import { dashboardView } from "./js/dashboard.js";
 import { usersView, tokensView, auditView } from "./js/admin.js";
+import { importView } from "./js/import.js";
 
 // Each page names the ability it needs (see abilities below); pages without
 // one are open to every signed-in account.
@@ -18,6 +19,7 @@ const routes = [
   { path: /^\/participants$/, view: peopleView, needs: "readPeople" },
   { path: /^\/participants\/new$/, view: newPersonView, needs: "writePeople" },
   { path: /^\/participants\/(\d+)$/, view: personView, needs: "readPeople" },
+  { path: /^\/import$/, view: importView, needs: "writePeople" },
   { path: /^\/ladder$/, view: ladderView },
   { path: /^\/bodies$/, view: bodiesView, needs: "readBodies" },
   { path: /^\/bodies\/(\d+)$/, view: bodyView, needs: "readBodies" },
@@ -29,6 +31,7 @@ const routes = [
 
 const navItems = [
   { href: "/participants", label: "People", needs: "readPeople" },
+  { href: "/import", label: "Import", needs: "writePeople" },
   { href: "/ladder", label: "Ladder" },
   { href: "/bodies", label: "Boards and bureaus", needs: "readBodies" },
   { href: "/dashboard", label: "Dashboard", needs: "reports" },

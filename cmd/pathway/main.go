@@ -7,6 +7,7 @@
 //	pathway token issue --db F --email E [--name N]
 //	pathway backup --db F --to G
 //	pathway check --db G
+//	pathway import --db F --kind participants|engagements [--dry-run] [--on-error skip] FILE
 package main
 
 import (
@@ -60,6 +61,8 @@ Usage:
   pathway token issue --db F --email E [--name N]           print a new API token
   pathway backup  --db F --to G                             copy a database, even while it is served
   pathway check   --db G                                    verify a database file or backup
+  pathway import  --db F --kind participants|engagements [--dry-run] [--on-error skip] FILE
+                                                            import a CSV export (FILE - for stdin)
 
 Run "pathway <command> -h" for a command's flags.`
 
@@ -75,6 +78,8 @@ func run(ctx context.Context, args []string, env *Env) error {
 		return demoCmd(ctx, rest, env)
 	case cmd == "release":
 		return releaseCmd(ctx, rest, env)
+	case cmd == "import":
+		return importCmd(ctx, rest, env)
 	case cmd == "migrate":
 		return migrateCmd(rest, env)
 	case cmd == "user" && len(rest) > 0 && rest[0] == "add":

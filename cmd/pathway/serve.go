@@ -210,6 +210,9 @@ func (m *Main) Close() error {
 		}
 		m.HTTP = nil
 	}
+	if m.Server != nil {
+		_ = m.Server.Close() // imports in progress record that they stopped
+	}
 	if m.Schedule != nil {
 		_ = m.Schedule.Close()
 		m.Schedule = nil

@@ -7,6 +7,7 @@ package app
 import (
 	"log/slog"
 
+	"pathway/internal/csvimport"
 	"pathway/internal/demo"
 	"pathway/internal/httpapi"
 	"pathway/internal/pathway"
@@ -52,6 +53,8 @@ func NewServer(db *sqlite.DB, logger *slog.Logger, cfg Config) *httpapi.Server {
 		Releases:     releases,
 		Changes:      sqlite.NewChangeService(db),
 		Webhooks:     sqlite.NewWebhookService(db),
+		Idempotency:  sqlite.NewIdempotencyService(db),
+		Imports:      &csvimport.Runner{Store: sqlite.NewImportStore(db), Logger: logger},
 		DB:           db,
 		Logger:       logger,
 		Static:       static.FS,

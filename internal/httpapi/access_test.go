@@ -69,6 +69,10 @@ var accessMatrix = map[string][]caller{
 	"PUT /api/v1/participants/:id/consent":                     recordsWork,
 	"POST /api/v1/participants/:id/consent/withdrawal":         recordsWork,
 
+	"POST /api/v1/events":     recordsWork,
+	"POST /api/v1/imports":    recordsWork,
+	"GET /api/v1/imports/:id": recordsWork,
+
 	"GET /api/v1/bodies":                           anySignedIn,
 	"GET /api/v1/bodies/:id":                       readsBodies,
 	"GET /api/v1/bodies/:id/speaking-engagements":  readsBodies,

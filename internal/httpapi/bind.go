@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -17,8 +18,12 @@ import (
 	"pathway/internal/pathway"
 )
 
-// maxBody bounds every request body.
+// maxBody bounds every request body but a CSV import's.
 const maxBody = 1 << 20
+
+// maxImportBody bounds a CSV import unless the server says otherwise:
+// about 300,000 rows of a CMS export.
+const maxImportBody = 64 << 20
 
 // validate checks request shapes; its field names are the JSON names.
 var validate = newValidator()
@@ -224,12 +229,54 @@ func fieldMessage(fe validator.FieldError) string {
 	return "is not valid (" + fe.ActualTag() + ")"
 }
 
-// bindQuery reads query parameters into v and validates them.
+// bindQuery reads query parameters into v and validates them. A parameter
+// v has no field for is refused by name: ignoring it would answer a
+// different question than the one asked (a misspelt filter lists everyone).
 func bindQuery(c *gin.Context, v any) error {
+	if err := refuseUnknownQuery(c, queryNames(reflect.TypeOf(v).Elem())); err != nil {
+		return err
+	}
 	if err := c.ShouldBindQuery(v); err != nil {
 		return queryTypeError(c, v)
 	}
 	return validateStruct(v)
+}
+
+// queryNames lists the query parameters a struct reads, by its form tags.
+func queryNames(t reflect.Type) map[string]bool {
+	names := map[string]bool{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Anonymous && f.Type.Kind() == reflect.Struct {
+			for n := range queryNames(f.Type) {
+				names[n] = true
+			}
+			continue
+		}
+		if name, _, _ := strings.Cut(f.Tag.Get("form"), ","); name != "" && name != "-" {
+			names[name] = true
+		}
+	}
+	return names
+}
+
+// refuseUnknownQuery answers 422 naming every query parameter not in known.
+func refuseUnknownQuery(c *gin.Context, known map[string]bool) error {
+	var unknown []string
+	for name := range c.Request.URL.Query() {
+		if !known[name] {
+			unknown = append(unknown, name)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	slices.Sort(unknown)
+	perr := &pathway.Error{Code: pathway.EINVALID, Message: "The request has query parameters this address does not take."}
+	for _, name := range unknown {
+		perr.Fields = append(perr.Fields, pathway.FieldError{Field: name, Message: "is not a query parameter of this address"})
+	}
+	return perr
 }
 
 // queryTypeError names the query parameter that is not of its field's type.

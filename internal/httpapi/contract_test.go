@@ -250,6 +250,7 @@ func (e *env) variant(change func(s *httpapi.Server)) *env {
 	v.srv = app.NewServer(e.db, slog.New(slog.DiscardHandler), app.DefaultConfig)
 	change(v.srv)
 	v.handler = v.srv.Handler()
+	e.t.Cleanup(func() { v.srv.Close() })
 	return &v
 }
 
@@ -314,8 +315,24 @@ func TestContractWalk(t *testing.T) {
 			if documents(404) && strings.Contains(path, "{") {
 				w.as(admin, method, p, jsonExample(op), 404)
 			}
-			if op.RequestBody == nil {
-				continue
+			if method == http.MethodPost && !public {
+				// A key whose request was interrupted is never run again.
+				key := "interrupted " + path
+				if _, err := e.srv.Idempotency.ClaimKey(context.Background(), e.users[admin].ID, key, "lost"); err != nil {
+					t.Fatal(err)
+				}
+				w.do(e, request{Method: method, Path: p, Body: jsonExample(op), Role: admin, Header: http.Header{"Idempotency-Key": {key}}}, 409)
+			}
+			if documents(422) {
+				// Every address refuses a query parameter it does not take.
+				req := request{Method: method, Path: p + "?bogus=1", Body: jsonExample(op)}
+				if !public {
+					req.Role = admin
+				}
+				w.do(e, req, 422)
+			}
+			if op.RequestBody == nil || op.RequestBody.Value.Content.Get("application/json") == nil {
+				continue // a CSV import's bad bodies are walked below
 			}
 			role := admin
 			if public {
@@ -445,6 +462,21 @@ func TestContractWalk(t *testing.T) {
 	w.as(staff, "POST", path("/participants/%d/engagements", rosa.ID), map[string]any{"occurred_on": e.today.AddDays(-1).String(), "activity": "Community meeting"}, 201)
 	w.as(staff, "POST", path("/participants/%d/engagements", rosa.ID), map[string]any{"occurred_on": "2001-01-01", "activity": "Before consent"}, 422)
 	w.as(staff, "POST", path("/participants/%d/engagements", rosa.ID), map[string]any{"occurred_on": e.today.String(), "activity": "x", "program_id": 999999}, 422)
+	// An event's attendance, and a CSV import followed to its end.
+	w.as(staff, "POST", path("/events"), map[string]any{"occurred_on": e.today.String(), "activity": "Rally", "participant_ids": []int64{rosa.ID, sam.ID}}, 201)
+	w.as(staff, "POST", path("/events"), map[string]any{"occurred_on": e.today.String(), "activity": "Rally", "participant_ids": []int64{rosa.ID, rosa.ID}}, 422)
+	csvBody := func(body string) request {
+		return request{Method: "POST", Path: path("/imports?kind=participants&dry_run=true"), Body: body, Role: staff, Header: http.Header{"Content-Type": {"text/csv"}}}
+	}
+	var started struct{ ID int64 }
+	w.do(e, csvBody("external_ref,display_name,consent_given_on,consent_method,consent_scopes\nCM-50,Ida,"+e.today.String()+",written,tracking\n"), 202).decode(t, &started)
+	w.do(e, csvBody("external_ref,ssn\n"), 422)
+	w.do(e.variant(func(s *httpapi.Server) { s.MaxImportBytes = 10 }), csvBody("external_ref,display_name\n"), 413)
+	w.do(e, request{Method: "POST", Path: path("/imports?kind=participants"), Body: map[string]any{}, Role: staff}, 415)
+	e.waitImport(e.tokens[staff], started.ID)
+	w.as(staff, "GET", path("/imports/%d", started.ID), nil, 200)
+	w.as(coord, "GET", path("/imports/%d", started.ID), nil, 403)
+	w.as(admin, "GET", path("/imports/999999"), nil, 404)
 	w.as(staff, "GET", path("/participants/%d/engagements", rosa.ID), nil, 200)
 	w.as(coord, "GET", path("/participants/%d/engagements", rosa.ID), nil, 403)
 

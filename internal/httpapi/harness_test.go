@@ -53,6 +53,7 @@ func newEnv(tb testing.TB) *env {
 	}
 	e.srv = app.NewServer(db, slog.New(slog.DiscardHandler), app.DefaultConfig)
 	e.handler = e.srv.Handler()
+	tb.Cleanup(func() { e.srv.Close() }) // before the database closes
 	e.users = sqlitetest.Accounts(tb, e.srv.Users)
 	for role, u := range e.users {
 		e.tokens[role] = e.issueToken(u.Email)

@@ -92,11 +92,12 @@ func (s *Server) getParticipant(c *gin.Context) error {
 
 // listQuery holds the query parameters of GET /participants.
 type listQuery struct {
-	Rung      string `form:"rung" json:"rung" validate:"omitempty,rung"`
-	ProgramID int64  `form:"program_id" json:"program_id" validate:"omitempty,gt=0"`
-	Q         string `form:"q" json:"q" validate:"max=100"`
-	Limit     *int   `form:"limit" json:"limit" validate:"omitnil,min=1,max=200"`
-	Cursor    string `form:"cursor" json:"cursor"`
+	ExternalRef string `form:"external_ref" json:"external_ref" validate:"max=100"`
+	Rung        string `form:"rung" json:"rung" validate:"omitempty,rung"`
+	ProgramID   int64  `form:"program_id" json:"program_id" validate:"omitempty,gt=0"`
+	Q           string `form:"q" json:"q" validate:"max=100"`
+	Limit       *int   `form:"limit" json:"limit" validate:"omitnil,min=1,max=200"`
+	Cursor      string `form:"cursor" json:"cursor"`
 }
 
 func encodeCursor(id int64) *string {
@@ -128,7 +129,7 @@ func (s *Server) listParticipants(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	f := pathway.ParticipantFilter{ProgramID: q.ProgramID, Text: strings.TrimSpace(q.Q), After: after, Limit: 50}
+	f := pathway.ParticipantFilter{ExternalRef: q.ExternalRef, ProgramID: q.ProgramID, Text: strings.TrimSpace(q.Q), After: after, Limit: 50}
 	if q.Limit != nil {
 		f.Limit = *q.Limit
 	}

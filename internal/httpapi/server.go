@@ -44,6 +44,8 @@ type Server struct {
 	Releases     pathway.ReleaseService
 	Changes      pathway.ChangeService
 	Webhooks     pathway.WebhookService
+	Idempotency  pathway.IdempotencyService
+	Imports      pathway.Importer // CSV imports, run in the background; Close stops them
 	DB           Readier
 	Logger       *slog.Logger
 	Static       fs.FS // the web app; nil serves none
@@ -53,6 +55,8 @@ type Server struct {
 	SecureCookies bool
 	// SessionTTL is how long a browser stays signed in.
 	SessionTTL time.Duration
+	// MaxImportBytes bounds the CSV file of an import; zero means 64 MiB.
+	MaxImportBytes int64
 	// TrustedProxies are the addresses (IPs or CIDRs) of reverse proxies whose
 	// X-Forwarded-For is believed; by default none is, so a client cannot
 	// forge the address the audit trail records.
@@ -66,6 +70,7 @@ type Server struct {
 	AllowPrivateWebhooks bool
 
 	router *gin.Engine
+	keys   keyLocks // requests in flight per Idempotency-Key
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }
@@ -100,25 +105,29 @@ func (s *Server) routes() *gin.Engine {
 		s.Metrics = NewMetrics()
 	}
 	r.Use(newHTTPMetrics(s.Metrics).observe, s.requestContext, s.recover, s.securityHeaders)
-	r.NoRoute(s.h(func(c *gin.Context) error {
+	r.NoRoute(s.hq(func(c *gin.Context) error {
 		if strings.HasPrefix(c.Request.URL.Path, "/api/") || s.Static == nil {
 			return pathway.Errorf(pathway.ENOTFOUND, "There is nothing at this address.")
 		}
 		return s.serveStatic(c)
 	}))
-	r.NoMethod(s.h(func(c *gin.Context) error {
+	r.NoMethod(s.hq(func(c *gin.Context) error {
 		return &pathway.Error{Code: codeMethodNotAllowed, Message: "This address does not accept " + c.Request.Method + "."}
 	}))
 
-	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	r.GET("/healthz", s.h(func(c *gin.Context) error { c.JSON(http.StatusOK, gin.H{"status": "ok"}); return nil }))
 	r.GET("/readyz", s.h(s.ready))
 	metrics := promhttp.HandlerFor(s.Metrics, promhttp.HandlerOpts{})
-	r.GET("/metrics", s.authenticate, s.allowAbility(pathway.Administer), gin.WrapH(metrics))
+	r.GET("/metrics", s.authenticate, s.allowAbility(pathway.Administer), s.h(func(c *gin.Context) error {
+		metrics.ServeHTTP(c.Writer, c.Request)
+		return nil
+	}))
 
 	api := r.Group("/api/v1")
 	api.POST("/session", s.h(s.login))
 
-	authed := api.Group("", s.authenticate)
+	// Every POST a signed-in caller makes may carry an Idempotency-Key.
+	authed := api.Group("", s.authenticate, s.idempotent)
 	authed.DELETE("/session", s.h(s.logout))
 	authed.GET("/me", s.h(s.me))
 
@@ -133,7 +142,7 @@ func (s *Server) routes() *gin.Engine {
 
 	// Identifiable records: never leadership.
 	readers := authed.Group("/participants", s.allowAbility(pathway.ReadPeople))
-	readers.GET("", s.h(s.listParticipants))
+	readers.GET("", s.hq(s.listParticipants))
 	readers.GET("/counts", s.h(s.countParticipants))
 	readers.GET("/:id", s.h(s.getParticipant))
 	readers.GET("/:id/placements", s.h(s.listPlacements))
@@ -154,20 +163,28 @@ func (s *Server) routes() *gin.Engine {
 
 	// The change feed, for a case-management system to follow: ids and
 	// rungs only, limited to the caller's caseload.
-	authed.GET("/changes", s.allowAbility(pathway.WritePeople), s.h(s.listChanges))
+	authed.GET("/changes", s.allowAbility(pathway.WritePeople), s.hq(s.listChanges))
+
+	// An event's attendance: one engagement per attendee, all or none.
+	authed.POST("/events", s.allowAbility(pathway.WritePeople), s.h(s.logEvent))
+
+	// CSV imports from a case-management system's export.
+	imports := authed.Group("/imports", s.allowAbility(pathway.WritePeople))
+	imports.POST("", s.hq(s.startImport))
+	imports.GET("/:id", s.h(s.getImport))
 
 	// Bodies: coordinators and admins run them, staff read them; leadership
 	// sees the list of bodies without head-counts, never who holds a seat.
 	everyone.GET("/bodies", s.h(s.listBodies))
 	bodyReaders := authed.Group("", s.allowAbility(pathway.ReadBodies))
-	bodyReaders.GET("/bodies/:id", s.h(s.getBody))
+	bodyReaders.GET("/bodies/:id", s.hq(s.getBody))
 	bodyReaders.GET("/bodies/:id/speaking-engagements", s.h(s.listSpeakingEngagements))
-	bodyReaders.GET("/roles", s.h(s.listRoles))
-	bodyReaders.GET("/suggestions", s.h(s.listSuggestions))
+	bodyReaders.GET("/roles", s.hq(s.listRoles))
+	bodyReaders.GET("/suggestions", s.hq(s.listSuggestions))
 	coordinators := authed.Group("", s.allowAbility(pathway.RunBodies))
 	coordinators.POST("/bodies", s.h(s.createBody))
 	coordinators.PATCH("/bodies/:id", s.h(s.updateBody))
-	coordinators.GET("/bodies/:id/roster.csv", s.h(s.rosterCSV))
+	coordinators.GET("/bodies/:id/roster.csv", s.hq(s.rosterCSV))
 	coordinators.POST("/bodies/:id/roles", s.h(s.createRole))
 	coordinators.PATCH("/roles/:id", s.h(s.updateRole))
 	coordinators.POST("/bodies/:id/speaking-engagements", s.h(s.createSpeakingEngagement))
@@ -175,12 +192,12 @@ func (s *Server) routes() *gin.Engine {
 	// Anonymised reports: leadership and admin only. Every count of people
 	// in them is a table of a published release, served as stored.
 	reports := authed.Group("/reports", s.allowAbility(pathway.ReadReports))
-	reports.GET("/distribution", s.h(s.reportTable(pathway.TableDistribution)))
-	reports.GET("/distribution/programs", s.h(s.reportTable(pathway.TablePrograms)))
-	reports.GET("/movement", s.h(s.reportTable(pathway.TableMovement)))
-	reports.GET("/roles", s.h(s.reportTable(pathway.TableRoles)))
-	reports.GET("/capacity", s.h(s.reportTable(pathway.TableCapacitySelf)))
-	reports.GET("/ladder", s.h(s.ladderReport))
+	reports.GET("/distribution", s.hq(s.reportTable(pathway.TableDistribution)))
+	reports.GET("/distribution/programs", s.hq(s.reportTable(pathway.TablePrograms)))
+	reports.GET("/movement", s.hq(s.reportTable(pathway.TableMovement)))
+	reports.GET("/roles", s.hq(s.reportTable(pathway.TableRoles)))
+	reports.GET("/capacity", s.hq(s.reportTable(pathway.TableCapacitySelf)))
+	reports.GET("/ladder", s.hq(s.ladderReport))
 	releases := authed.Group("/releases", s.allowAbility(pathway.ReadReports))
 	releases.GET("", s.h(s.listReleases))
 	releases.GET("/:period", s.h(s.getRelease))
@@ -194,17 +211,33 @@ func (s *Server) routes() *gin.Engine {
 	admin.GET("/tokens", s.h(s.listTokens))
 	admin.POST("/tokens", s.h(s.createToken))
 	admin.DELETE("/tokens/:id", s.h(s.revokeToken))
-	admin.GET("/audit", s.h(s.listAudit))
+	admin.GET("/audit", s.hq(s.listAudit))
 	admin.POST("/webhooks", s.h(s.createWebhook))
 	admin.GET("/webhooks", s.h(s.listWebhooks))
 	admin.GET("/webhooks/:id", s.h(s.getWebhook))
 	admin.DELETE("/webhooks/:id", s.h(s.deleteWebhook))
-	admin.GET("/webhooks/:id/deliveries", s.h(s.listDeliveries))
+	admin.GET("/webhooks/:id/deliveries", s.hq(s.listDeliveries))
 	return r
 }
 
-// h adapts a handler that returns an error: every error goes through writeError.
+// h adapts a handler that returns an error: every error goes through
+// writeError. The handler takes no query parameters, so any sent is refused
+// by name before it runs; handlers that read a query register with hq.
 func (s *Server) h(fn func(c *gin.Context) error) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := refuseUnknownQuery(c, nil); err != nil {
+			s.writeError(c, err)
+			return
+		}
+		if err := fn(c); err != nil {
+			s.writeError(c, err)
+		}
+	}
+}
+
+// hq is h for a handler that reads its query through bindQuery, which
+// refuses the parameters its struct does not name.
+func (s *Server) hq(fn func(c *gin.Context) error) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if err := fn(c); err != nil {
 			s.writeError(c, err)

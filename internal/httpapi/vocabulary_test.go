@@ -37,13 +37,17 @@ var domainSets = map[string][]string{
 	"PeriodKind":      values(pathway.PeriodKinds),
 	"ChangeType":      values(pathway.ChangeTypes),
 	"DeliveryOutcome": pathway.DeliveryOutcomes,
+	"ImportKind":      values(pathway.ImportKinds),
+	"ImportStatus":    values(pathway.ImportStatuses),
+	"ImportOnError":   pathway.ImportErrorPolicies,
 	// The tables of a release, by name.
 	"ReleaseTableName": pathway.ReleaseTables,
 }
 
 // transportSets are enums of api.yaml that belong to the API alone.
 var transportSets = [][]string{
-	{"json", "csv"}, // report formats
+	{"json", "csv"},   // report formats
+	{"true", "false"}, // a boolean query parameter
 	// How a release was published, as the releases table allows; the
 	// audit trail names the account.
 	{"schedule", "admin", "command line"},

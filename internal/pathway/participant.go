@@ -2,7 +2,11 @@ package pathway
 
 import (
 	"context"
+	"strings"
 	"time"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Participant is a consenting person whose leadership journey Pathway
@@ -29,6 +33,9 @@ type NewParticipant struct {
 	ProgramIDs  []int64
 	Consent     Consent
 	Rung        Rung
+	// RungEffectiveOn dates the first placement; zero means the day consent
+	// was given.
+	RungEffectiveOn Date
 }
 
 // ParticipantUpdate holds the fields to change; nil leaves a field alone.
@@ -38,13 +45,27 @@ type ParticipantUpdate struct {
 	ProgramIDs  *[]int64
 }
 
+// NormalizeRef returns the form in which two external references are the
+// same person: Unicode NFKC, case-folded, without surrounding space, so
+// "cm-10035", "ＣＭ-10035" and "CM-10035 " all read "cm-10035".
+func NormalizeRef(ref string) string {
+	// NFKC, fold, NFKC again: folding can leave a string that is no longer
+	// normalised (Unicode's NFKC_Casefold does the same).
+	s := norm.NFKC.String(ref)
+	s = cases.Fold().String(s)
+	return strings.TrimSpace(norm.NFKC.String(s))
+}
+
 // ParticipantFilter narrows a participant listing.
 type ParticipantFilter struct {
-	Rung      Rung   // 0 for any
-	ProgramID int64  // 0 for any
-	Text      string // case-insensitive part of display_name or external_ref
-	After     int64  // cursor: IDs above this
-	Limit     int
+	// ExternalRef, when set, keeps only the participant whose reference
+	// normalises (NormalizeRef) to the same form.
+	ExternalRef string
+	Rung        Rung   // 0 for any
+	ProgramID   int64  // 0 for any
+	Text        string // case-insensitive part of display_name or external_ref
+	After       int64  // cursor: IDs above this
+	Limit       int
 }
 
 // Enrolment is one period a participant spent in a program, from
@@ -190,6 +211,11 @@ type ParticipantService interface {
 
 	// AddEngagement logs an engagement. ENOTFOUND, EINVALID.
 	AddEngagement(ctx context.Context, a Actor, participantID int64, e *Engagement) error
+	// LogEvent logs one engagement per attendee of ev, all or none, and
+	// returns their IDs in the order of ev.ParticipantIDs. EINVALID naming
+	// participant_ids[i] for an attendee who repeats, is unknown or outside
+	// the caseload, or whose consent postdates the event.
+	LogEvent(ctx context.Context, a Actor, ev Event) ([]int64, error)
 	// ListEngagements returns engagements newest first.
 	ListEngagements(ctx context.Context, a Actor, participantID int64) ([]Engagement, error)
 
@@ -210,3 +236,17 @@ func CheckHistoryDate(field string, d, since, today Date) error {
 	}
 	return nil
 }
+
+// Event is one occasion many participants attended, such as a community
+// meeting: it is logged as one engagement per attendee.
+type Event struct {
+	OccurredOn     Date
+	Activity       string
+	ProgramID      *int64
+	Strategy       *Strategy
+	Note           string
+	ParticipantIDs []int64
+}
+
+// MaxEventAttendees bounds the attendees of one logged event.
+const MaxEventAttendees = 1000

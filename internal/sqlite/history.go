@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"unicode/utf8"
 
 	"pathway/internal/pathway"
 )
@@ -156,15 +157,40 @@ func (s *ParticipantService) DeletePlacement(ctx context.Context, a pathway.Acto
 	})
 }
 
+// insertEngagement logs an engagement of a participant whose consent date
+// is since, after the checks every way in shares (one engagement, an event's
+// attendees, a CSV import), and audits it.
+func insertEngagement(ctx context.Context, tx *Tx, participantID int64, since pathway.Date, e *pathway.Engagement) error {
+	const q = `INSERT INTO engagements (participant_id, occurred_on, activity, program_id, strategy, note, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+	if err := pathway.CheckHistoryDate("occurred_on", e.OccurredOn, since, tx.today()); err != nil {
+		return err
+	}
+	if utf8.RuneCountInString(e.Note) > pathway.MaxNoteLength {
+		return pathway.Invalid("note", "must be at most %d characters", pathway.MaxNoteLength)
+	}
+	res, err := tx.ExecContext(ctx, q, participantID, e.OccurredOn.String(), e.Activity, e.ProgramID, e.Strategy, e.Note, tx.actor.UserID, formatTime(tx.now))
+	if err != nil {
+		return fmt.Errorf("insert engagement: %w", err)
+	}
+	if e.ID, err = res.LastInsertId(); err != nil {
+		return err
+	}
+	e.ParticipantID, e.RecordedAt, e.RecordedBy = participantID, tx.now, tx.actor.Email
+	ch := change{typ: pathway.EngagementCreated, participantID: participantID, engagementID: e.ID}
+	if e.ProgramID != nil {
+		ch.programID = *e.ProgramID
+	}
+	if err := tx.recordChange(ctx, ch); err != nil {
+		return err
+	}
+	return tx.audit("engagement.create", "participant", participantID)
+}
+
 // AddEngagement implements pathway.ParticipantService.
 func (s *ParticipantService) AddEngagement(ctx context.Context, a pathway.Actor, participantID int64, e *pathway.Engagement) error {
-	const q = `INSERT INTO engagements (participant_id, occurred_on, activity, program_id, strategy, note, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 	return s.db.commit(ctx, a, func(tx *Tx) error {
 		since, err := requireParticipant(ctx, tx, participantID)
 		if err != nil {
-			return err
-		}
-		if err := pathway.CheckHistoryDate("occurred_on", e.OccurredOn, since, tx.today()); err != nil {
 			return err
 		}
 		if e.ProgramID != nil {
@@ -172,23 +198,59 @@ func (s *ParticipantService) AddEngagement(ctx context.Context, a pathway.Actor,
 				return err
 			}
 		}
-		res, err := tx.ExecContext(ctx, q, participantID, e.OccurredOn.String(), e.Activity, e.ProgramID, e.Strategy, e.Note, a.UserID, formatTime(tx.now))
-		if err != nil {
-			return fmt.Errorf("insert engagement: %w", err)
-		}
-		if e.ID, err = res.LastInsertId(); err != nil {
-			return err
-		}
-		e.ParticipantID, e.RecordedAt, e.RecordedBy = participantID, tx.now, a.Email
-		ch := change{typ: pathway.EngagementCreated, participantID: participantID, engagementID: e.ID}
-		if e.ProgramID != nil {
-			ch.programID = *e.ProgramID
-		}
-		if err := tx.recordChange(ctx, ch); err != nil {
-			return err
-		}
-		return tx.audit("engagement.create", "participant", participantID)
+		return insertEngagement(ctx, tx, participantID, since, e)
 	})
+}
+
+// LogEvent implements pathway.ParticipantService.
+func (s *ParticipantService) LogEvent(ctx context.Context, a pathway.Actor, ev pathway.Event) ([]int64, error) {
+	var ids []int64
+	err := s.db.commit(ctx, a, func(tx *Tx) error {
+		ids = make([]int64, 0, len(ev.ParticipantIDs))
+		if ev.ProgramID != nil {
+			if err := requireProgram(ctx, tx, "program_id", *ev.ProgramID); err != nil {
+				return err
+			}
+		}
+		seen := make(map[int64]int, len(ev.ParticipantIDs))
+		for i, pid := range ev.ParticipantIDs {
+			field := fmt.Sprintf("participant_ids[%d]", i)
+			if j, ok := seen[pid]; ok {
+				return pathway.Invalid(field, "repeats participant %d, already at participant_ids[%d]", pid, j)
+			}
+			seen[pid] = i
+			since, err := requireParticipant(ctx, tx, pid)
+			if pathway.ErrorCode(err) == pathway.ENOTFOUND {
+				return pathway.Invalid(field, "there is no participant with id %d among those you may see", pid)
+			} else if err != nil {
+				return err
+			}
+			e := &pathway.Engagement{OccurredOn: ev.OccurredOn, Activity: ev.Activity, ProgramID: ev.ProgramID, Strategy: ev.Strategy, Note: ev.Note}
+			if err := insertEngagement(ctx, tx, pid, since, e); err != nil {
+				return attendeeError(err, field)
+			}
+			ids = append(ids, e.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ids, nil
+}
+
+// attendeeError names the attendee a rule failed for: "occurred_on cannot
+// be before consent was given" becomes an error of participant_ids[i].
+func attendeeError(err error, field string) error {
+	var perr *pathway.Error
+	if !errors.As(err, &perr) || len(perr.Fields) == 0 {
+		return err
+	}
+	out := &pathway.Error{Code: perr.Code, Message: perr.Message}
+	for _, fe := range perr.Fields {
+		out.Fields = append(out.Fields, pathway.FieldError{Field: field, Message: fe.Field + " " + fe.Message})
+	}
+	return out
 }
 
 // ListEngagements implements pathway.ParticipantService.

@@ -165,46 +165,61 @@ func insertConsent(ctx context.Context, tx *Tx, participantID int64, c pathway.C
 	return nil
 }
 
+// createParticipant stores a new participant with consent, enrolments and a
+// first placement, after the same checks for every way in (the API and the
+// CSV import), and audits it.
+func createParticipant(ctx context.Context, tx *Tx, np pathway.NewParticipant) (int64, error) {
+	const q = `INSERT INTO participants (external_ref, ref_key, display_name, current_rung, consented_since, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`
+	if err := np.Consent.Validate("consent", tx.today()); err != nil {
+		return 0, err
+	}
+	first := pathway.Placement{Rung: np.Rung, EffectiveOn: np.Consent.GivenOn}
+	if !np.RungEffectiveOn.IsZero() {
+		if err := pathway.CheckHistoryDate("rung_effective_on", np.RungEffectiveOn, np.Consent.GivenOn, tx.today()); err != nil {
+			return 0, err
+		}
+		first.EffectiveOn = np.RungEffectiveOn
+	}
+	if err := checkPrograms(ctx, tx, np.ProgramIDs); err != nil {
+		return 0, err
+	}
+	now := formatTime(tx.now)
+	res, err := tx.ExecContext(ctx, q, np.ExternalRef, pathway.NormalizeRef(np.ExternalRef), np.DisplayName, int(np.Rung), np.Consent.GivenOn.String(), now, now)
+	if isUniqueViolation(err) {
+		return 0, pathway.Conflict("external_ref", "a participant with this external_ref is already followed")
+	} else if err != nil {
+		return 0, fmt.Errorf("create participant: %w", err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	// Enrolments start with the journey, on the day consent was given.
+	if err := startEnrolments(ctx, tx, id, np.ProgramIDs, np.Consent.GivenOn); err != nil {
+		return 0, err
+	}
+	if err := insertConsent(ctx, tx, id, np.Consent); err != nil {
+		return 0, err
+	}
+	if err := insertPlacement(ctx, tx, id, &first); err != nil {
+		return 0, err
+	}
+	if err := tx.recordChange(ctx, change{typ: pathway.ParticipantCreated, participantID: id, placementID: first.ID, rung: np.Rung}); err != nil {
+		return 0, err
+	}
+	return id, tx.audit("participant.create", "participant", id)
+}
+
 // CreateParticipant implements pathway.ParticipantService.
 func (s *ParticipantService) CreateParticipant(ctx context.Context, a pathway.Actor, np pathway.NewParticipant) (*pathway.Participant, error) {
-	const q = `INSERT INTO participants (external_ref, display_name, current_rung, consented_since, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`
 	var p *pathway.Participant
 	err := s.db.commit(ctx, a, func(tx *Tx) error {
-		if err := np.Consent.Validate("consent", tx.today()); err != nil {
-			return err
-		}
-		if err := checkPrograms(ctx, tx, np.ProgramIDs); err != nil {
-			return err
-		}
-		now := formatTime(tx.now)
-		res, err := tx.ExecContext(ctx, q, np.ExternalRef, np.DisplayName, int(np.Rung), np.Consent.GivenOn.String(), now, now)
-		if isUniqueViolation(err) {
-			return pathway.Conflict("external_ref", "a participant with this external_ref is already followed")
-		} else if err != nil {
-			return fmt.Errorf("create participant: %w", err)
-		}
-		id, err := res.LastInsertId()
+		id, err := createParticipant(ctx, tx, np)
 		if err != nil {
 			return err
 		}
-		// Enrolments start with the journey, on the day consent was given.
-		if err := startEnrolments(ctx, tx, id, np.ProgramIDs, np.Consent.GivenOn); err != nil {
-			return err
-		}
-		if err := insertConsent(ctx, tx, id, np.Consent); err != nil {
-			return err
-		}
-		first := pathway.Placement{Rung: np.Rung, EffectiveOn: np.Consent.GivenOn}
-		if err := insertPlacement(ctx, tx, id, &first); err != nil {
-			return err
-		}
-		if p, err = findParticipant(ctx, tx, id); err != nil {
-			return err
-		}
-		if err := tx.recordChange(ctx, change{typ: pathway.ParticipantCreated, participantID: id, placementID: first.ID, rung: np.Rung}); err != nil {
-			return err
-		}
-		return tx.audit("participant.create", "participant", id)
+		p, err = findParticipant(ctx, tx, id)
+		return err
 	})
 	return p, err
 }
@@ -238,6 +253,10 @@ func (s *ParticipantService) ListParticipants(ctx context.Context, a pathway.Act
 		if f.Rung != 0 {
 			where.WriteString(` AND p.current_rung = ?`)
 			args = append(args, int(f.Rung))
+		}
+		if f.ExternalRef != "" {
+			where.WriteString(` AND p.ref_key = ?`)
+			args = append(args, pathway.NormalizeRef(f.ExternalRef))
 		}
 		if f.ProgramID != 0 {
 			where.WriteString(` AND EXISTS (SELECT 1 FROM enrollments fe WHERE fe.participant_id = p.id AND fe.program_id = ? AND fe.left_on IS NULL)`)
@@ -303,6 +322,24 @@ func (s *ParticipantService) CountByRung(ctx context.Context, a pathway.Actor) (
 	return c, err
 }
 
+// scanRungCounts reads rows of (rung, count) into c.
+func scanRungCounts(ctx context.Context, tx *Tx, c *pathway.RungCounts, q string, args ...any) error {
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("rung counts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r pathway.Rung
+		var n int
+		if err := rows.Scan(&r, &n); err != nil {
+			return err
+		}
+		c[r-1] = n
+	}
+	return rows.Err()
+}
+
 // UpdateParticipant implements pathway.ParticipantService.
 func (s *ParticipantService) UpdateParticipant(ctx context.Context, a pathway.Actor, id int64, upd pathway.ParticipantUpdate) (*pathway.Participant, error) {
 	var p *pathway.Participant
@@ -317,7 +354,7 @@ func (s *ParticipantService) UpdateParticipant(ctx context.Context, a pathway.Ac
 		if upd.DisplayName != nil {
 			p.DisplayName = *upd.DisplayName
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE participants SET external_ref = ?, display_name = ?, updated_at = ? WHERE id = ?`, p.ExternalRef, p.DisplayName, formatTime(tx.now), id)
+		_, err = tx.ExecContext(ctx, `UPDATE participants SET external_ref = ?, ref_key = ?, display_name = ?, updated_at = ? WHERE id = ?`, p.ExternalRef, pathway.NormalizeRef(p.ExternalRef), p.DisplayName, formatTime(tx.now), id)
 		if isUniqueViolation(err) {
 			return pathway.Conflict("external_ref", "another participant has this external_ref")
 		} else if err != nil {
@@ -384,6 +421,13 @@ const withdrawalPatience = time.Second
 func (s *ParticipantService) WithdrawConsent(ctx context.Context, a pathway.Actor, id int64) (scrubPending bool, err error) {
 	err = s.db.commit(ctx, a, func(tx *Tx) error {
 		if _, err := requireParticipant(ctx, tx, id); err != nil {
+			return err
+		}
+		var ref, name string
+		if err := tx.QueryRowContext(ctx, `SELECT external_ref, display_name FROM participants WHERE id = ?`, id).Scan(&ref, &name); err != nil {
+			return fmt.Errorf("erase participant: %w", err)
+		}
+		if err := forgetResponses(ctx, tx, ref, name); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM participants WHERE id = ?`, id); err != nil {

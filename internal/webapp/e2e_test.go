@@ -60,6 +60,7 @@ func TestWebApp(t *testing.T) {
 	t.Run("leadership reads trends from releases, with margins and fewer-than-k cells drawn as such", s.testLeadership)
 	t.Run("staff correct a person's dates in a program and change their programs", s.testEnrolments)
 	t.Run("an admin manages accounts, tokens and reads the audit log", s.testAdmin)
+	t.Run("staff check a CSV export, read its problems by row and import it", s.testImport)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, p := range s.problems {
@@ -374,8 +375,8 @@ func (s *site) check(t *testing.T, ctx context.Context, name string) {
 
 func (s *site) testRoles(t *testing.T) {
 	want := map[pathway.Role][]string{
-		pathway.RoleAdmin:       {"People", "Ladder", "Boards and bureaus", "Dashboard", "Accounts", "API tokens", "Audit log"},
-		pathway.RoleStaff:       {"People", "Ladder", "Boards and bureaus"},
+		pathway.RoleAdmin:       {"People", "Import", "Ladder", "Boards and bureaus", "Dashboard", "Accounts", "API tokens", "Audit log"},
+		pathway.RoleStaff:       {"People", "Import", "Ladder", "Boards and bureaus"},
 		pathway.RoleCoordinator: {"People", "Ladder", "Boards and bureaus"},
 		pathway.RoleLeadership:  {"Ladder", "Dashboard"},
 	}
@@ -541,6 +542,41 @@ func (s *site) testEnrolments(t *testing.T) {
 	}
 	if len(p.Enrolments) != 2 || p.Enrolments[0].LeftOn == nil || p.Enrolments[1].LeftOn != nil {
 		t.Errorf("enrolments after the page's changes: %+v, want one ended and one open", p.Enrolments)
+	}
+}
+
+func (s *site) testImport(t *testing.T) {
+	ctx := s.tab(t)
+	s.signIn(t, ctx, pathway.RoleStaff)
+	waitPage(t, ctx, "People on the pathway")
+	click(t, ctx, "nav a", "Import")
+	waitPage(t, ctx, "Import")
+	given := pathway.DateOf(time.Now(), time.Local).AddDays(-20).String()
+	file := filepath.Join(t.TempDir(), "export.csv")
+	csv := "Client ID,display_name,consent_given_on,consent_method,consent_scopes\n" +
+		"CM-9001,Imported Ines," + given + ",written,tracking\n" +
+		"CM-9002,Imported Omar,2999-01-01,written,tracking\n"
+	if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, "choose the file", chromedp.SetUploadFiles(chromedp.CSS(`input[type="file"]`), []string{file}))
+	fill(t, ctx, `input[name="map"]`, "external_ref:Client ID")
+	click(t, ctx, "button", "Check the file")
+	waitFor(t, ctx, "the dry run's summary", `document.querySelector(".import-result h2")?.textContent === "What the import would do"`)
+	waitFor(t, ctx, "row 3 named with its problem", `[...document.querySelectorAll(".import-result tbody tr")].some((r) => r.cells[0].textContent === "3" && r.cells[1].textContent === "consent_given_on")`)
+	if !eval[bool](t, ctx, `[...document.querySelectorAll("button")].find((b) => b.textContent === "Import these rows").disabled`) {
+		t.Error("an aborting import with a bad row may still be confirmed")
+	}
+	s.check(t, ctx, "import-dry-run")
+	do(t, ctx, "tick skip", chromedp.Click(chromedp.CSS(`input[name="skip"]`)))
+	click(t, ctx, "button", "Check the file")
+	waitFor(t, ctx, "a dry run that may go ahead", `[...document.querySelectorAll("button")].some((b) => b.textContent === "Import these rows" && !b.disabled)`)
+	click(t, ctx, "button", "Import these rows")
+	waitFor(t, ctx, "the import's end", `document.querySelector(".import-result h2")?.textContent === "Import finished" && document.querySelector(".import-result p").textContent.includes("1 added")`)
+	s.check(t, ctx, "import-done")
+	ps, _, err := s.srv.Participants.ListParticipants(context.Background(), s.admin, pathway.ParticipantFilter{ExternalRef: "cm-9001", Limit: 5})
+	if err != nil || len(ps) != 1 || ps[0].DisplayName != "Imported Ines" {
+		t.Errorf("after the import: %+v, %v", ps, err)
 	}
 }
 

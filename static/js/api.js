@@ -54,6 +54,22 @@ export async function api(method, path, body) {
   return data;
 }
 
+/** Sends a CSV file; resolves to the decoded JSON answer or throws a Problem. */
+export async function postCSV(path, text) {
+  const headers = { "Accept": "application/json", "Content-Type": "text/csv" };
+  if (csrfToken) headers["X-CSRF-Token"] = csrfToken;
+  let res;
+  try {
+    res = await fetch("/api/v1" + path, { method: "POST", headers, credentials: "same-origin", body: text });
+  } catch {
+    throw new Problem({ detail: "Pathway could not be reached. Check the connection and try again." }, 0);
+  }
+  let data = null;
+  try { data = await res.json(); } catch { data = null; }
+  if (!res.ok) throw new Problem(data || { detail: `The file did not go through (status ${res.status}).` }, res.status);
+  return data;
+}
+
 export const get = (path, params) => api("GET", path + query(params));
 export const post = (path, body) => api("POST", path, body);
 export const patch = (path, body) => api("PATCH", path, body);
