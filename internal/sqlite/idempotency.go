@@ -89,7 +89,6 @@ func (s *IdempotencyService) ReleaseKey(ctx context.Context, accountID int64, ke
 	})
 }
 
-
 // forgetResponses removes every stored response that names a participant
 // about to be erased: those about them go with their row (ON DELETE
 // CASCADE); this takes any other whose body holds their reference or name
