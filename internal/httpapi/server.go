@@ -54,7 +54,10 @@ type Server struct {
 	// X-Forwarded-For is believed; by default none is, so a client cannot
 	// forge the address the audit trail records.
 	TrustedProxies []string
+	// SignIn bounds password checks and sign-in attempts (ratelimit.go).
+	SignIn SignInLimits
 
+	signIn signInState
 	router *gin.Engine
 }
 

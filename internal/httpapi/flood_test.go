@@ -1,0 +1,237 @@
+package httpapi_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"pathway/internal/httpapi"
+	"pathway/internal/pathway"
+)
+
+// The sign-in flood: how many connections, for how long, and the memory
+// the process may reach while it lasts.
+const (
+	floodConns    = 64
+	floodFor      = 3 * time.Second
+	floodMaxBytes = 150 << 20
+)
+
+// TestSignInFloodKeepsMemoryBoundedAndOthersServed is a bounded load test:
+// it serves the real router on 127.0.0.1:0, has 64 connections post wrong
+// sign-ins for a few seconds while a signed-in client reads /me, and holds
+// the process's peak memory under 150 MB. It runs the flood twice: with the
+// default limits (one client address, so the rate limits answer most of
+// it), and with every rate limit lifted, as a flood from many addresses
+// would see, where only the cap on password checks running at once bounds
+// the memory. The /me latencies are logged, not asserted: a shared machine
+// is too noisy for that. go test -run Flood -v ./internal/httpapi shows them.
+func TestSignInFloodKeepsMemoryBoundedAndOthersServed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a load test of several seconds")
+	}
+	if _, ok := residentBytes(); !ok {
+		t.Skip("no /proc/self/status to read the resident memory from")
+	}
+	e := newEnv(t)
+	phases := []struct {
+		name   string
+		limits httpapi.SignInLimits
+	}{
+		{"default limits", httpapi.SignInLimits{}},
+		{"rate limits lifted", httpapi.SignInLimits{PerClient: rate.Inf, Global: rate.Inf, PerAccount: rate.Inf}},
+	}
+	for _, ph := range phases {
+		t.Run(ph.name, func(t *testing.T) {
+			v := e.variant(func(s *httpapi.Server) { s.SignIn = ph.limits })
+			r := flood(t, v)
+			t.Logf("GOMAXPROCS %d; %d connections for %v: %d sign-ins answered (%s); resident memory %.0f MB before, %.0f MB at most",
+				runtime.GOMAXPROCS(0), floodConns, floodFor, r.attempts, r.statuses, mb(r.before), mb(r.peak))
+			t.Logf("GET /me during the flood: %d reads, p50 %v, p99 %v, max %v; %d failed",
+				len(r.me), r.percentile(50), r.percentile(99), r.percentile(100), r.meFailed)
+			if r.peak >= floodMaxBytes {
+				t.Errorf("resident memory reached %.0f MB during the flood, want under %.0f MB", mb(r.peak), mb(floodMaxBytes))
+			}
+			if r.meFailed > 0 {
+				t.Errorf("%d reads of /me failed during the flood", r.meFailed)
+			}
+			if r.statuses[401] == 0 {
+				t.Error("no sign-in was checked at all during the flood")
+			}
+		})
+	}
+}
+
+// floodResult is what one flood measured.
+type floodResult struct {
+	attempts int64
+	statuses statusCounts
+	before   uint64
+	peak     uint64
+	me       []time.Duration
+	meFailed int
+}
+
+// statusCounts counts responses by status.
+type statusCounts map[int]int64
+
+func (s statusCounts) String() string {
+	codes := make([]int, 0, len(s))
+	for c := range s {
+		codes = append(codes, c)
+	}
+	slices.Sort(codes)
+	var parts []string
+	for _, c := range codes {
+		parts = append(parts, fmt.Sprintf("%d: %d", c, s[c]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// percentile returns the p-th percentile of the /me latencies.
+func (r *floodResult) percentile(p int) time.Duration {
+	if len(r.me) == 0 {
+		return 0
+	}
+	d := slices.Clone(r.me)
+	slices.Sort(d)
+	i := min(len(d)-1, (len(d)*p+99)/100-1)
+	return d[max(i, 0)]
+}
+
+func mb(b uint64) float64 { return float64(b) / (1 << 20) }
+
+// flood serves e on 127.0.0.1:0 and floods it with sign-ins while reading
+// /me and sampling memory. It stops early once memory passes the bound, so
+// that a server without limits fails the test rather than the machine.
+func flood(t *testing.T, e *env) *floodResult {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: e.handler, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	defer srv.Close()
+	base := "http://" + ln.Addr().String()
+
+	debug.FreeOSMemory()
+	r := &floodResult{statuses: statusCounts{}}
+	r.before, _ = residentBytes()
+	r.peak = r.before
+
+	ctx, cancel := context.WithTimeout(context.Background(), floodFor)
+	defer cancel()
+	var wg sync.WaitGroup
+
+	// Memory, sampled every 10 ms.
+	var peak atomic.Uint64
+	peak.Store(r.before)
+	wg.Go(func() {
+		tick := time.NewTicker(10 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			if rss, ok := residentBytes(); ok && rss > peak.Load() {
+				peak.Store(rss)
+				if rss >= floodMaxBytes {
+					cancel()
+				}
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+		}
+	})
+
+	// The flood: 64 connections, each posting wrong sign-ins back to back.
+	flooders := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: floodConns, MaxConnsPerHost: floodConns}}
+	defer flooders.CloseIdleConnections()
+	body := fmt.Sprintf(`{"email": %q, "password": "a wrong but long password"}`, e.users[pathway.RoleAdmin].Email)
+	var mu sync.Mutex
+	for range floodConns {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				req, _ := http.NewRequestWithContext(ctx, "POST", base+"/api/v1/session", strings.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				res, err := flooders.Do(req)
+				if err != nil {
+					continue
+				}
+				_, _ = io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				mu.Lock()
+				r.attempts++
+				r.statuses[res.StatusCode]++
+				mu.Unlock()
+			}
+		})
+	}
+
+	// A signed-in client reading /me every 20 ms.
+	reader := &http.Client{Transport: &http.Transport{}, Timeout: 5 * time.Second}
+	defer reader.CloseIdleConnections()
+	wg.Go(func() {
+		for ctx.Err() == nil {
+			req, _ := http.NewRequest("GET", base+"/api/v1/me", nil)
+			req.Header.Set("Authorization", "Bearer "+e.tokens[pathway.RoleStaff])
+			start := time.Now()
+			res, err := reader.Do(req)
+			if err == nil {
+				_, _ = io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+			}
+			d := time.Since(start)
+			mu.Lock()
+			if err != nil || res.StatusCode != http.StatusOK {
+				r.meFailed++
+			} else {
+				r.me = append(r.me, d)
+			}
+			mu.Unlock()
+			time.Sleep(20 * time.Millisecond)
+		}
+	})
+	wg.Wait()
+	r.peak = peak.Load()
+	return r
+}
+
+// residentBytes reads the process's resident memory (VmRSS) from
+// /proc/self/status.
+func residentBytes() (uint64, bool) {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0, false
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		rest, ok := bytes.CutPrefix(sc.Bytes(), []byte("VmRSS:"))
+		if !ok {
+			continue
+		}
+		kb, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(string(rest)), " kB"), 10, 64)
+		if err != nil {
+			return 0, false
+		}
+		return kb << 10, true
+	}
+	return 0, false
+}
