@@ -16,10 +16,10 @@ type bodyRequest struct {
 	Name        string `json:"name" validate:"notblank,max=200"`
 	Kind        string `json:"kind" validate:"required,body_kind"`
 	Description string `json:"description" validate:"max=2000"`
-	Seats       *int   `json:"seats" validate:"omitnil,min=1,max=10000"`
+	Seats       *int   `json:"seats" nullable:"true" validate:"omitnil,min=1,max=10000"`
 	Rung        string `json:"rung" validate:"omitempty,rung"`
-	TermMonths  *int   `json:"term_months" validate:"omitnil,min=1,max=240"`
-	TermLimit   *int   `json:"term_limit" validate:"omitnil,min=1,max=100"`
+	TermMonths  *int   `json:"term_months" nullable:"true" validate:"omitnil,min=1,max=240"`
+	TermLimit   *int   `json:"term_limit" nullable:"true" validate:"omitnil,min=1,max=100"`
 }
 
 type bodyPatch struct {
@@ -61,7 +61,7 @@ func (s *Server) listBodies(c *gin.Context) error {
 }
 
 type asOfQuery struct {
-	AsOf string `form:"as_of" json:"as_of" validate:"omitempty,datetime=2006-01-02"`
+	AsOf string `form:"as_of" json:"as_of" validate:"omitempty,date"`
 }
 
 // roster reads the body id and as_of of a roster request and loads it.
