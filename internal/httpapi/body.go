@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -92,9 +94,16 @@ func (s *Server) getBody(c *gin.Context) error {
 	return nil
 }
 
-// csvCell neutralises values a spreadsheet would run as a formula.
+// csvCell neutralises values a spreadsheet would run as a formula: those
+// that start with a formula character (or its full-width form), a tab or a
+// carriage return, also after leading spaces, line breaks and invisible
+// characters, which spreadsheets skip.
 func csvCell(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+	if strings.HasPrefix(v, "\t") || strings.HasPrefix(v, "\r") {
+		return "'" + v
+	}
+	rest := strings.TrimLeftFunc(v, func(r rune) bool { return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) })
+	if r, _ := utf8.DecodeRuneInString(rest); rest != "" && strings.ContainsRune("=+-@＝＋－＠", r) {
 		return "'" + v
 	}
 	return v
