@@ -377,12 +377,31 @@ func (s *ParticipantService) RenewConsent(ctx context.Context, a pathway.Actor, 
 	return p, err
 }
 
+// unlinkAudit removes the participant's id from the audit entries written
+// about them before their erasure, and the ids of their placements and
+// roles, which lead back to them: the entries stay (who did what, when, from
+// where) but no longer say to whom. Talks are not theirs alone, so entries
+// about talks keep their ids.
+func unlinkAudit(ctx context.Context, tx *Tx, participantID int64) error {
+	const q = `UPDATE audit_log SET entity_id = NULL
+WHERE (entity = 'participant' AND entity_id = ?1)
+   OR (entity = 'placement' AND entity_id IN (SELECT id FROM placements WHERE participant_id = ?1))
+   OR (entity = 'role' AND entity_id IN (SELECT id FROM roles WHERE participant_id = ?1))`
+	if _, err := tx.ExecContext(ctx, q, participantID); err != nil {
+		return fmt.Errorf("unlink audit: %w", err)
+	}
+	return nil
+}
+
 // WithdrawConsent implements pathway.ParticipantService. The rows go, not
 // a flag: with secure_delete on, the freed space is overwritten, and the
 // checkpoint afterwards truncates the write-ahead log that still held them.
 func (s *ParticipantService) WithdrawConsent(ctx context.Context, a pathway.Actor, id int64) error {
 	err := s.db.commit(ctx, a, func(tx *Tx) error {
 		if _, err := requireParticipant(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := unlinkAudit(ctx, tx, id); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM participants WHERE id = ?`, id); err != nil {
