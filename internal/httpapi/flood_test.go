@@ -4,11 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -67,7 +69,9 @@ func TestSignInFloodKeepsMemoryBoundedAndOthersServed(t *testing.T) {
 				runtime.GOMAXPROCS(0), ph.conns, floodFor, r.attempts, r.statuses, mb(r.before), mb(r.peak))
 			t.Logf("GET /me during the flood: %d reads, p50 %v, p99 %v, max %v; %d failed",
 				len(r.me), r.percentile(50), r.percentile(99), r.percentile(100), r.meFailed)
-			if r.peak >= floodMaxBytes {
+			if raceEnabled {
+				t.Log("the race detector is on: its shadow memory makes the memory bound meaningless, so it is not checked")
+			} else if r.peak >= floodMaxBytes {
 				t.Errorf("resident memory reached %.0f MB during the flood, want under %.0f MB", mb(r.peak), mb(floodMaxBytes))
 			}
 			if r.meFailed > 0 {
@@ -137,9 +141,55 @@ func flood(t *testing.T, e *env, conns int) *floodResult {
 	r.before, _ = residentBytes()
 	r.peak = r.before
 
-	ctx, cancel := context.WithTimeout(context.Background(), floodFor)
+	// The measuring ends when the flood does, or after floodFor when there
+	// is none, or at once when memory passes the bound.
+	ctx, cancel := context.WithTimeout(context.Background(), floodFor+time.Minute)
 	defer cancel()
+	if conns == 0 {
+		ctx, cancel = context.WithTimeout(ctx, floodFor)
+		defer cancel()
+	}
 	var wg sync.WaitGroup
+	var mu sync.Mutex
+
+	// The flood comes from another process, as it would from another
+	// machine, at the lowest priority so that on a machine of few cores it
+	// does not take the server's share: what is measured is the server's
+	// own work for the flood, in CPU and in memory.
+	var child *exec.Cmd
+	var tooBig atomic.Bool
+	if conns > 0 {
+		args := []string{os.Args[0], "-test.run=^TestSignInFloodClient$", "-test.count=1"}
+		if nice, err := exec.LookPath("nice"); err == nil {
+			args = append([]string{nice, "-n", "19"}, args...)
+		}
+		child = exec.Command(args[0], args[1:]...)
+		child.Env = append(os.Environ(),
+			"PATHWAY_FLOOD_URL="+base+"/api/v1/session",
+			"PATHWAY_FLOOD_CONNS="+strconv.Itoa(conns),
+			"PATHWAY_FLOOD_FOR="+floodFor.String(),
+			"PATHWAY_FLOOD_EMAIL="+e.users[pathway.RoleAdmin].Email,
+		)
+		var out bytes.Buffer
+		child.Stdout, child.Stderr = &out, &out
+		if err := child.Start(); err != nil {
+			t.Fatalf("start the flood: %v", err)
+		}
+		wg.Go(func() {
+			err := child.Wait()
+			for line := range strings.Lines(out.String()) {
+				if rest, ok := strings.CutPrefix(line, "FLOOD "); ok {
+					if err := json.Unmarshal([]byte(rest), &r.statuses); err != nil {
+						t.Errorf("read the flood's counts %q: %v", rest, err)
+					}
+				}
+			}
+			if err != nil && !tooBig.Load() {
+				t.Errorf("the flood failed: %v\n%s", err, out.String())
+			}
+			cancel()
+		})
+	}
 
 	// Memory, sampled every 10 ms.
 	var peak atomic.Uint64
@@ -150,7 +200,8 @@ func flood(t *testing.T, e *env, conns int) *floodResult {
 		for {
 			if rss, ok := residentBytes(); ok && rss > peak.Load() {
 				peak.Store(rss)
-				if rss >= floodMaxBytes {
+				if rss >= floodMaxBytes && !raceEnabled {
+					tooBig.Store(true)
 					cancel()
 				}
 			}
@@ -161,30 +212,6 @@ func flood(t *testing.T, e *env, conns int) *floodResult {
 			}
 		}
 	})
-
-	// The flood: conns connections, each posting wrong sign-ins back to back.
-	flooders := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns}}
-	defer flooders.CloseIdleConnections()
-	body := fmt.Sprintf(`{"email": %q, "password": "a wrong but long password"}`, e.users[pathway.RoleAdmin].Email)
-	var mu sync.Mutex
-	for range conns {
-		wg.Go(func() {
-			for ctx.Err() == nil {
-				req, _ := http.NewRequestWithContext(ctx, "POST", base+"/api/v1/session", strings.NewReader(body))
-				req.Header.Set("Content-Type", "application/json")
-				res, err := flooders.Do(req)
-				if err != nil {
-					continue
-				}
-				_, _ = io.Copy(io.Discard, res.Body)
-				res.Body.Close()
-				mu.Lock()
-				r.attempts++
-				r.statuses[res.StatusCode]++
-				mu.Unlock()
-			}
-		})
-	}
 
 	// A signed-in client reading /me every 20 ms.
 	reader := &http.Client{Transport: &http.Transport{}, Timeout: 5 * time.Second}
@@ -210,9 +237,60 @@ func flood(t *testing.T, e *env, conns int) *floodResult {
 			time.Sleep(20 * time.Millisecond)
 		}
 	})
+	<-ctx.Done()
+	if child != nil {
+		_ = child.Process.Kill() // when memory ran out first; harmless after its end
+	}
 	wg.Wait()
 	r.peak = peak.Load()
+	for _, n := range r.statuses {
+		r.attempts += n
+	}
 	return r
+}
+
+// TestSignInFloodClient is the flood of the load test above, run in a
+// process of its own; it does nothing unless that test starts it.
+func TestSignInFloodClient(t *testing.T) {
+	url := os.Getenv("PATHWAY_FLOOD_URL")
+	if url == "" {
+		t.Skip("started only by TestSignInFloodKeepsMemoryBoundedAndOthersServed")
+	}
+	conns, err := strconv.Atoi(os.Getenv("PATHWAY_FLOOD_CONNS"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := time.ParseDuration(os.Getenv("PATHWAY_FLOOD_FOR"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns}}
+	body := fmt.Sprintf(`{"email": %q, "password": "a wrong but long password"}`, os.Getenv("PATHWAY_FLOOD_EMAIL"))
+	counts := statusCounts{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range conns {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				req, _ := http.NewRequestWithContext(ctx, "POST", url, strings.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				res, err := client.Do(req)
+				if err != nil {
+					continue
+				}
+				_, _ = io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				mu.Lock()
+				counts[res.StatusCode]++
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	b, _ := json.Marshal(counts)
+	fmt.Printf("FLOOD %s\n", b)
 }
 
 // residentBytes reads the process's resident memory (VmRSS) from

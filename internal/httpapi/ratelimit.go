@@ -19,8 +19,9 @@ import (
 // client, per client and email, and overall. Zero fields take the defaults.
 type SignInLimits struct {
 	// Checks is how many password checks may run at once; beyond it a
-	// sign-in is answered 503 at once. Default GOMAXPROCS, at most two, so
-	// that a flood holds under 100 MB of hashing memory on any machine.
+	// sign-in is answered 503 at once. Default GOMAXPROCS less one, so that
+	// a core is left for everyone else, at least one and at most two, so
+	// that a flood holds its hashing memory under 40 MiB on any machine.
 	Checks int
 	// PerClient and ClientBurst limit the attempts of one client address.
 	PerClient   rate.Limit
@@ -62,7 +63,7 @@ type signInState struct {
 func (s *Server) guard() *signInGuard {
 	s.signIn.once.Do(func() {
 		l := s.SignIn
-		l.Checks = cmpOr(l.Checks, min(runtime.GOMAXPROCS(0), maxChecks))
+		l.Checks = cmpOr(l.Checks, min(max(runtime.GOMAXPROCS(0)-1, 1), maxChecks))
 		l.PerClient = cmpOr(l.PerClient, defaultPerClient)
 		l.ClientBurst = cmpOr(l.ClientBurst, defaultClientBurst)
 		l.Global = cmpOr(l.Global, defaultGlobal)
