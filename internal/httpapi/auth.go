@@ -115,7 +115,7 @@ func (s *Server) login(c *gin.Context) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	key := client + " " + strings.ToLower(strings.TrimSpace(req.Email))
+	key := clientKey(client) + " " + strings.ToLower(strings.TrimSpace(req.Email))
 	if err := g.blocked(c, key); err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"math"
+	"net/netip"
 	"runtime"
 	"strconv"
 	"sync"
@@ -108,11 +109,26 @@ func waitWords(d time.Duration) string {
 	return strconv.Itoa(int(math.Ceil(d.Minutes()))) + " minutes"
 }
 
+// clientKey is the address a client's budget is kept under: its IPv4
+// address, or the /64 network of its IPv6 address, which one household or
+// host usually holds whole.
+func clientKey(ip string) string {
+	addr, err := netip.ParseAddr(ip)
+	if err != nil || addr.Is4() || addr.Is4In6() {
+		return ip
+	}
+	p, err := addr.Prefix(64)
+	if err != nil {
+		return ip
+	}
+	return p.String()
+}
+
 // admit applies the per-client and global rate limits to an attempt from
 // client; it returns a 429 problem when either is exhausted.
 func (g *signInGuard) admit(c *gin.Context, client string) error {
 	now := time.Now()
-	if wait, ok := g.clients.take(client, now); !ok {
+	if wait, ok := g.clients.take(clientKey(client), now); !ok {
 		return tooMany(c, wait)
 	}
 	if wait, ok := take(g.global, now); !ok {

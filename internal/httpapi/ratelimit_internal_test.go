@@ -40,3 +40,21 @@ func TestLimiterMapStaysBoundedAndForgetsOnlyRefilledKeys(t *testing.T) {
 		t.Error("the debtor's bucket was forgotten or refilled before its time")
 	}
 }
+
+func TestClientBudgetsAreKeptPerIPv4AddressAndPerIPv6Network(t *testing.T) {
+	tests := []struct {
+		a, b string
+		same bool
+	}{
+		{"198.51.100.7", "198.51.100.7", true},
+		{"198.51.100.7", "198.51.100.8", false},
+		{"2001:db8:1:2::1", "2001:db8:1:2:ffff::9", true},
+		{"2001:db8:1:2::1", "2001:db8:1:3::1", false},
+		{"::ffff:198.51.100.7", "::ffff:198.51.100.8", false},
+	}
+	for _, tt := range tests {
+		if got := clientKey(tt.a) == clientKey(tt.b); got != tt.same {
+			t.Errorf("%s and %s share a budget: %v, want %v", tt.a, tt.b, got, tt.same)
+		}
+	}
+}
