@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -116,7 +115,7 @@ func (s *Server) login(c *gin.Context) error {
 		return err
 	}
 	key := clientKey(client) + " " + strings.ToLower(strings.TrimSpace(req.Email))
-	if err := g.blocked(c, key); err != nil {
+	if err := g.throttle(c, key); err != nil {
 		return err
 	}
 	ctx := c.Request.Context()
@@ -137,7 +136,6 @@ func (s *Server) login(c *gin.Context) error {
 		return err
 	}
 	if !ok || cred.User.DisabledAt != nil {
-		g.accounts.spend(key, time.Now())
 		var userID int64
 		if known {
 			userID = cred.User.ID

@@ -137,11 +137,12 @@ func (g *signInGuard) admit(c *gin.Context, client string) error {
 	return nil
 }
 
-// blocked reports a 429 problem when client has used up its wrong passwords
-// for email; it reads the limiter without spending from it.
-func (g *signInGuard) blocked(c *gin.Context, key string) error {
-	now := time.Now()
-	if wait, ok := g.accounts.wait(key, now); !ok {
+// throttle spends one of the attempts client may make for an email (key
+// names both), and returns a 429 problem when none is left. A right
+// password gives the budget back whole (forget); spending before the check
+// keeps attempts running at once from all passing.
+func (g *signInGuard) throttle(c *gin.Context, key string) error {
+	if wait, ok := g.accounts.take(key, time.Now()); !ok {
 		return tooMany(c, wait)
 	}
 	return nil
@@ -242,28 +243,6 @@ func take(lim *rate.Limiter, now time.Time) (time.Duration, bool) {
 // untilToken is how long until lim holds a whole token.
 func untilToken(lim *rate.Limiter, now time.Time) time.Duration {
 	return time.Duration((1 - lim.TokensAt(now)) / float64(lim.Limit()) * float64(time.Second))
-}
-
-// wait reports whether key's bucket holds a token, and if not how long
-// until it does, without spending one.
-func (m *limiterMap) wait(key string, now time.Time) (time.Duration, bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	e, ok := m.entries[key]
-	if !ok {
-		return 0, true
-	}
-	if e.lim.TokensAt(now) >= 1 {
-		return 0, true
-	}
-	return untilToken(e.lim, now), false
-}
-
-// spend takes a token from key's bucket, for a wrong password.
-func (m *limiterMap) spend(key string, now time.Time) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.get(key, now).lim.AllowN(now, 1)
 }
 
 // forget drops key, after a right password.

@@ -36,7 +36,7 @@ func TestLimiterMapStaysBoundedAndForgetsOnlyRefilledKeys(t *testing.T) {
 	m.take("debtor", t0.Add(3*time.Second))
 	m.take("debtor", t0.Add(3*time.Second))
 	m.take("later", t0.Add(3500*time.Millisecond))
-	if _, ok := m.wait("debtor", t0.Add(3500*time.Millisecond)); ok {
+	if _, ok := m.take("debtor", t0.Add(3500*time.Millisecond)); ok {
 		t.Error("the debtor's bucket was forgotten or refilled before its time")
 	}
 }
