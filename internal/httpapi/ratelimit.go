@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"math"
 	"net/netip"
 	"runtime"
@@ -64,13 +65,13 @@ type signInState struct {
 func (s *Server) guard() *signInGuard {
 	s.signIn.once.Do(func() {
 		l := s.SignIn
-		l.Checks = cmpOr(l.Checks, min(max(runtime.GOMAXPROCS(0)-1, 1), maxChecks))
-		l.PerClient = cmpOr(l.PerClient, defaultPerClient)
-		l.ClientBurst = cmpOr(l.ClientBurst, defaultClientBurst)
-		l.Global = cmpOr(l.Global, defaultGlobal)
-		l.GlobalBurst = cmpOr(l.GlobalBurst, defaultGlobalBurst)
-		l.PerAccount = cmpOr(l.PerAccount, rate.Every(pathway.WrongPasswordEvery))
-		l.AccountBurst = cmpOr(l.AccountBurst, pathway.MaxWrongPasswords)
+		l.Checks = cmp.Or(l.Checks, min(max(runtime.GOMAXPROCS(0)-1, 1), maxChecks))
+		l.PerClient = cmp.Or(l.PerClient, defaultPerClient)
+		l.ClientBurst = cmp.Or(l.ClientBurst, defaultClientBurst)
+		l.Global = cmp.Or(l.Global, defaultGlobal)
+		l.GlobalBurst = cmp.Or(l.GlobalBurst, defaultGlobalBurst)
+		l.PerAccount = cmp.Or(l.PerAccount, rate.Every(pathway.WrongPasswordEvery))
+		l.AccountBurst = cmp.Or(l.AccountBurst, pathway.MaxWrongPasswords)
 		s.signIn.guard = &signInGuard{
 			checks:   make(chan struct{}, l.Checks),
 			global:   rate.NewLimiter(l.Global, l.GlobalBurst),
@@ -79,15 +80,6 @@ func (s *Server) guard() *signInGuard {
 		}
 	})
 	return s.signIn.guard
-}
-
-// cmpOr returns v, or def when v is zero.
-func cmpOr[T comparable](v, def T) T {
-	var zero T
-	if v == zero {
-		return def
-	}
-	return v
 }
 
 // tooMany answers 429 with Retry-After for a refused attempt.
