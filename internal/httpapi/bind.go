@@ -201,19 +201,23 @@ func (w *strictWalker) token(field string) (json.Token, error) {
 	w.end = end
 	if str, ok := tok.(string); ok {
 		raw := w.body[start:end]
-		what := field
-		if what == "" {
-			what = "the request body"
-		}
 		switch {
-		case !utf8.Valid(raw) || strings.ContainsRune(str, utf8.RuneError) && !bytes.Contains(raw, []byte("\uFFFD")) && !bytes.Contains(bytes.ToLower(raw), []byte("\ufffd")) && !bytes.ContainsRune(raw, utf8.RuneError):
-			return nil, fieldOrMalformed(field, "must be valid UTF-8 text")
+		case !utf8.Valid(raw) || replaced(str, raw):
+			w.refuse(fieldOrMalformed(field, "must be valid UTF-8 text"))
 		case strings.ContainsRune(str, 0):
-			return nil, fieldOrMalformed(field, "must not contain NUL characters")
+			w.refuse(fieldOrMalformed(field, "must not contain NUL characters"))
 		}
-		_ = what
 	}
 	return tok, nil
+}
+
+// replaced reports whether decoding put a replacement character in str that
+// raw does not hold, as it does for an escaped lone surrogate ("\ud800").
+func replaced(str string, raw []byte) bool {
+	if !strings.ContainsRune(str, utf8.RuneError) {
+		return false
+	}
+	return !bytes.ContainsRune(raw, utf8.RuneError) && !bytes.Contains(bytes.ToLower(raw), []byte(`\ufffd`))
 }
 
 // fieldOrMalformed is a field error, or a malformed body when no field is known.

@@ -89,7 +89,10 @@ func TestBodiesAreReadStrictly(t *testing.T) {
 	}
 }
 
-func TestNullableFieldsStillTakeNull(t *testing.T) {
+// TestStrictDecodingStillTakesValidBodies guards against the strict decoder
+// refusing what the contract allows: null where a field is nullable, a
+// replacement character typed on purpose, the earliest date.
+func TestStrictDecodingStillTakesValidBodies(t *testing.T) {
 	e := newEnv(t)
 	p := e.participant("CM-NULLS", "Nullable Person")
 	body := e.newBody(map[string]any{"name": "Committee", "kind": "committee", "seats": 3})
@@ -105,6 +108,7 @@ func TestNullableFieldsStillTakeNull(t *testing.T) {
 		{"an engagement in no program", pathway.RoleStaff, "POST", path("/participants/%d/engagements", p.ID), `{"occurred_on": "` + e.on(-1) + `", "activity": "Meeting", "program_id": null}`, 201},
 		{"a body with no seat limit", pathway.RoleCoordinator, "POST", path("/bodies"), `{"name": "Open circle", "kind": "committee", "seats": null, "term_months": null, "term_limit": null}`, 201},
 		{"a patch that clears a body's seat limit", pathway.RoleCoordinator, "PATCH", path("/bodies/%d", body.ID), `{"seats": null}`, 200},
+		{"a replacement character typed as such", pathway.RoleStaff, "PATCH", path("/participants/%d", p.ID), "{\"display_name\": \"Ana \ufffd \\ufffd\"}", 200},
 		{"a date on 1900-01-01 is a date", pathway.RoleStaff, "POST", path("/participants/%d/engagements", p.ID), `{"occurred_on": "1900-01-01", "activity": "Meeting"}`, 422},
 	}
 	for _, tt := range tests {
