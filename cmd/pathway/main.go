@@ -4,6 +4,8 @@
 //	pathway release --db F --period P
 //	pathway migrate --db F up|down|version
 //	pathway user add --db F --email E --role R --password-stdin
+//	pathway user unlock --db F --email E
+//	pathway user passwd --db F --email E --password-stdin
 //	pathway token issue --db F --email E [--name N]
 //	pathway backup --db F --to G
 //	pathway check --db G
@@ -58,6 +60,8 @@ Usage:
   pathway release --db F --period P                         publish the release of a closed period
   pathway migrate --db F up|down|version                    manage the schema
   pathway user add --db F --email E --role R --password-stdin
+  pathway user unlock --db F --email E                      clear an account's failed sign-ins
+  pathway user passwd --db F --email E --password-stdin     set a new password; ends its sessions
   pathway token issue --db F --email E [--name N]           print a new API token
   pathway backup  --db F --to G                             copy a database, even while it is served
   pathway check   --db G                                    verify a database file or backup
@@ -84,6 +88,10 @@ func run(ctx context.Context, args []string, env *Env) error {
 		return migrateCmd(rest, env)
 	case cmd == "user" && len(rest) > 0 && rest[0] == "add":
 		return userAdd(ctx, rest[1:], env)
+	case cmd == "user" && len(rest) > 0 && rest[0] == "unlock":
+		return userUnlock(ctx, rest[1:], env)
+	case cmd == "user" && len(rest) > 0 && rest[0] == "passwd":
+		return userPasswd(ctx, rest[1:], env)
 	case cmd == "token" && len(rest) > 0 && rest[0] == "issue":
 		return tokenIssue(ctx, rest[1:], env)
 	case cmd == "backup":
@@ -255,31 +263,95 @@ func userAdd(ctx context.Context, args []string, env *Env) error {
 	if !strings.Contains(*email, "@") {
 		return errors.New("--email: give the account's email address")
 	}
-	if !*fromStdin {
-		return errors.New("--password-stdin is required: passwords are never taken as arguments")
-	}
-	line, err := bufio.NewReader(env.Stdin).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return fmt.Errorf("read password: %w", err)
-	}
-	password := strings.TrimRight(line, "\r\n")
-	if len(password) < pathway.MinPasswordLength {
-		return fmt.Errorf("password: must be at least %d characters", pathway.MinPasswordLength)
+	hash, err := readPassword(env, *fromStdin)
+	if err != nil {
+		return err
 	}
 	db, err := openDB(*path)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	hash, err := secret.HashPassword(password)
-	if err != nil {
-		return err
-	}
 	u := &pathway.User{Email: *email, Role: role}
 	if err := offline(db).Users.CreateUser(ctx, cliActor, u, hash); err != nil {
 		return fmt.Errorf("add user: %s", describe(err))
 	}
 	fmt.Fprintf(env.Stderr, "added %s (%s), id %d\n", u.Email, u.Role, u.ID)
+	return nil
+}
+
+// readPassword reads a password from the first line of standard input and
+// returns its hash.
+func readPassword(env *Env, fromStdin bool) (string, error) {
+	if !fromStdin {
+		return "", errors.New("--password-stdin is required: passwords are never taken as arguments")
+	}
+	line, err := bufio.NewReader(env.Stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read password: %w", err)
+	}
+	password := strings.TrimRight(line, "\r\n")
+	if len(password) < pathway.MinPasswordLength {
+		return "", fmt.Errorf("password: must be at least %d characters", pathway.MinPasswordLength)
+	} else if len(password) > pathway.MaxPasswordLength {
+		return "", fmt.Errorf("password: must be at most %d characters", pathway.MaxPasswordLength)
+	}
+	return secret.HashPassword(password)
+}
+
+// userUnlock clears an account's failed sign-ins and any lock left on it.
+func userUnlock(ctx context.Context, args []string, env *Env) error {
+	fs := newFlags("user unlock", env)
+	path := fs.String("db", envOr(env, "PATHWAY_DB", "pathway.db"), "SQLite database file (PATHWAY_DB)")
+	email := fs.String("email", "", "the account's email")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *email == "" {
+		return errors.New("--email is required")
+	}
+	db, err := openDB(*path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := offline(db).Users.Unlock(ctx, cliActor, *email); err != nil {
+		return fmt.Errorf("unlock user: %s", describe(err))
+	}
+	fmt.Fprintf(env.Stderr, "unlocked %s\n", *email)
+	return nil
+}
+
+// userPasswd sets an account's password and signs out its browsers.
+func userPasswd(ctx context.Context, args []string, env *Env) error {
+	fs := newFlags("user passwd", env)
+	path := fs.String("db", envOr(env, "PATHWAY_DB", "pathway.db"), "SQLite database file (PATHWAY_DB)")
+	email := fs.String("email", "", "the account's email")
+	fromStdin := fs.Bool("password-stdin", false, "read the new password from standard input")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *email == "" {
+		return errors.New("--email is required")
+	}
+	hash, err := readPassword(env, *fromStdin)
+	if err != nil {
+		return err
+	}
+	db, err := openDB(*path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	users := offline(db).Users
+	cred, err := users.CredentialsByEmail(ctx, *email)
+	if err != nil {
+		return fmt.Errorf("set password: %s", describe(err))
+	}
+	if _, err := users.UpdateUser(ctx, cliActor, cred.User.ID, pathway.UserUpdate{PasswordHash: &hash}); err != nil {
+		return fmt.Errorf("set password: %s", describe(err))
+	}
+	fmt.Fprintf(env.Stderr, "set a new password for %s; its sessions have ended\n", cred.User.Email)
 	return nil
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -284,6 +285,109 @@ func TestUserAdd(t *testing.T) {
 	}
 	if strings.Contains(s.Stdout.String(), "password") {
 		t.Error("serve printed a first-start password although accounts exist")
+	}
+}
+
+// execSQL runs statements on the database file at path, as an old version
+// of Pathway or an operator might have left it.
+func execSQL(t *testing.T, path, q string, args ...any) {
+	t.Helper()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(q, args...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestUserUnlockClearsFailedSignIns(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "pathway.db")
+	const password = "a long enough password"
+	mustCommand(t, password, "user", "add", "--db", db, "--email", "admin@example.org", "--role", "admin", "--password-stdin")
+	execSQL(t, db, `UPDATE users SET failed_logins = 9, locked_until = '2999-01-01T00:00:00Z' WHERE email = 'admin@example.org'`)
+
+	if _, _, err := command(t, "", "user", "unlock", "--db", db, "--email", "nobody@example.org"); err == nil || !strings.Contains(err.Error(), "No account") {
+		t.Errorf("unlocking an unknown email: %v, want an error naming no account", err)
+	}
+	if _, _, err := command(t, "", "user", "unlock", "--db", db); err == nil || !strings.Contains(err.Error(), "--email") {
+		t.Errorf("unlocking without --email: %v, want an error naming --email", err)
+	}
+	mustCommand(t, "", "user", "unlock", "--db", db, "--email", "admin@example.org")
+
+	conn, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var fails, audited int
+	var locked sql.NullString
+	if err := conn.QueryRow(`SELECT failed_logins, locked_until FROM users WHERE email = 'admin@example.org'`).Scan(&fails, &locked); err != nil {
+		t.Fatal(err)
+	}
+	if fails != 0 || locked.Valid {
+		t.Errorf("after unlock failed_logins = %d, locked_until = %v; want 0 and NULL", fails, locked)
+	}
+	if err := conn.QueryRow(`SELECT count(*) FROM audit_log WHERE action = 'user.unlock'`).Scan(&audited); err != nil {
+		t.Fatal(err)
+	}
+	if audited != 1 {
+		t.Errorf("%d unlock entries in the audit trail, want 1", audited)
+	}
+}
+
+func TestUserPasswdSetsAPasswordAndEndsSessions(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "pathway.db")
+	const old, fresh = "the old long password", "the new long password"
+	mustCommand(t, old+"\n", "user", "add", "--db", db, "--email", "staff@example.org", "--role", "staff", "--password-stdin")
+	s := startService(t, db)
+	signIn := func(password string) (int, http.Header) {
+		code, _, h := s.call(t, "POST", "/api/v1/session", "", map[string]string{"email": "staff@example.org", "password": password})
+		return code, h
+	}
+	code, h := signIn(old)
+	if code != http.StatusCreated {
+		t.Fatalf("sign in with the old password: %d", code)
+	}
+	cookie := (&http.Response{Header: h}).Cookies()[0]
+	me := func() int {
+		code, _, _ := s.call(t, "GET", "/api/v1/me", "", nil, "Cookie", cookie.Name+"="+cookie.Value)
+		return code
+	}
+	if got := me(); got != http.StatusOK {
+		t.Fatalf("the session reads /me: %d", got)
+	}
+
+	for _, tt := range []struct {
+		name, stdin string
+		args        []string
+		wantErr     string
+	}{
+		{"refuses a short password", "short\n", []string{"--email", "staff@example.org", "--password-stdin"}, "at least 12 characters"},
+		{"refuses a password given any other way", "", []string{"--email", "staff@example.org"}, "--password-stdin"},
+		{"refuses an unknown email", fresh, []string{"--email", "nobody@example.org", "--password-stdin"}, "No such account"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := command(t, tt.stdin, append([]string{"user", "passwd", "--db", db}, tt.args...)...)
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("got %v, want an error mentioning %q", err, tt.wantErr)
+			}
+		})
+	}
+	if got := me(); got != http.StatusOK {
+		t.Fatalf("a refused change ended the session: /me %d", got)
+	}
+
+	mustCommand(t, fresh+"\n", "user", "passwd", "--db", db, "--email", "staff@example.org", "--password-stdin")
+	if got := me(); got != http.StatusUnauthorized {
+		t.Errorf("the session from before the change reads /me: %d, want 401", got)
+	}
+	if code, _ := signIn(old); code != http.StatusUnauthorized {
+		t.Errorf("the old password signs in: %d, want 401", code)
+	}
+	if code, _ := signIn(fresh); code != http.StatusCreated {
+		t.Errorf("the new password does not sign in: %d", code)
 	}
 }
 

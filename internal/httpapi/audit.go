@@ -14,8 +14,8 @@ type auditQuery struct {
 	Action   string `form:"action" json:"action" validate:"max=100"`
 	Entity   string `form:"entity" json:"entity" validate:"max=100"`
 	EntityID int64  `form:"entity_id" json:"entity_id" validate:"omitempty,gt=0"`
-	Since    string `form:"since" json:"since" validate:"omitempty,datetime=2006-01-02"`
-	Until    string `form:"until" json:"until" validate:"omitempty,datetime=2006-01-02"`
+	Since    string `form:"since" json:"since" validate:"omitempty,date"`
+	Until    string `form:"until" json:"until" validate:"omitempty,date"`
 	Limit    *int   `form:"limit" json:"limit" validate:"omitnil,min=1,max=500"`
 	Cursor   string `form:"cursor" json:"cursor"`
 }

@@ -4,9 +4,7 @@ import (
 	"crypto/subtle"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -102,43 +100,56 @@ type meResponse struct {
 	CSRFToken string            `json:"csrf_token,omitempty"`
 }
 
+// login signs a browser in. Known and unknown emails are answered alike,
+// after the same password check: an unknown email is checked against a
+// dummy hash. Wrong passwords are throttled per client address and email,
+// never for the account as a whole, so nobody can lock another person out.
 func (s *Server) login(c *gin.Context) error {
+	g := s.guard()
+	client := c.ClientIP()
+	if err := g.admit(c, client); err != nil {
+		return err
+	}
 	var req loginRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	ctx := c.Request.Context()
-	wrong := pathway.Errorf(pathway.EUNAUTHORIZED, "That email and password do not match an account.")
-	cred, err := s.Users.CredentialsByEmail(ctx, req.Email)
-	if pathway.ErrorCode(err) == pathway.ENOTFOUND {
-		secret.CheckNoAccount(req.Password)
-		return wrong
-	} else if err != nil {
+	key := clientKey(client) + " " + strings.ToLower(strings.TrimSpace(req.Email))
+	if err := g.throttle(c, key); err != nil {
 		return err
 	}
-	now := s.Now().UTC()
-	if cred.LockedUntil != nil && now.Before(*cred.LockedUntil) {
-		c.Header("Retry-After", strconv.Itoa(int(cred.LockedUntil.Sub(now).Seconds())+1))
-		return pathway.Errorf(pathway.ELOCKED, "Too many wrong passwords: this account is locked until %s UTC.", cred.LockedUntil.Format("15:04"))
-	}
-	ok, err := secret.CheckPassword(cred.PasswordHash, req.Password)
-	if err != nil {
+	ctx := c.Request.Context()
+	var cred *pathway.Credentials
+	var known, ok bool
+	if err := g.check(c, func() (err error) {
+		cred, err = s.Users.CredentialsByEmail(ctx, req.Email)
+		if pathway.ErrorCode(err) == pathway.ENOTFOUND {
+			secret.CheckNoAccount(req.Password)
+			return nil
+		} else if err != nil {
+			return err
+		}
+		known = true
+		ok, err = secret.CheckPassword(cred.PasswordHash, req.Password)
+		return err
+	}); err != nil {
 		return err
 	}
 	if !ok || cred.User.DisabledAt != nil {
-		var until *time.Time
-		if d, lock := pathway.LockoutAfter(cred.FailedLogins + 1); lock {
-			t := now.Add(d)
-			until = &t
+		var userID int64
+		if known {
+			userID = cred.User.ID
 		}
-		if err := s.Users.RecordLogin(ctx, cred.User.ID, false, until, c.ClientIP(), nil, nil); err != nil {
+		if err := s.Users.RecordLogin(ctx, userID, false, client, nil, nil); err != nil {
 			return err
 		}
-		return wrong
+		return pathway.Errorf(pathway.EUNAUTHORIZED, "That email and password do not match an account.")
 	}
+	g.accounts.forget(key)
+	now := s.Now().UTC()
 	token := secret.NewToken("")
 	sess := &pathway.Session{UserID: cred.User.ID, CSRFToken: secret.NewToken(""), ExpiresAt: now.Add(s.SessionTTL)}
-	if err := s.Users.RecordLogin(ctx, cred.User.ID, true, nil, c.ClientIP(), sess, secret.HashToken(token)); err != nil {
+	if err := s.Users.RecordLogin(ctx, cred.User.ID, true, client, sess, secret.HashToken(token)); err != nil {
 		return err
 	}
 	u, err := s.Users.FindUser(ctx, pathway.Actor{UserID: cred.User.ID}, cred.User.ID)

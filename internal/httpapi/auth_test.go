@@ -2,10 +2,17 @@ package httpapi_test
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"testing"
+	"time"
 
+	"golang.org/x/time/rate"
+
+	"pathway/internal/httpapi"
 	"pathway/internal/pathway"
 	"pathway/internal/sqlite/sqlitetest"
 )
@@ -100,34 +107,43 @@ func TestBrowserSessionNeedsCSRFTokenForWrites(t *testing.T) {
 	}
 }
 
-func TestWrongPasswordsLockTheAccount(t *testing.T) {
+// loginFrom signs in through POST /session from the client address addr.
+func (e *env) loginFrom(addr, email, password string) *response {
+	e.t.Helper()
+	return e.call(request{Method: "POST", Path: path("/session"), Body: map[string]any{"email": email, "password": password}, RemoteAddr: addr})
+}
+
+func TestWrongPasswordsAreThrottledPerClientNotForTheAccount(t *testing.T) {
 	e := newEnv(t)
-	locked, _ := e.newAccount("locked@example.org", pathway.RoleStaff)
+	admin := e.users[pathway.RoleAdmin]
 	unlucky, _ := e.newAccount("unlucky@example.org", pathway.RoleStaff)
 	const wrong = "a wrong but long password"
+	const attacker, office = "198.51.100.7:4000", "203.0.113.20:5000"
 
 	tests := []struct {
 		name     string
+		from     string
 		email    string
 		password string
 		status   int
 	}{
-		{"four wrong passwords are each refused", unlucky.Email, wrong, 401},
-		{"", unlucky.Email, wrong, 401},
-		{"", unlucky.Email, wrong, 401},
-		{"", unlucky.Email, wrong, 401},
-		{"the right password after four wrong ones signs in", unlucky.Email, sqlitetest.Password, 201},
-		{"a success starts the count again", unlucky.Email, wrong, 401},
-		{"", unlucky.Email, sqlitetest.Password, 201},
+		{"four wrong passwords are each refused", office, unlucky.Email, wrong, 401},
+		{"", office, unlucky.Email, wrong, 401},
+		{"", office, unlucky.Email, wrong, 401},
+		{"", office, unlucky.Email, wrong, 401},
+		{"the right password after four wrong ones signs in", office, unlucky.Email, sqlitetest.Password, 201},
+		{"a success starts the count again", office, unlucky.Email, wrong, 401},
+		{"", office, unlucky.Email, sqlitetest.Password, 201},
 
-		{"five wrong passwords are each refused", locked.Email, wrong, 401},
-		{"", locked.Email, wrong, 401},
-		{"", locked.Email, wrong, 401},
-		{"", locked.Email, wrong, 401},
-		{"", locked.Email, wrong, 401},
-		{"the sixth attempt is refused even with the right password", locked.Email, sqlitetest.Password, 429},
-		{"and the next too", locked.Email, wrong, 429},
-		{"other accounts still sign in", unlucky.Email, sqlitetest.Password, 201},
+		{"five wrong passwords for the admin from one client are each refused", attacker, admin.Email, wrong, 401},
+		{"", attacker, admin.Email, wrong, 401},
+		{"", attacker, admin.Email, wrong, 401},
+		{"", attacker, admin.Email, wrong, 401},
+		{"", attacker, admin.Email, wrong, 401},
+		{"that client's sixth attempt is refused even with the right password", attacker, admin.Email, sqlitetest.Password, 429},
+		{"and the next too", attacker, admin.Email, wrong, 429},
+		{"the admin still signs in from another client", office, admin.Email, sqlitetest.Password, 201},
+		{"and the throttled client may still try other emails", attacker, unlucky.Email, sqlitetest.Password, 201},
 	}
 	for i, tt := range tests {
 		name := tt.name
@@ -135,18 +151,107 @@ func TestWrongPasswordsLockTheAccount(t *testing.T) {
 			name = "attempt " + strconv.Itoa(i+1)
 		}
 		t.Run(name, func(t *testing.T) {
-			res := e.login(tt.email, tt.password).must(t, tt.status)
+			res := e.loginFrom(tt.from, tt.email, tt.password).must(t, tt.status)
 			if tt.status == 429 {
 				secs, err := strconv.Atoi(res.Header.Get("Retry-After"))
-				if err != nil || secs <= 0 || secs > 15*60+1 {
-					t.Errorf("Retry-After %q, want seconds until the lock ends (at most 15 minutes)", res.Header.Get("Retry-After"))
+				if err != nil || secs <= 0 || secs > int(pathway.WrongPasswordEvery.Seconds())+1 {
+					t.Errorf("Retry-After %q, want the seconds until the next attempt (at most %v)", res.Header.Get("Retry-After"), pathway.WrongPasswordEvery)
 				}
 				if sessionCookieOf(t, res) != nil {
-					t.Error("a locked account got a session cookie")
+					t.Error("a throttled attempt got a session cookie")
 				}
 			}
 		})
 	}
+}
+
+func TestKnownAndUnknownEmailsAreAnsweredAlike(t *testing.T) {
+	e := newEnv(t)
+	known := e.users[pathway.RoleStaff].Email
+	const unknown = "nobody-here@example.org"
+	const wrong = "a wrong but long password"
+	// Each email is tried from a client of its own, so both start afresh.
+	const knownFrom, unknownFrom = "198.51.100.1:1000", "198.51.100.2:1000"
+
+	// answer is what a client can tell from a response: status, the
+	// headers that matter and the problem without its request id.
+	answer := func(res *response) string {
+		p := res.problem(t)
+		p.RequestID = ""
+		return fmt.Sprintf("%d retry=%t %+v", res.Code, res.Header.Get("Retry-After") != "", p)
+	}
+	for i := range pathway.MaxWrongPasswords + 2 {
+		k := answer(e.loginFrom(knownFrom, known, wrong))
+		u := answer(e.loginFrom(unknownFrom, unknown, wrong))
+		if k != u {
+			t.Errorf("attempt %d: a known email got\n  %s\nan unknown one got\n  %s", i+1, k, u)
+		}
+	}
+	if got := e.auditCount("session.login_failed"); got != 2*pathway.MaxWrongPasswords {
+		t.Errorf("%d failed sign-ins audited, want %d: every checked attempt, known email or not, costs one audited write", got, 2*pathway.MaxWrongPasswords)
+	}
+}
+
+func TestEveryClientIsRateLimited(t *testing.T) {
+	e := newEnv(t).variant(func(s *httpapi.Server) { s.SignIn.PerClient, s.SignIn.ClientBurst = rate.Every(time.Hour), 3 })
+	const from, other = "198.51.100.9:1000", "198.51.100.10:1000"
+	email := e.users[pathway.RoleStaff].Email
+	for i := range 3 {
+		e.loginFrom(from, fmt.Sprintf("guess%d@example.org", i), "a wrong but long password").must(t, 401)
+	}
+	res := e.loginFrom(from, email, sqlitetest.Password).must(t, 429)
+	if secs, err := strconv.Atoi(res.Header.Get("Retry-After")); err != nil || secs <= 0 {
+		t.Errorf("Retry-After %q, want a number of seconds", res.Header.Get("Retry-After"))
+	}
+	e.loginFrom(other, email, sqlitetest.Password).must(t, 201)
+}
+
+// heldUsers is a user service whose credential look-ups wait for release,
+// the first after saying on entered that it has begun.
+type heldUsers struct {
+	pathway.UserService
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (h heldUsers) CredentialsByEmail(ctx context.Context, email string) (*pathway.Credentials, error) {
+	select {
+	case h.entered <- struct{}{}:
+	case <-h.release:
+	}
+	<-h.release
+	return h.UserService.CredentialsByEmail(ctx, email)
+}
+
+// busySignIn returns a variant of e with one password-check slot, held by a
+// sign-in in flight, and the function that lets that sign-in finish.
+func (e *env) busySignIn() (*env, func()) {
+	e.t.Helper()
+	h := heldUsers{UserService: e.srv.Users, entered: make(chan struct{}), release: make(chan struct{})}
+	v := e.variant(func(s *httpapi.Server) { s.Users, s.SignIn.Checks = h, 1 })
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		body := `{"email": "held@example.org", "password": "a wrong but long password"}`
+		v.handler.ServeHTTP(httptest.NewRecorder(), newRequest(e.t, request{Method: "POST", Path: path("/session"), Body: body}))
+	}()
+	<-h.entered
+	return v, func() { close(h.release); <-done }
+}
+
+func TestSignInsBeyondTheCheckSlotsAreRefusedAtOnce(t *testing.T) {
+	e := newEnv(t)
+	v, release := e.busySignIn()
+	start := time.Now()
+	res := v.loginFrom("198.51.100.3:1000", e.users[pathway.RoleStaff].Email, sqlitetest.Password).must(t, 503)
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("the refusal took %v; it should not wait for a slot", d)
+	}
+	if secs, err := strconv.Atoi(res.Header.Get("Retry-After")); err != nil || secs <= 0 {
+		t.Errorf("Retry-After %q, want a number of seconds", res.Header.Get("Retry-After"))
+	}
+	release()
+	v.loginFrom("198.51.100.3:1000", e.users[pathway.RoleStaff].Email, sqlitetest.Password).must(t, 201)
 }
 
 func TestRevokedTokenIsRefused(t *testing.T) {

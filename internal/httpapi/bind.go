@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/go-playground/validator/v10"
@@ -37,6 +39,10 @@ func newValidator() *validator.Validate {
 		}
 		return name
 	})
+	must(v.RegisterValidation("date", func(fl validator.FieldLevel) bool {
+		_, err := pathway.ParseDate(fl.Field().String())
+		return err == nil
+	}))
 	must(v.RegisterValidation("notblank", func(fl validator.FieldLevel) bool {
 		return strings.TrimSpace(fl.Field().String()) != ""
 	}))
@@ -84,6 +90,9 @@ type optional[T any] struct {
 	Value *T
 }
 
+// acceptsNull marks optional fields for the strict decoder: null clears them.
+func (optional[T]) acceptsNull() {}
+
 // UnmarshalJSON records that the field was sent, as null or a value.
 func (o *optional[T]) UnmarshalJSON(b []byte) error {
 	o.Set = true
@@ -114,21 +123,235 @@ func must(err error) {
 	}
 }
 
-// bindJSON decodes the body into v strictly (unknown fields are refused, so
-// that data Pathway must not hold is never silently accepted) and validates it.
+// bindJSON decodes the body into v strictly and validates it. It refuses,
+// with a message naming the field, what encoding/json lets through:
+// invalid UTF-8 and NUL characters, duplicate keys, keys whose case differs
+// from the field's name, null for a field that is not nullable, unknown
+// fields (so that data Pathway must not hold is never silently accepted)
+// and anything after the JSON object.
 func bindJSON(c *gin.Context, v any) error {
 	if mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type")); mt != "application/json" {
 		return pathway.Errorf(codeUnsupported, "Send the request body as JSON with Content-Type: application/json.")
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, maxBody))
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxBody))
+	if err != nil {
+		return decodeError(err)
+	}
+	if err := decodeStrict(body, v); err != nil {
+		return err
+	}
+	return validateStruct(v)
+}
+
+// decodeStrict decodes body, one JSON object, into v, which points to a
+// request struct, after checking it token by token against v's type.
+func decodeStrict(body []byte, v any) error {
+	w := &strictWalker{body: body, dec: json.NewDecoder(bytes.NewReader(body))}
+	t := reflect.TypeOf(v).Elem()
+	tok, err := w.token("")
+	if err != nil {
+		return err
+	}
+	if tok != json.Delim('{') {
+		return pathway.Errorf(codeMalformed, "The request body must be a JSON object.")
+	}
+	if err := w.object(t, ""); err != nil {
+		return err
+	}
+	if _, err := w.dec.Token(); !errors.Is(err, io.EOF) {
+		return pathway.Errorf(codeMalformed, "The request body holds something after its JSON object.")
+	}
+	if w.err != nil {
+		return w.err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return decodeError(err)
 	}
-	if dec.More() {
-		return pathway.Errorf(codeMalformed, "The request body holds more than one JSON value.")
+	return nil
+}
+
+// strictWalker reads a body's JSON tokens, checking each against the Go
+// type it will be decoded into.
+type strictWalker struct {
+	body []byte
+	dec  *json.Decoder
+	end  int64 // where the previous token ended
+	err  error // the first field refused; the walk goes on to find bad syntax
+}
+
+// refuse records a field error, unless one was found already.
+func (w *strictWalker) refuse(err error) {
+	if w.err == nil {
+		w.err = err
 	}
-	return validateStruct(v)
+}
+
+// nullable is implemented by field types that take null as a value.
+type nullable interface{ acceptsNull() }
+
+var nullableType = reflect.TypeFor[nullable]()
+
+// token reads the next token, refusing invalid UTF-8 or NUL characters in
+// it; field names where it belongs. It returns only syntax errors.
+func (w *strictWalker) token(field string) (json.Token, error) {
+	tok, err := w.dec.Token()
+	if err != nil {
+		if errors.Is(err, io.EOF) && w.end > 0 {
+			err = io.ErrUnexpectedEOF // the body ends inside its object
+		}
+		return nil, decodeError(err)
+	}
+	start, end := w.end, w.dec.InputOffset()
+	w.end = end
+	if str, ok := tok.(string); ok {
+		raw := w.body[start:end]
+		switch {
+		case !utf8.Valid(raw) || replaced(str, raw):
+			w.refuse(fieldOrMalformed(field, "must be valid UTF-8 text"))
+		case strings.ContainsRune(str, 0):
+			w.refuse(fieldOrMalformed(field, "must not contain NUL characters"))
+		}
+	}
+	return tok, nil
+}
+
+// replaced reports whether decoding put a replacement character in str that
+// raw does not hold, as it does for an escaped lone surrogate ("\ud800").
+func replaced(str string, raw []byte) bool {
+	if !strings.ContainsRune(str, utf8.RuneError) {
+		return false
+	}
+	return !bytes.ContainsRune(raw, utf8.RuneError) && !bytes.Contains(bytes.ToLower(raw), []byte(`\ufffd`))
+}
+
+// fieldOrMalformed is a field error, or a malformed body when no field is known.
+func fieldOrMalformed(field, msg string) error {
+	if field == "" {
+		return pathway.Errorf(codeMalformed, "The request body %s.", msg)
+	}
+	return pathway.Invalid(field, "%s", msg)
+}
+
+// jsonFields maps the exact JSON names of t's fields to the fields.
+func jsonFields(t reflect.Type) map[string]reflect.StructField {
+	out := map[string]reflect.StructField{}
+	for _, f := range reflect.VisibleFields(t) {
+		if !f.IsExported() || f.Anonymous {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out[name] = f
+	}
+	return out
+}
+
+// join names a member of the object at path.
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// value walks one value decoded into t (nil when its shape is not known);
+// null is refused unless nullOK or t takes null itself.
+func (w *strictWalker) value(t reflect.Type, nullOK bool, path string) error {
+	if t != nil && t.Implements(nullableType) {
+		nullOK = true
+		t = t.Field(1).Type.Elem() // optional[T].Value is *T
+	}
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t != nil && (t.Kind() == reflect.Interface || reflect.PointerTo(t).Implements(jsonUnmarshaler)) {
+		t = nil // decoded by its own rules
+	}
+	tok, err := w.token(path)
+	if err != nil {
+		return err
+	}
+	switch tok {
+	case nil:
+		if !nullOK && t != nil {
+			w.refuse(pathway.Invalid(path, "must not be null; leave it out instead"))
+		}
+	case json.Delim('{'):
+		return w.object(t, path)
+	case json.Delim('['):
+		var elem reflect.Type
+		if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
+			elem = t.Elem()
+		}
+		for i := 0; w.dec.More(); i++ {
+			if err := w.value(elem, false, fmt.Sprintf("%s[%d]", path, i)); err != nil {
+				return err
+			}
+		}
+		_, err := w.token(path) // ']'
+		return err
+	}
+	return nil
+}
+
+var jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
+
+// unknownField refuses key, naming the field it differs from only in case.
+func unknownField(fields map[string]reflect.StructField, path, key string) error {
+	for name := range fields {
+		if strings.EqualFold(name, key) {
+			return pathway.Invalid(join(path, key), "is not a field of this request; field names are written exactly, as %q", name)
+		}
+	}
+	return pathway.Invalid(join(path, key), "is not a field of this request")
+}
+
+// object walks the members of an object whose '{' was just read, decoded
+// into t (nil when its shape is not known).
+func (w *strictWalker) object(t reflect.Type, path string) error {
+	var fields map[string]reflect.StructField
+	var elem reflect.Type
+	if t != nil {
+		switch {
+		case t.Kind() == reflect.Struct:
+			fields = jsonFields(t)
+		case t.Kind() == reflect.Map:
+			elem = t.Elem()
+		}
+	}
+	seen := map[string]bool{}
+	for w.dec.More() {
+		tok, err := w.token(path)
+		if err != nil {
+			return err
+		}
+		key, _ := tok.(string)
+		field := join(path, key)
+		if seen[key] {
+			w.refuse(pathway.Invalid(field, "appears more than once"))
+		}
+		seen[key] = true
+		vt, nullOK := elem, false
+		if fields != nil {
+			if f, ok := fields[key]; ok {
+				vt, nullOK = f.Type, f.Tag.Get("nullable") == "true"
+			} else {
+				w.refuse(unknownField(fields, path, key))
+			}
+		}
+		if err := w.value(vt, nullOK, field); err != nil {
+			return err
+		}
+	}
+	_, err := w.token(path) // '}'
+	return err
 }
 
 // decodeError explains why a body could not be decoded.
@@ -203,8 +426,8 @@ func fieldMessage(fe validator.FieldError) string {
 		return "is required"
 	case "oneof":
 		return "must be one of: " + strings.ReplaceAll(fe.Param(), " ", ", ")
-	case "datetime":
-		return "must be a date written YYYY-MM-DD"
+	case "date":
+		return "must be a date written YYYY-MM-DD, from " + pathway.MinDate.String()
 	case "email":
 		return "must be an email address"
 	case "min", "gte":
@@ -306,7 +529,7 @@ func queryTypeError(c *gin.Context, v any) error {
 func parseDate(field, s string) (pathway.Date, error) {
 	d, err := pathway.ParseDate(s)
 	if err != nil {
-		return d, pathway.Invalid(field, "must be a date written YYYY-MM-DD")
+		return d, pathway.Invalid(field, "must be a date written YYYY-MM-DD, from %s", pathway.MinDate)
 	}
 	return d, nil
 }

@@ -1285,3 +1285,94 @@ func TestBodyWritesAndNamingReadsAreAudited(t *testing.T) {
 		}
 	})
 }
+
+func TestScopedStaffSeeNoTraceOfPeopleOutsideTheirCaseload(t *testing.T) {
+	e := newEnv(t)
+	progA := e.program("Program A", pathway.Leader)
+	progB := e.program("Program B", pathway.Follower)
+	board := e.newBody(map[string]any{"name": "Advisory Board", "kind": "advisory_board", "seats": 9})
+	bureau := e.newBody(map[string]any{"name": "Speakers Bureau", "kind": "speakers_bureau"})
+	mine := e.person("CMS-MINE", "In My Caseload", true, e.on(-365), progA)
+	theirs := e.person("CMS-THEIRS", "Outside My Caseload", true, e.on(-365), progB)
+	other := e.person("CMS-OTHER", "Also Outside", true, e.on(-365), progB)
+	e.addRole(board.ID, mine.ID, "Member", e.on(-100), "")
+	e.addRole(board.ID, theirs.ID, "Member", e.on(-100), "")
+	e.addRole(board.ID, other.ID, "Member", e.on(-50), e.on(-20)) // a hidden term that ended
+	for _, p := range []pathway.Participant{mine, theirs} {
+		e.addRole(bureau.ID, p.ID, "Speaker", e.on(-30), "")
+	}
+	talk := func(topic string, speakers ...int64) {
+		e.as(pathway.RoleCoordinator, "POST", path("/bodies/%d/speaking-engagements", bureau.ID), map[string]any{
+			"held_on": e.on(-1), "audience": "city_council", "topic": topic, "speaker_ids": speakers,
+		}).must(t, 201)
+	}
+	talk("Together", mine.ID, theirs.ID)
+	talk("Only theirs", theirs.ID)
+	scoped, scopedToken := e.newAccount("scoped@example.org", pathway.RoleStaff, progA)
+	get := func(p string, v any) {
+		t.Helper()
+		e.call(request{Method: "GET", Path: p, Token: scopedToken}).must(t, 200).decode(t, v)
+	}
+
+	t.Run("seats filled count only visible people", func(t *testing.T) {
+		for _, asOf := range []string{"", e.on(-30), e.on(-10)} {
+			var r pathway.Roster
+			get(path("/bodies/%d?as_of=%s", board.ID, asOf), &r)
+			if r.SeatsFilled != len(r.Roles) || r.SeatsFilled != 1 {
+				t.Errorf("as of %q: seats_filled %d with %d roles listed, want 1 and 1", asOf, r.SeatsFilled, len(r.Roles))
+			}
+		}
+		var list struct {
+			Items []pathway.Body `json:"items"`
+		}
+		get(path("/bodies"), &list)
+		for _, b := range list.Items {
+			if b.ID == board.ID && b.SeatsFilled != 1 {
+				t.Errorf("the body list says %d seats filled, want the 1 visible", b.SeatsFilled)
+			}
+		}
+	})
+	t.Run("talks list only visible speakers and count only them", func(t *testing.T) {
+		var talks struct {
+			Items []pathway.SpeakingEngagement `json:"items"`
+		}
+		get(path("/bodies/%d/speaking-engagements", bureau.ID), &talks)
+		var topics []string
+		for _, tk := range talks.Items {
+			topics = append(topics, tk.Topic)
+			if tk.SpeakerCount != len(tk.Speakers) {
+				t.Errorf("talk %q: speaker_count %d with %d speakers listed", tk.Topic, tk.SpeakerCount, len(tk.Speakers))
+			}
+		}
+		if diff := cmp.Diff([]string{"Together"}, topics); diff != "" {
+			t.Errorf("talks seen (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("a clash with a hidden external_ref does not say it exists, and is audited", func(t *testing.T) {
+		before := e.auditCount("participant.ref_refused")
+		hidden := e.call(request{Method: "POST", Path: path("/participants"), Body: e.participantBody("CMS-THEIRS", "Someone", progA), Token: scopedToken}).must(t, 409)
+		p := hidden.problem(t)
+		if p.Detail != "This case-management ID cannot be used." || strings.Contains(string(hidden.Body), "already") {
+			t.Errorf("the refusal says %s", hidden.Body)
+		}
+		patched := e.call(request{Method: "PATCH", Path: path("/participants/%d", mine.ID), Body: map[string]any{"external_ref": "CMS-OTHER"}, Token: scopedToken}).must(t, 409)
+		if patched.problem(t).Detail != p.Detail {
+			t.Errorf("a patch onto a hidden external_ref says %s", patched.Body)
+		}
+		if got := e.auditCount("participant.ref_refused") - before; got != 2 {
+			t.Errorf("%d refusals audited, want 2", got)
+		}
+		var entries struct {
+			Items []pathway.AuditEntry `json:"items"`
+		}
+		e.as(pathway.RoleAdmin, "GET", path("/audit?action=participant.ref_refused&user_id=%d", scoped.ID), nil).must(t, 200).decode(t, &entries)
+		if len(entries.Items) != 2 {
+			t.Errorf("the audit trail holds %d refusals by the scoped account, want 2", len(entries.Items))
+		}
+		// A clash with someone the account may see still says so.
+		visible := e.call(request{Method: "POST", Path: path("/participants"), Body: e.participantBody("CMS-MINE", "Someone", progA), Token: scopedToken}).must(t, 409)
+		if visible.fieldMessage(t, "external_ref") == "" || visible.problem(t).Detail == p.Detail {
+			t.Errorf("a clash with a visible participant says %s", visible.Body)
+		}
+	})
+}

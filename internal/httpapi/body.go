@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -17,10 +19,10 @@ type bodyRequest struct {
 	Name        string `json:"name" validate:"notblank,max=200"`
 	Kind        string `json:"kind" validate:"required,body_kind"`
 	Description string `json:"description" validate:"max=2000"`
-	Seats       *int   `json:"seats" validate:"omitnil,min=1,max=10000"`
+	Seats       *int   `json:"seats" nullable:"true" validate:"omitnil,min=1,max=10000"`
 	Rung        string `json:"rung" validate:"omitempty,rung"`
-	TermMonths  *int   `json:"term_months" validate:"omitnil,min=1,max=240"`
-	TermLimit   *int   `json:"term_limit" validate:"omitnil,min=1,max=100"`
+	TermMonths  *int   `json:"term_months" nullable:"true" validate:"omitnil,min=1,max=240"`
+	TermLimit   *int   `json:"term_limit" nullable:"true" validate:"omitnil,min=1,max=100"`
 }
 
 type bodyPatch struct {
@@ -91,7 +93,7 @@ func (s *Server) listBodies(c *gin.Context) error {
 }
 
 type asOfQuery struct {
-	AsOf string `form:"as_of" json:"as_of" validate:"omitempty,datetime=2006-01-02"`
+	AsOf string `form:"as_of" json:"as_of" validate:"omitempty,date"`
 }
 
 // roster reads the body id and as_of of a roster request and loads it.
@@ -122,9 +124,16 @@ func (s *Server) getBody(c *gin.Context) error {
 	return nil
 }
 
-// csvCell neutralises values a spreadsheet would run as a formula.
+// csvCell neutralises values a spreadsheet would run as a formula: those
+// that start with a formula character (or its full-width form), a tab or a
+// carriage return, also after leading spaces, line breaks and invisible
+// characters, which spreadsheets skip.
 func csvCell(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+	if strings.HasPrefix(v, "\t") || strings.HasPrefix(v, "\r") {
+		return "'" + v
+	}
+	rest := strings.TrimLeftFunc(v, func(r rune) bool { return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) })
+	if r, _ := utf8.DecodeRuneInString(rest); rest != "" && strings.ContainsRune("=+-@＝＋－＠", r) {
 		return "'" + v
 	}
 	return v

@@ -693,8 +693,11 @@ func TestContractWalk(t *testing.T) {
 	}
 	res = signIn(e.users[lead].Email, sqlitetest.Password, 429)
 	if s, err := strconv.Atoi(res.Header.Get("Retry-After")); err != nil || s <= 0 {
-		t.Errorf("a locked sign-in says Retry-After %q", res.Header.Get("Retry-After"))
+		t.Errorf("a throttled sign-in says Retry-After %q", res.Header.Get("Retry-After"))
 	}
+	busy, release := e.busySignIn()
+	w.do(busy, request{Method: "POST", Path: path("/session"), Body: map[string]any{"email": e.users[lead].Email, "password": sqlitetest.Password}}, 503)
+	release()
 
 	// A fault of ours is a generic 500 problem.
 	broken := e.variant(func(s *httpapi.Server) { s.Users = failingUsers{s.Users} })

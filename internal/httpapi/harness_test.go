@@ -114,6 +114,8 @@ type request struct {
 	Token   string // overrides Role
 	Header  http.Header
 	Cookies []*http.Cookie
+	// RemoteAddr is the client's address; 192.0.2.10:5555 unless set.
+	RemoteAddr string
 }
 
 // newRequest builds r's body, content type and headers as a client would
@@ -136,6 +138,9 @@ func newRequest(tb testing.TB, r request) *http.Request {
 	}
 	req := httptest.NewRequest(r.Method, r.Path, body)
 	req.RemoteAddr = "192.0.2.10:5555"
+	if r.RemoteAddr != "" {
+		req.RemoteAddr = r.RemoteAddr
+	}
 	if r.Body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}

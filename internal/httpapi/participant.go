@@ -12,7 +12,7 @@ import (
 )
 
 type consentRequest struct {
-	GivenOn string   `json:"given_on" validate:"required,datetime=2006-01-02"`
+	GivenOn string   `json:"given_on" validate:"required,date"`
 	Method  string   `json:"method" validate:"required,consent_method"`
 	Scopes  []string `json:"scopes" validate:"required,min=1,unique,dive,consent_scope"`
 }
@@ -232,7 +232,7 @@ func (s *Server) withdrawConsent(c *gin.Context) error {
 
 type placementRequest struct {
 	Rung        string            `json:"rung" validate:"required,rung"`
-	EffectiveOn string            `json:"effective_on" validate:"required,datetime=2006-01-02"`
+	EffectiveOn string            `json:"effective_on" validate:"required,date"`
 	Note        string            `json:"note" validate:"max=500"`
 	Evidence    []evidenceRequest `json:"evidence" validate:"max=50,dive"`
 }
@@ -297,9 +297,9 @@ func (s *Server) deletePlacement(c *gin.Context) error {
 }
 
 type engagementRequest struct {
-	OccurredOn string `json:"occurred_on" validate:"required,datetime=2006-01-02"`
+	OccurredOn string `json:"occurred_on" validate:"required,date"`
 	Activity   string `json:"activity" validate:"notblank,max=200"`
-	ProgramID  *int64 `json:"program_id" validate:"omitnil,gt=0"`
+	ProgramID  *int64 `json:"program_id" nullable:"true" validate:"omitnil,gt=0"`
 	Strategy   string `json:"strategy" validate:"omitempty,strategy"`
 	Note       string `json:"note" validate:"max=500"`
 }
@@ -343,7 +343,7 @@ func (s *Server) listEngagements(c *gin.Context) error {
 }
 
 type checkinRequest struct {
-	AssessedOn        string `json:"assessed_on" validate:"required,datetime=2006-01-02"`
+	AssessedOn        string `json:"assessed_on" validate:"required,date"`
 	Perspective       string `json:"perspective" validate:"required,perspective"`
 	SelfAdvocacy      *int   `json:"self_advocacy" validate:"required,min=1,max=4"`
 	RootCauseAnalysis *int   `json:"root_cause_analysis" validate:"required,min=1,max=4"`

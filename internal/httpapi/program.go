@@ -13,7 +13,7 @@ type programRequest struct {
 	Name            string   `json:"name" validate:"notblank,max=200"`
 	Description     string   `json:"description" validate:"max=2000"`
 	Beneficiaries   string   `json:"beneficiaries" validate:"max=500"`
-	EstimatedServed *int     `json:"estimated_served" validate:"omitnil,min=0,max=100000000"`
+	EstimatedServed *int     `json:"estimated_served" nullable:"true" validate:"omitnil,min=0,max=100000000"`
 	Rung            string   `json:"rung" validate:"required,rung"`
 	Strategies      []string `json:"strategies" validate:"omitempty,unique,dive,strategy"`
 }

@@ -12,8 +12,8 @@ import (
 type roleRequest struct {
 	ParticipantID int64  `json:"participant_id" validate:"required,gt=0"`
 	Title         string `json:"title" validate:"notblank,max=100"`
-	StartsOn      string `json:"starts_on" validate:"required,datetime=2006-01-02"`
-	EndsOn        string `json:"ends_on" validate:"omitempty,datetime=2006-01-02"`
+	StartsOn      string `json:"starts_on" validate:"required,date"`
+	EndsOn        string `json:"ends_on" validate:"omitempty,date"`
 }
 
 func (s *Server) createRole(c *gin.Context) error {
@@ -45,7 +45,7 @@ func (s *Server) createRole(c *gin.Context) error {
 
 type rolePatch struct {
 	Title  *string          `json:"title" validate:"omitnil,notblank,max=100"`
-	EndsOn optional[string] `json:"ends_on" validate:"omitnil,datetime=2006-01-02"`
+	EndsOn optional[string] `json:"ends_on" validate:"omitnil,date"`
 }
 
 func (s *Server) updateRole(c *gin.Context) error {

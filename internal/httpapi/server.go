@@ -68,7 +68,10 @@ type Server struct {
 	// AllowPrivateWebhooks lets webhooks point at private addresses and
 	// plain http: a case-management system on the same network.
 	AllowPrivateWebhooks bool
+	// SignIn bounds password checks and sign-in attempts (ratelimit.go).
+	SignIn SignInLimits
 
+	signIn signInState
 	router *gin.Engine
 	keys   keyLocks // requests in flight per Idempotency-Key
 }

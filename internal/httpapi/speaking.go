@@ -10,7 +10,7 @@ import (
 )
 
 type speakingRequest struct {
-	HeldOn     string  `json:"held_on" validate:"required,datetime=2006-01-02"`
+	HeldOn     string  `json:"held_on" validate:"required,date"`
 	Audience   string  `json:"audience" validate:"required,audience"`
 	Topic      string  `json:"topic" validate:"notblank,max=200"`
 	SpeakerIDs []int64 `json:"speaker_ids" validate:"required,min=1,max=50,unique,dive,gt=0"`

@@ -25,11 +25,18 @@ func DateOf(t time.Time, loc *time.Location) Date {
 	return NewDate(y, m, d)
 }
 
-// ParseDate parses YYYY-MM-DD.
+// MinDate is the earliest date Pathway accepts; nothing it records, from a
+// consent to a role, happened before it.
+var MinDate = NewDate(1900, time.January, 1)
+
+// ParseDate parses YYYY-MM-DD, refusing dates before MinDate.
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(DateLayout, s)
 	if err != nil {
 		return Date{}, fmt.Errorf("parse date %q: want YYYY-MM-DD", s)
+	}
+	if t.Before(MinDate.t) {
+		return Date{}, fmt.Errorf("parse date %q: before %s", s, MinDate)
 	}
 	return Date{t}, nil
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -228,26 +227,5 @@ func TestEachRoleHoldsOnlyItsAbilities(t *testing.T) {
 	}
 	if pathway.RoleLeadership.SeesPeople() {
 		t.Error("leadership may read identifiable records; it must see anonymised aggregates only")
-	}
-}
-
-func TestLockoutStartsAfterFiveWrongPasswordsAndDoublesToADay(t *testing.T) {
-	for _, tc := range []struct {
-		name  string
-		fails int
-		want  time.Duration
-		lock  bool
-	}{
-		{"four wrong passwords do not lock", 4, 0, false},
-		{"the fifth locks for fifteen minutes", 5, 15 * time.Minute, true},
-		{"the sixth doubles it", 6, 30 * time.Minute, true},
-		{"many more stop at a day", 40, 24 * time.Hour, true},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got, lock := pathway.LockoutAfter(tc.fails)
-			if got != tc.want || lock != tc.lock {
-				t.Errorf("LockoutAfter(%d) = %v, %v; want %v, %v", tc.fails, got, lock, tc.want, tc.lock)
-			}
-		})
 	}
 }

@@ -38,22 +38,14 @@ const MinPasswordLength = 12
 // the work of hashing one.
 const MaxPasswordLength = 1024
 
-// Login throttling: after MaxFailedLogins wrong passwords in a row an account
-// is locked for LockFor, doubling with each further failure up to MaxLock.
+// Sign-in throttling: one client address may try MaxWrongPasswords wrong
+// passwords for an email, then one more every WrongPasswordEvery. It holds
+// per client and email, never for the account as a whole, so that nobody
+// can lock another person out of their account.
 const (
-	MaxFailedLogins = 5                // wrong passwords in a row before the first lock
-	LockFor         = 15 * time.Minute // the first lock
-	MaxLock         = 24 * time.Hour   // the longest lock
+	MaxWrongPasswords  = 5
+	WrongPasswordEvery = 5 * time.Minute
 )
-
-// LockoutAfter returns how long an account is locked after its fails-th wrong
-// password in a row, and false while fails is below MaxFailedLogins.
-func LockoutAfter(fails int) (time.Duration, bool) {
-	if fails < MaxFailedLogins {
-		return 0, false
-	}
-	return min(LockFor<<min(fails-MaxFailedLogins, 10), MaxLock), true
-}
 
 // SeesPeople reports whether the role may read identifiable participant records.
 func (r Role) SeesPeople() bool { return r.Can(ReadPeople) }
@@ -149,8 +141,6 @@ type UserUpdate struct {
 type Credentials struct {
 	User         User
 	PasswordHash string
-	FailedLogins int
-	LockedUntil  *time.Time
 }
 
 // APIToken describes an integration token. The secret itself is shown once
@@ -187,9 +177,12 @@ type UserService interface {
 	UpdateUser(ctx context.Context, a Actor, id int64, upd UserUpdate) (*User, error)
 	// CredentialsByEmail returns what is needed to check a login. ENOTFOUND.
 	CredentialsByEmail(ctx context.Context, email string) (*Credentials, error)
-	// RecordLogin records a login attempt's outcome, locking the account
-	// until lockUntil when non-nil, and opens a session on success.
-	RecordLogin(ctx context.Context, userID int64, ok bool, lockUntil *time.Time, remoteAddr string, session *Session, sessionHash []byte) error
+	// RecordLogin records a login attempt's outcome and opens a session on
+	// success; userID is 0 for a failed attempt on an unknown email.
+	RecordLogin(ctx context.Context, userID int64, ok bool, remoteAddr string, session *Session, sessionHash []byte) error
+	// Unlock clears the failed-login count and any lock of the account with
+	// email. ENOTFOUND.
+	Unlock(ctx context.Context, a Actor, email string) error
 	// ActorBySession returns the actor behind a session cookie hash and the
 	// session's CSRF token. EUNAUTHORIZED when unknown, expired or disabled.
 	ActorBySession(ctx context.Context, sessionHash []byte) (*Actor, string, error)

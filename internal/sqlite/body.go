@@ -22,6 +22,15 @@ const bodyColumns = `b.id, b.name, b.kind, b.description, b.seats, b.rung, b.ter
 // filledOn counts the roles held in body b on a day (the ?-parameter).
 const filledOn = `(SELECT count(*) FROM roles r WHERE r.body_id = b.id AND r.starts_on <= ? AND (r.ends_on IS NULL OR r.ends_on >= ?))`
 
+// filledFor counts the roles held in body b on day, of the people the actor
+// may see: a caseload-scoped account counts only its own, so that the count
+// does not tell of people, or terms, it cannot see.
+func filledFor(a pathway.Actor, day pathway.Date) (string, []any) {
+	clause, args := caseloadOf(a, "r.participant_id")
+	return `(SELECT count(*) FROM roles r WHERE r.body_id = b.id AND r.starts_on <= ? AND (r.ends_on IS NULL OR r.ends_on >= ?)` + clause + `)`,
+		append([]any{day.String(), day.String()}, args...)
+}
+
 func scanBody(row interface{ Scan(...any) error }) (*pathway.Body, error) {
 	var b pathway.Body
 	var kind, created, updated string
@@ -53,7 +62,8 @@ func nullInt(n sql.NullInt64) *int {
 
 // findBody loads a body with its seats filled on day.
 func findBody(ctx context.Context, tx *Tx, id int64, day pathway.Date) (*pathway.Body, error) {
-	b, err := scanBody(tx.QueryRowContext(ctx, `SELECT `+bodyColumns+`, `+filledOn+` FROM bodies b WHERE b.id = ?`, day.String(), day.String(), id))
+	filled, args := filledFor(tx.actor, day)
+	b, err := scanBody(tx.QueryRowContext(ctx, `SELECT `+bodyColumns+`, `+filled+` FROM bodies b WHERE b.id = ?`, append(args, id)...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, pathway.Errorf(pathway.ENOTFOUND, "No body with id %d.", id)
 	} else if err != nil {
@@ -93,8 +103,8 @@ func (s *BodyService) CreateBody(ctx context.Context, a pathway.Actor, b *pathwa
 func (s *BodyService) ListBodies(ctx context.Context, a pathway.Actor) ([]pathway.Body, error) {
 	out := []pathway.Body{}
 	err := s.db.read(ctx, a, func(tx *Tx) error {
-		today := tx.today().String()
-		rows, err := tx.QueryContext(ctx, `SELECT `+bodyColumns+`, `+filledOn+` FROM bodies b ORDER BY b.name`, today, today)
+		filled, args := filledFor(tx.actor, tx.today())
+		rows, err := tx.QueryContext(ctx, `SELECT `+bodyColumns+`, `+filled+` FROM bodies b ORDER BY b.name`, args...)
 		if err != nil {
 			return fmt.Errorf("list bodies: %w", err)
 		}

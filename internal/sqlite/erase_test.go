@@ -310,3 +310,102 @@ func TestAnErasedParticipantsIDIsNeverReused(t *testing.T) {
 		t.Fatalf("participant id %d was given to someone else after erasure: the audit trail would mix two people", gone.ID)
 	}
 }
+
+func TestErasureUnlinksEarlierAuditEntriesButKeepsTheErasureEntry(t *testing.T) {
+	s := newHistoryStore(t)
+	ctx := context.Background()
+	p := s.add(t, "CM-AUDIT-1", "Audited Person")
+	other := s.add(t, "CM-AUDIT-2", "Someone Staying")
+	s.record(t, p, "audit")
+	s.record(t, other, "stays")
+	if _, err := s.participants.FindParticipant(ctx, s.staff, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.participants.ListEngagements(ctx, s.staff, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	bodies := sqlite.NewBodyService(s.db)
+	b := &pathway.Body{Name: "Advisory board", Kind: pathway.AdvisoryBoard}
+	if err := bodies.CreateBody(ctx, s.admin, b); err != nil {
+		t.Fatal(err)
+	}
+	role := &pathway.BodyRole{BodyID: b.ID, ParticipantID: p.ID, Title: "Member", StartsOn: s.today.AddDays(-10)}
+	if err := bodies.AddRole(ctx, s.admin, role); err != nil {
+		t.Fatal(err)
+	}
+	title := "Chair"
+	if _, err := bodies.UpdateRole(ctx, s.admin, role.ID, pathway.RoleUpdate{Title: &title}); err != nil {
+		t.Fatal(err)
+	}
+	placements, err := s.participants.ListPlacements(ctx, s.staff, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// linked lists the audit entries that lead to the person: about them,
+	// their placements or their roles.
+	placementIDs, _ := json.Marshal(ids(placements, func(pl pathway.Placement) int64 { return pl.ID }))
+	linked := func() []string {
+		const q = `SELECT action FROM audit_log
+WHERE (entity = 'participant' AND entity_id = ?)
+   OR (entity = 'placement' AND entity_id IN (SELECT value FROM json_each(?)))
+   OR (entity = 'role' AND entity_id = ?)
+ORDER BY id`
+		rows, err := s.db.Reader().QueryContext(ctx, q, p.ID, string(placementIDs), role.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var actions []string
+		for rows.Next() {
+			var a string
+			if err := rows.Scan(&a); err != nil {
+				t.Fatal(err)
+			}
+			actions = append(actions, a)
+		}
+		return actions
+	}
+	countAll := func() int {
+		var n int
+		if err := s.db.Reader().QueryRowContext(ctx, `SELECT count(*) FROM audit_log`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before, total := linked(), countAll()
+	if len(before) < 8 {
+		t.Fatalf("only %d entries lead to the person before the erasure (%v): the test could not catch a leak", len(before), before)
+	}
+	otherBefore := len(s.auditFor(t, other.ID))
+
+	if _, err := s.participants.WithdrawConsent(ctx, s.staff, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"participant.erase"}, linked()); diff != "" {
+		t.Errorf("audit entries leading to the erased person (-want +got):\n%s", diff)
+	}
+	if got := countAll(); got != total+1 {
+		t.Errorf("the audit trail holds %d entries after the erasure, want the %d before and the erasure's", got, total)
+	}
+	if got := len(s.auditFor(t, other.ID)); got != otherBefore {
+		t.Errorf("another participant's entries went from %d to %d", otherBefore, got)
+	}
+}
+
+// auditFor returns the audit entries about participant id.
+func (s *historyStore) auditFor(tb testing.TB, id int64) []pathway.AuditEntry {
+	tb.Helper()
+	entries, _, err := s.audit.ListAudit(context.Background(), s.admin, pathway.AuditFilter{Entity: "participant", EntityID: id, Limit: 1000})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return entries
+}
+
+func ids[T any](xs []T, id func(T) int64) []int64 {
+	out := make([]int64, len(xs))
+	for i, x := range xs {
+		out[i] = id(x)
+	}
+	return out
+}

@@ -22,12 +22,16 @@ var _ pathway.ParticipantService = (*ParticipantService)(nil)
 
 // caseloadClause limits a query over participants p to the actor's
 // caseload; it returns "" and no arguments for an unscoped actor.
-func caseloadClause(a pathway.Actor) (string, []any) {
+func caseloadClause(a pathway.Actor) (string, []any) { return caseloadOf(a, "p.id") }
+
+// caseloadOf limits a query to the rows whose participant, named by the
+// column, is in the actor's caseload; "" for an unscoped actor.
+func caseloadOf(a pathway.Actor, column string) (string, []any) {
 	if !a.Scoped() {
 		return "", nil
 	}
 	in, args := inList(a.ProgramIDs)
-	return ` AND EXISTS (SELECT 1 FROM enrollments ce WHERE ce.participant_id = p.id AND ce.program_id IN (` + in + `) AND ce.left_on IS NULL)`, args
+	return ` AND EXISTS (SELECT 1 FROM enrollments ce WHERE ce.participant_id = ` + column + ` AND ce.program_id IN (` + in + `) AND ce.left_on IS NULL)`, args
 }
 
 // requireParticipant checks that the actor may see participant id and
@@ -186,7 +190,7 @@ func createParticipant(ctx context.Context, tx *Tx, np pathway.NewParticipant) (
 	now := formatTime(tx.now)
 	res, err := tx.ExecContext(ctx, q, np.ExternalRef, pathway.NormalizeRef(np.ExternalRef), np.DisplayName, int(np.Rung), np.Consent.GivenOn.String(), now, now)
 	if isUniqueViolation(err) {
-		return 0, pathway.Conflict("external_ref", "a participant with this external_ref is already followed")
+		return 0, refClash(ctx, tx, np.ExternalRef, pathway.Conflict("external_ref", "a participant with this external_ref is already followed"))
 	} else if err != nil {
 		return 0, fmt.Errorf("create participant: %w", err)
 	}
@@ -221,7 +225,47 @@ func (s *ParticipantService) CreateParticipant(ctx context.Context, a pathway.Ac
 		p, err = findParticipant(ctx, tx, id)
 		return err
 	})
-	return p, err
+	if err != nil {
+		return nil, s.refuseHiddenRef(ctx, a, err)
+	}
+	return p, nil
+}
+
+// hiddenClash is the error inside a transaction when an external_ref is
+// already held by a participant outside the actor's caseload.
+type hiddenClash struct{ id int64 }
+
+func (hiddenClash) Error() string { return "external_ref held outside the caseload" }
+
+// refClash explains a clash on external_ref ref: visible is the answer when
+// the actor may see the participant who holds it, else a hiddenClash.
+func refClash(ctx context.Context, tx *Tx, ref string, visible error) error {
+	var id int64
+	if err := tx.QueryRowContext(ctx, `SELECT id FROM participants WHERE ref_key = ?`, pathway.NormalizeRef(ref)).Scan(&id); err != nil {
+		return fmt.Errorf("find external_ref holder: %w", err)
+	}
+	if _, err := requireParticipant(ctx, tx, id); pathway.ErrorCode(err) == pathway.ENOTFOUND {
+		return hiddenClash{id}
+	} else if err != nil {
+		return err
+	}
+	return visible
+}
+
+// refuseHiddenRef turns a hiddenClash into a conflict that does not say
+// whether the ID is held, and audits the attempt (the failed transaction
+// wrote nothing); other errors pass through.
+func (s *ParticipantService) refuseHiddenRef(ctx context.Context, a pathway.Actor, err error) error {
+	var hc hiddenClash
+	if !errors.As(err, &hc) {
+		return err
+	}
+	if err := s.db.commit(ctx, a, func(tx *Tx) error {
+		return tx.audit("participant.ref_refused", "participant", hc.id)
+	}); err != nil {
+		return err
+	}
+	return &pathway.Error{Code: pathway.ECONFLICT, Message: "This case-management ID cannot be used.", Fields: []pathway.FieldError{{Field: "external_ref", Message: "cannot be used"}}}
 }
 
 // FindParticipant implements pathway.ParticipantService.
@@ -356,7 +400,7 @@ func (s *ParticipantService) UpdateParticipant(ctx context.Context, a pathway.Ac
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE participants SET external_ref = ?, ref_key = ?, display_name = ?, updated_at = ? WHERE id = ?`, p.ExternalRef, pathway.NormalizeRef(p.ExternalRef), p.DisplayName, formatTime(tx.now), id)
 		if isUniqueViolation(err) {
-			return pathway.Conflict("external_ref", "another participant has this external_ref")
+			return refClash(ctx, tx, p.ExternalRef, pathway.Conflict("external_ref", "another participant has this external_ref"))
 		} else if err != nil {
 			return fmt.Errorf("update participant: %w", err)
 		}
@@ -376,7 +420,10 @@ func (s *ParticipantService) UpdateParticipant(ctx context.Context, a pathway.Ac
 		}
 		return tx.audit("participant.update", "participant", id)
 	})
-	return p, err
+	if err != nil {
+		return nil, s.refuseHiddenRef(ctx, a, err)
+	}
+	return p, nil
 }
 
 // RenewConsent implements pathway.ParticipantService.
@@ -413,6 +460,22 @@ func (s *ParticipantService) RenewConsent(ctx context.Context, a pathway.Actor, 
 // of the write-ahead log before it leaves the scrub to the scrubber.
 const withdrawalPatience = time.Second
 
+// unlinkAudit removes the participant's id from the audit entries written
+// about them before their erasure, and the ids of their placements and
+// roles, which lead back to them: the entries stay (who did what, when, from
+// where) but no longer say to whom. Talks are not theirs alone, so entries
+// about talks keep their ids.
+func unlinkAudit(ctx context.Context, tx *Tx, participantID int64) error {
+	const q = `UPDATE audit_log SET entity_id = NULL
+WHERE (entity = 'participant' AND entity_id = ?1)
+   OR (entity = 'placement' AND entity_id IN (SELECT id FROM placements WHERE participant_id = ?1))
+   OR (entity = 'role' AND entity_id IN (SELECT id FROM roles WHERE participant_id = ?1))`
+	if _, err := tx.ExecContext(ctx, q, participantID); err != nil {
+		return fmt.Errorf("unlink audit: %w", err)
+	}
+	return nil
+}
+
 // WithdrawConsent implements pathway.ParticipantService. The rows go, not
 // a flag: with secure_delete on, the freed space is overwritten, and a
 // truncating checkpoint afterwards clears the write-ahead log that still
@@ -428,6 +491,9 @@ func (s *ParticipantService) WithdrawConsent(ctx context.Context, a pathway.Acto
 			return fmt.Errorf("erase participant: %w", err)
 		}
 		if err := forgetResponses(ctx, tx, ref, name); err != nil {
+			return err
+		}
+		if err := unlinkAudit(ctx, tx, id); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM participants WHERE id = ?`, id); err != nil {

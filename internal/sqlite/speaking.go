@@ -63,7 +63,8 @@ func (s *BodyService) AddSpeakingEngagement(ctx context.Context, a pathway.Actor
 }
 
 // listSpeakingEngagements returns a body's talks (one when only is set),
-// newest first, with the speakers the actor may see.
+// newest first, with the speakers the actor may see; for a caseload-scoped
+// actor, only the talks with a speaker it may see.
 func listSpeakingEngagements(ctx context.Context, tx *Tx, bodyID, only int64) ([]pathway.SpeakingEngagement, error) {
 	const q = `SELECT se.id, se.body_id, se.held_on, se.audience, se.topic, se.speaker_count, se.recorded_at, u.email
 FROM speaking_engagements se JOIN users u ON u.id = se.recorded_by
@@ -112,7 +113,23 @@ WHERE se.body_id = ? AND (? = 0 OR se.id = ?)`
 		}
 		out[byID[eid]].Speakers = append(out[byID[eid]].Speakers, sp)
 	}
-	return out, srows.Err()
+	if err := srows.Err(); err != nil {
+		return nil, err
+	}
+	if tx.actor.Scoped() {
+		// A caseload-scoped account sees only the talks of people it may
+		// see, and counts only them: a talk of others alone would tell
+		// when, where and on what they spoke.
+		visible := out[:0]
+		for _, e := range out {
+			if len(e.Speakers) > 0 {
+				e.SpeakerCount = len(e.Speakers)
+				visible = append(visible, e)
+			}
+		}
+		out = visible
+	}
+	return out, nil
 }
 
 // ListSpeakingEngagements implements pathway.BodyService.

@@ -227,22 +227,19 @@ func requireAnAdmin(ctx context.Context, tx *Tx) error {
 
 // CredentialsByEmail implements pathway.UserService.
 func (s *UserService) CredentialsByEmail(ctx context.Context, email string) (*pathway.Credentials, error) {
-	const q = `SELECT ` + userColumns + `, password_hash, failed_logins, locked_until FROM users WHERE email = ?`
+	const q = `SELECT ` + userColumns + `, password_hash FROM users WHERE email = ?`
 	var c pathway.Credentials
 	err := s.db.read(ctx, pathway.Actor{}, func(tx *Tx) error {
 		var role, created string
-		var disabled, locked sql.NullString
-		err := tx.QueryRowContext(ctx, q, strings.TrimSpace(email)).Scan(&c.User.ID, &c.User.Email, &role, &created, &disabled, &c.PasswordHash, &c.FailedLogins, &locked)
+		var disabled sql.NullString
+		err := tx.QueryRowContext(ctx, q, strings.TrimSpace(email)).Scan(&c.User.ID, &c.User.Email, &role, &created, &disabled, &c.PasswordHash)
 		if errors.Is(err, sql.ErrNoRows) {
 			return pathway.Errorf(pathway.ENOTFOUND, "No such account.")
 		} else if err != nil {
 			return fmt.Errorf("credentials: %w", err)
 		}
 		c.User.Role = pathway.Role(role)
-		if c.User.DisabledAt, err = nullTime(disabled); err != nil {
-			return err
-		}
-		c.LockedUntil, err = nullTime(locked)
+		c.User.DisabledAt, err = nullTime(disabled)
 		return err
 	})
 	if err != nil {
@@ -252,18 +249,19 @@ func (s *UserService) CredentialsByEmail(ctx context.Context, email string) (*pa
 }
 
 // RecordLogin implements pathway.UserService.
-func (s *UserService) RecordLogin(ctx context.Context, userID int64, ok bool, lockUntil *time.Time, remoteAddr string, sess *pathway.Session, sessionHash []byte) error {
+// A failed attempt on an unknown email is audited too, without the email
+// (it may be a mistyped password), so that both cost one write.
+func (s *UserService) RecordLogin(ctx context.Context, userID int64, ok bool, remoteAddr string, sess *pathway.Session, sessionHash []byte) error {
 	a := pathway.Actor{UserID: userID, RemoteAddr: remoteAddr}
 	return s.db.commit(ctx, a, func(tx *Tx) error {
+		if !ok && userID == 0 {
+			return tx.audit("session.login_failed", "user", 0)
+		}
 		if err := tx.QueryRowContext(ctx, `SELECT email FROM users WHERE id = ?`, userID).Scan(&tx.actor.Email); err != nil {
 			return fmt.Errorf("record login: %w", err)
 		}
 		if !ok {
-			var until any
-			if lockUntil != nil {
-				until = formatTime(*lockUntil)
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = failed_logins + 1, locked_until = ? WHERE id = ?`, until, userID); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?`, userID); err != nil {
 				return fmt.Errorf("record failed login: %w", err)
 			}
 			return tx.audit("session.login_failed", "user", userID)
@@ -279,6 +277,20 @@ func (s *UserService) RecordLogin(ctx context.Context, userID int64, ok bool, lo
 			return fmt.Errorf("prune sessions: %w", err)
 		}
 		return tx.audit("session.login", "user", userID)
+	})
+}
+
+// Unlock implements pathway.UserService.
+func (s *UserService) Unlock(ctx context.Context, a pathway.Actor, email string) error {
+	return s.db.commit(ctx, a, func(tx *Tx) error {
+		var id int64
+		err := tx.QueryRowContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL WHERE email = ? RETURNING id`, strings.TrimSpace(email)).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return pathway.Errorf(pathway.ENOTFOUND, "No account has the email %q.", email)
+		} else if err != nil {
+			return fmt.Errorf("unlock user: %w", err)
+		}
+		return tx.audit("user.unlock", "user", id)
 	})
 }
 
