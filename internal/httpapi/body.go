@@ -7,12 +7,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
 	"pathway/internal/pathway"
+	"pathway/internal/release"
 )
 
 type bodyRequest struct {
@@ -124,21 +123,6 @@ func (s *Server) getBody(c *gin.Context) error {
 	return nil
 }
 
-// csvCell neutralises values a spreadsheet would run as a formula: those
-// that start with a formula character (or its full-width form), a tab or a
-// carriage return, also after leading spaces, line breaks and invisible
-// characters, which spreadsheets skip.
-func csvCell(v string) string {
-	if strings.HasPrefix(v, "\t") || strings.HasPrefix(v, "\r") {
-		return "'" + v
-	}
-	rest := strings.TrimLeftFunc(v, func(r rune) bool { return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) })
-	if r, _ := utf8.DecodeRuneInString(rest); rest != "" && strings.ContainsRune("=+-@＝＋－＠", r) {
-		return "'" + v
-	}
-	return v
-}
-
 // rosterCSV exports who holds a role on a day. A name appears only with
 // public_story consent; otherwise the case-management reference stands in.
 func (s *Server) rosterCSV(c *gin.Context) error {
@@ -156,7 +140,7 @@ func (s *Server) rosterCSV(c *gin.Context) error {
 		if role.EndsOn != nil {
 			ends = role.EndsOn.String()
 		}
-		_ = w.Write([]string{csvCell(role.PublicName()), csvCell(role.Title), role.StartsOn.String(), ends})
+		_ = w.Write([]string{release.SafeCSVCell(role.PublicName()), release.SafeCSVCell(role.Title), role.StartsOn.String(), ends})
 	}
 	w.Flush()
 	return w.Error()

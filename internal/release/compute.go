@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"pathway/internal/pathway"
 )
@@ -391,22 +393,18 @@ func encodeCSV(h Header, rows [][]string) ([]byte, error) {
 	return buf.Bytes(), w.Error()
 }
 
-// SafeCSVCell neutralises a cell a spreadsheet would run as a formula: one
-// that starts, after any leading spaces, line breaks or invisible
-// characters, with = + - @ (or their full-width forms), a tab or a carriage
-// return. Such a cell gets a leading apostrophe.
+// SafeCSVCell neutralises a value a spreadsheet would run as a formula:
+// one that starts with = + - @ (or their full-width forms), also after
+// leading spaces, line breaks and invisible format characters, which
+// spreadsheets skip, or that starts with a tab or a carriage return. Such a
+// value gets a leading apostrophe. Every CSV Pathway writes goes through it.
 func SafeCSVCell(v string) string {
-	if v == "" {
-		return v
-	}
-	if strings.ContainsAny(v[:1], "\t\r") {
+	if strings.HasPrefix(v, "\t") || strings.HasPrefix(v, "\r") {
 		return "'" + v
 	}
-	if t := strings.TrimLeft(v, csvInvisible); t != "" && strings.ContainsRune("=+-@＝＋－＠", []rune(t)[0]) {
+	rest := strings.TrimLeftFunc(v, func(r rune) bool { return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) })
+	if r, _ := utf8.DecodeRuneInString(rest); rest != "" && strings.ContainsRune("=+-@＝＋－＠", r) {
 		return "'" + v
 	}
 	return v
 }
-
-// csvInvisible is what a spreadsheet may skip before reading a formula.
-const csvInvisible = " \u00a0\n\r\t\u200b\u200c\u200d\u2060\ufeff\u3000"

@@ -1,6 +1,10 @@
-package httpapi
+package release_test
 
-import "testing"
+import (
+	"testing"
+
+	"pathway/internal/release"
+)
 
 func TestCSVCellsThatASpreadsheetWouldRunAreNeutralised(t *testing.T) {
 	tests := []struct {
@@ -28,8 +32,8 @@ func TestCSVCellsThatASpreadsheetWouldRunAreNeutralised(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := csvCell(tt.in); got != tt.want {
-				t.Errorf("csvCell(%q) = %q, want %q", tt.in, got, tt.want)
+			if got := release.SafeCSVCell(tt.in); got != tt.want {
+				t.Errorf("SafeCSVCell(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
 	}
