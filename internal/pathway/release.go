@@ -87,6 +87,17 @@ type Budget struct {
 	Limit float64 `json:"epsilon_limit"`
 }
 
+// CheckBudget refuses a release of epsilon that would take year's spending
+// past limit. The ledger compares with a small tolerance so that shares
+// adding up in floating point are not refused for a rounding error.
+func CheckBudget(year int, spent, epsilon, limit float64) error {
+	if spent+epsilon > limit+1e-9 {
+		return Invalid("period", "publishing would spend ε %.2f, but %d has only %.2f of its %.2f left; nothing was published",
+			epsilon, year, max(0, limit-spent), limit)
+	}
+	return nil
+}
+
 // MovementGrid counts people by their rung before a period and at its end:
 // the raw input of the distribution and movement tables.
 type MovementGrid struct {

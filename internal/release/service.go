@@ -72,7 +72,7 @@ func (s *Service) Publish(ctx context.Context, a pathway.Actor, label string) (*
 	if err != nil {
 		return nil, err
 	}
-	if err := CheckBudget(p.Year(), spent[p.Year()], s.Config.Epsilon, s.Budget); err != nil {
+	if err := pathway.CheckBudget(p.Year(), spent[p.Year()], s.Config.Epsilon, s.Budget); err != nil {
 		return nil, err
 	}
 	counts, err := s.Store.ReleaseCounts(ctx, p)
@@ -96,16 +96,6 @@ func (s *Service) Publish(ctx context.Context, a pathway.Actor, label string) (*
 	return rel, nil
 }
 
-// CheckBudget refuses a release of epsilon that would take year's spending
-// past limit. The ledger compares with a small tolerance so that shares
-// adding up in floating point are not refused for a rounding error.
-func CheckBudget(year int, spent, epsilon, limit float64) error {
-	if spent+epsilon > limit+1e-9 {
-		return pathway.Invalid("period", "publishing would spend ε %.2f, but %d has only %.2f of its %.2f left; nothing was published",
-			epsilon, year, max(0, limit-spent), limit)
-	}
-	return nil
-}
 
 // notPublished explains when an unpublished period will be published.
 func (s *Service) notPublished(p pathway.Period) error {

@@ -269,9 +269,8 @@ func (s *ReleaseStore) CreateRelease(ctx context.Context, a pathway.Actor, r *pa
 		if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(epsilon), 0) FROM releases WHERE year = ?`, r.Period.Year()).Scan(&spent); err != nil {
 			return fmt.Errorf("create release: %w", err)
 		}
-		if spent+r.Epsilon > budgetLimit+1e-9 {
-			return pathway.Invalid("period", "publishing would spend ε %.2f, but %d has only %.2f of its %.2f left; nothing was published",
-				r.Epsilon, r.Period.Year(), max(0, budgetLimit-spent), budgetLimit)
+		if err := pathway.CheckBudget(r.Period.Year(), spent, r.Epsilon, budgetLimit); err != nil {
+			return err
 		}
 		const q = `INSERT INTO releases (period, kind, year, starts_on, ends_on, published_at, published_by, epsilon, method, library, min_cell_size)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
