@@ -28,12 +28,8 @@ func scanEnrolment(row interface{ Scan(...any) error }) (int64, *pathway.Enrolme
 	if e.EnrolledOn, err = pathway.ParseDate(on); err != nil {
 		return 0, nil, err
 	}
-	if left.Valid {
-		d, err := pathway.ParseDate(left.String)
-		if err != nil {
-			return 0, nil, err
-		}
-		e.LeftOn = &d
+	if e.LeftOn, err = scanNullDate(left); err != nil {
+		return 0, nil, err
 	}
 	return pid, &e, nil
 }
@@ -153,6 +149,18 @@ func findEnrolment(ctx context.Context, tx *Tx, participantID, enrolmentID int64
 		return nil, fmt.Errorf("find enrolment: %w", err)
 	}
 	return e, nil
+}
+
+// scanNullDate reads an optional stored date: nil for NULL.
+func scanNullDate(s sql.NullString) (*pathway.Date, error) {
+	if !s.Valid {
+		return nil, nil
+	}
+	d, err := pathway.ParseDate(s.String)
+	if err != nil {
+		return nil, err
+	}
+	return &d, nil
 }
 
 // nullDate stores an optional date: NULL for nil.

@@ -37,12 +37,8 @@ func queryRoles(ctx context.Context, tx *Tx, cond string, args ...any) ([]pathwa
 		if r.StartsOn, err = pathway.ParseDate(starts); err != nil {
 			return nil, err
 		}
-		if ends.Valid {
-			d, err := pathway.ParseDate(ends.String)
-			if err != nil {
-				return nil, err
-			}
-			r.EndsOn = &d
+		if r.EndsOn, err = scanNullDate(ends); err != nil {
+			return nil, err
 		}
 		if r.RecordedAt, err = parseTime(recorded); err != nil {
 			return nil, err
@@ -106,12 +102,8 @@ func queryTerms(ctx context.Context, tx *Tx, q string, args ...any) ([]pathway.T
 		if t.StartsOn, err = pathway.ParseDate(starts); err != nil {
 			return nil, err
 		}
-		if ends.Valid {
-			d, err := pathway.ParseDate(ends.String)
-			if err != nil {
-				return nil, err
-			}
-			t.EndsOn = &d
+		if t.EndsOn, err = scanNullDate(ends); err != nil {
+			return nil, err
 		}
 		out = append(out, t)
 	}
