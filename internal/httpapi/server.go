@@ -62,8 +62,8 @@ type Server struct {
 	// forge the address the audit trail records.
 	TrustedProxies []string
 	// Metrics is the registry /metrics serves, with the request figures
-	// added; nil gets NewMetrics. Releases and the ε they spend may
-	// register their own collector on it.
+	// added; nil gets NewMetrics. app.NewServer registers the store's and
+	// the releases' collectors on it.
 	Metrics *prometheus.Registry
 	// AllowPrivateWebhooks lets webhooks point at private addresses and
 	// plain http: a case-management system on the same network.

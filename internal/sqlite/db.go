@@ -120,8 +120,8 @@ func (db *DB) dsn(kind int) string {
 	case connRead:
 		q.Add("_pragma", "query_only(1)")
 		// Readers map the file instead of copying every page they read:
-		// reports seek once per person through large indexes, and this
-		// makes them about a quarter cheaper (README "Report speed").
+		// computing a release seeks once or twice per person through large
+		// indexes, and mapping made those seeks about a quarter cheaper.
 		q.Add("_pragma", "mmap_size(2147418112)")
 	}
 	if db.ReadOnly {
