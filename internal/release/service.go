@@ -96,7 +96,6 @@ func (s *Service) Publish(ctx context.Context, a pathway.Actor, label string) (*
 	return rel, nil
 }
 
-
 // notPublished explains when an unpublished period will be published.
 func (s *Service) notPublished(p pathway.Period) error {
 	today := s.Store.Today()
