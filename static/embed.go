@@ -6,5 +6,5 @@ import "embed"
 
 // FS holds the web app's files.
 //
-//go:embed *.html *.css *.js js/*.js
+//go:embed *.html *.css *.js js
 var FS embed.FS

@@ -1,5 +1,7 @@
 // Talking to Pathway's JSON API with the browser's session cookie.
 
+import { language } from "./i18n.js";
+
 let csrfToken = "";
 let onSignedOut = () => {};
 
@@ -30,7 +32,7 @@ export function query(params) {
 
 /** Calls the API; resolves to the decoded JSON (null for 204) or throws a Problem. */
 export async function api(method, path, body) {
-  const headers = { "Accept": "application/json" };
+  const headers = { "Accept": "application/json", "Accept-Language": language() };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET" && csrfToken) headers["X-CSRF-Token"] = csrfToken;
   let res;
@@ -56,7 +58,7 @@ export async function api(method, path, body) {
 
 /** Sends a CSV file; resolves to the decoded JSON answer or throws a Problem. */
 export async function postCSV(path, text) {
-  const headers = { "Accept": "application/json", "Content-Type": "text/csv" };
+  const headers = { "Accept": "application/json", "Accept-Language": language(), "Content-Type": "text/csv" };
   if (csrfToken) headers["X-CSRF-Token"] = csrfToken;
   let res;
   try {
