@@ -67,10 +67,10 @@ func ParseColumnMap(s string) (map[string]string, error) {
 		ours, theirs, ok := strings.Cut(pair, ":")
 		ours, theirs = headerKey(ours), strings.TrimSpace(theirs)
 		if !ok || ours == "" || theirs == "" {
-			return nil, pathway.Invalid("map", "must be pairs written pathway_column:Their Column, separated by commas")
+			return nil, pathway.Invalid("map", "import.map_format")
 		}
 		if _, dup := out[ours]; dup {
-			return nil, pathway.Invalid("map", "maps %s twice", ours)
+			return nil, pathway.Invalid("map", "import.map_twice", ours)
 		}
 		out[ours] = theirs
 	}
@@ -83,7 +83,7 @@ func ParseColumnMap(s string) (map[string]string, error) {
 func Read(data []byte, o pathway.ImportOptions) (*File, error) {
 	cols, ok := columns[o.Kind]
 	if !ok {
-		return nil, pathway.Invalid("kind", "must be one of: participants, engagements")
+		return nil, pathway.Invalid("kind", "import.kind")
 	}
 	known := map[string]bool{}
 	for _, c := range cols {
@@ -93,7 +93,7 @@ func Read(data []byte, o pathway.ImportOptions) (*File, error) {
 	theirs := map[string]string{}
 	for ours, t := range o.Columns {
 		if !known[ours] {
-			return nil, pathway.Invalid("map", "%s is not a column of a %s import (columns: %s)", ours, o.Kind, strings.Join(Columns(o.Kind), ", "))
+			return nil, pathway.Invalid("map", "import.map_unknown", ours, o.Kind, strings.Join(Columns(o.Kind), ", "))
 		}
 		theirs[headerKey(t)] = ours
 	}
@@ -101,7 +101,7 @@ func Read(data []byte, o pathway.ImportOptions) (*File, error) {
 	r.FieldsPerRecord = 0
 	header, err := r.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, pathway.Invalid("file", "is empty; the first row must name the columns")
+		return nil, pathway.Invalid("file", "import.file_empty")
 	} else if err != nil {
 		return nil, csvError(err, 1)
 	}
@@ -120,18 +120,18 @@ func Read(data []byte, o pathway.ImportOptions) (*File, error) {
 			unknown = append(unknown, fmt.Sprintf("%q", strings.TrimSpace(h)))
 		} else {
 			if _, dup := f.index[name]; dup {
-				return nil, pathway.Invalid(name, "the header names this column twice")
+				return nil, pathway.Invalid(name, "import.column_twice", name)
 			}
 			f.index[name] = i
 		}
 	}
-	perr := &pathway.Error{Code: pathway.EINVALID, Message: "The file's header does not match a " + string(o.Kind) + " import."}
+	perr := &pathway.Error{Code: pathway.EINVALID, Message: "import.header_mismatch", Args: []any{o.Kind}}
 	if len(unknown) > 0 {
-		perr.Fields = append(perr.Fields, pathway.FieldError{Field: "header", Message: fmt.Sprintf("has columns Pathway does not take: %s (it takes %s; use map= to name your own)", strings.Join(unknown, ", "), strings.Join(Columns(o.Kind), ", "))})
+		perr.Fields = append(perr.Fields, pathway.FieldError{Field: "header", Message: "import.header_unknown", Args: []any{strings.Join(unknown, ", "), strings.Join(Columns(o.Kind), ", ")}})
 	}
 	for _, c := range cols {
 		if _, ok := f.index[c.name]; c.required && !ok {
-			perr.Fields = append(perr.Fields, pathway.FieldError{Field: c.name, Message: "is a column every " + string(o.Kind) + " import needs"})
+			perr.Fields = append(perr.Fields, pathway.FieldError{Field: c.name, Message: "import.column_missing", Args: []any{o.Kind, c.name}})
 		}
 	}
 	if len(perr.Fields) > 0 {
@@ -169,9 +169,9 @@ func endLine(start int, rec []string) int {
 func csvError(err error, row int) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return pathway.Invalid(fmt.Sprintf("row %d", row), "cannot be read as CSV: %v", pe.Err)
+		return pathway.Invalid(fmt.Sprintf("row %d", row), "import.row_unreadable", row)
 	}
-	return pathway.Invalid(fmt.Sprintf("row %d", row), "cannot be read as CSV: %v", err)
+	return pathway.Invalid(fmt.Sprintf("row %d", row), "import.row_unreadable", row)
 }
 
 // get returns a record's trimmed value of a column, "" when absent.

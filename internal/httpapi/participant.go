@@ -115,7 +115,7 @@ func decodeCursor(s string) (int64, error) {
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	id, perr := strconv.ParseInt(string(b), 10, 64)
 	if err != nil || perr != nil || id <= 0 {
-		return 0, pathway.Invalid("cursor", "is not a cursor this service gave out")
+		return 0, pathway.Invalid("cursor", "query.cursor")
 	}
 	return id, nil
 }

@@ -16,15 +16,15 @@ func (s *BodyService) AddSpeakingEngagement(ctx context.Context, a pathway.Actor
 			return err
 		}
 		if b.Kind != pathway.SpeakersBureau {
-			return pathway.Errorf(pathway.EINVALID, "Speaking engagements belong to a speakers bureau; %s is a %s.", b.Name, b.Kind)
+			return pathway.Errorf(pathway.EINVALID, "speaking.not_bureau", b.Name)
 		}
 		if e.HeldOn.After(tx.today()) {
-			return pathway.Invalid("held_on", "cannot be in the future; record a talk once it has happened")
+			return pathway.Invalid("held_on", "speaking.future")
 		}
 		for i, sp := range e.Speakers {
 			field := fmt.Sprintf("speaker_ids[%d]", i)
 			if _, err := requireParticipant(ctx, tx, sp.ParticipantID); pathway.ErrorCode(err) == pathway.ENOTFOUND {
-				return pathway.Invalid(field, "there is no participant with id %d", sp.ParticipantID)
+				return pathway.Invalid(field, "participant.unknown")
 			} else if err != nil {
 				return err
 			}
@@ -34,7 +34,7 @@ func (s *BodyService) AddSpeakingEngagement(ctx context.Context, a pathway.Actor
 				return fmt.Errorf("speaker role: %w", err)
 			}
 			if n == 0 {
-				return pathway.Invalid(field, "participant %d held no role in %s on %s", sp.ParticipantID, b.Name, e.HeldOn)
+				return pathway.Invalid(field, "speaking.not_member", b.Name, e.HeldOn)
 			}
 			if err := requirePublicStory(ctx, tx, field, sp.ParticipantID); err != nil {
 				return err

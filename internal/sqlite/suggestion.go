@@ -95,12 +95,12 @@ func resolveEvidence(ctx context.Context, tx *Tx, participantID int64, evs []pat
 		var what sql.NullString
 		err := tx.QueryRowContext(ctx, q, ev.ID, participantID).Scan(&rung, &on, &what)
 		if errors.Is(err, sql.ErrNoRows) {
-			return pathway.Invalid(fmt.Sprintf("evidence[%d].id", i), "this participant has no %s with id %d", ev.Kind, ev.ID)
+			return pathway.Invalid(fmt.Sprintf("evidence[%d].id", i), "suggestion.evidence_missing")
 		} else if err != nil {
 			return fmt.Errorf("evidence: %w", err)
 		}
 		if !rung.Valid {
-			return pathway.Invalid(fmt.Sprintf("evidence[%d].id", i), "engagement %d is not part of a program, so it points to no rung", ev.ID)
+			return pathway.Invalid(fmt.Sprintf("evidence[%d].id", i), "suggestion.evidence_no_program")
 		}
 		ev.Rung, ev.What = pathway.Rung(rung.Int64), what.String
 		if ev.On, err = pathway.ParseDate(on); err != nil {
