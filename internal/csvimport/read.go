@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"pathway/internal/pathway"
+	"pathway/internal/words"
 )
 
 // A column a kind of import reads, and whether every file must have it.
@@ -189,8 +190,10 @@ func (f *File) has(name string) bool { _, ok := f.index[name]; return ok }
 // rowErrors collects the problems of rows as they are read.
 type rowErrors []pathway.ImportError
 
-func (e *rowErrors) add(row int, field, format string, args ...any) {
-	*e = append(*e, pathway.ImportError{Row: row, Field: field, Message: fmt.Sprintf(format, args...)})
+// add reports the message key of a cell's column, in English: the report is
+// kept, and read later by whoever asks.
+func (e *rowErrors) add(row int, field, key string, args ...any) {
+	*e = append(*e, pathway.ImportError{Row: row, Field: field, Message: words.FieldText(words.English, field, key, args...)})
 }
 
 // splitList reads a ;-separated cell.
@@ -217,15 +220,15 @@ func (f *File) ParticipantRows() ([]pathway.ParticipantRow, []pathway.ImportErro
 		checkText(&errs, n, "display_name", row.DisplayName, 100, true)
 		var err error
 		if row.Consent.GivenOn, err = pathway.ParseDate(f.get(rec, "consent_given_on")); err != nil {
-			errs.add(n, "consent_given_on", "must be a date written YYYY-MM-DD")
+			errs.add(n, "consent_given_on", "import.cell_date")
 		}
 		if row.Consent.Method, err = pathway.ParseConsentMethod(f.get(rec, "consent_method")); err != nil {
-			errs.add(n, "consent_method", "must be one of: %s", strings.Join(names(pathway.ConsentMethods), ", "))
+			errs.add(n, "consent_method", "import.cell_oneof", strings.Join(names(pathway.ConsentMethods), ", "))
 		}
 		for _, sc := range splitList(f.get(rec, "consent_scopes")) {
 			scope, err := pathway.ParseConsentScope(sc)
 			if err != nil {
-				errs.add(n, "consent_scopes", "%q is not a scope; scopes are %s, separated by ;", sc, strings.Join(names(pathway.ConsentScopes), ", "))
+				errs.add(n, "consent_scopes", "import.cell_scope", sc, strings.Join(names(pathway.ConsentScopes), ", "))
 				continue
 			}
 			if !slices.Contains(row.Consent.Scopes, scope) {
@@ -234,12 +237,12 @@ func (f *File) ParticipantRows() ([]pathway.ParticipantRow, []pathway.ImportErro
 		}
 		if s := f.get(rec, "rung"); s != "" {
 			if row.Rung, err = pathway.ParseRung(strings.ToLower(s)); err != nil {
-				errs.add(n, "rung", "must be one of: %s", strings.Join(names(pathway.Rungs), ", "))
+				errs.add(n, "rung", "import.cell_oneof", strings.Join(names(pathway.Rungs), ", "))
 			}
 		}
 		if s := f.get(rec, "rung_effective_on"); s != "" {
 			if row.RungEffectiveOn, err = pathway.ParseDate(s); err != nil {
-				errs.add(n, "rung_effective_on", "must be a date written YYYY-MM-DD")
+				errs.add(n, "rung_effective_on", "import.cell_date")
 			}
 		}
 		if len(errs) == bad {
@@ -262,12 +265,12 @@ func (f *File) EngagementRows() ([]pathway.EngagementRow, []pathway.ImportError)
 		checkText(&errs, n, "note", row.Note, pathway.MaxNoteLength, false)
 		var err error
 		if row.OccurredOn, err = pathway.ParseDate(f.get(rec, "occurred_on")); err != nil {
-			errs.add(n, "occurred_on", "must be a date written YYYY-MM-DD")
+			errs.add(n, "occurred_on", "import.cell_date")
 		}
 		if s := f.get(rec, "strategy"); s != "" {
 			st, err := pathway.ParseStrategy(strings.ToLower(s))
 			if err != nil {
-				errs.add(n, "strategy", "must be one of: %s", strings.Join(names(pathway.Strategies), ", "))
+				errs.add(n, "strategy", "import.cell_oneof", strings.Join(names(pathway.Strategies), ", "))
 			}
 			row.Strategy = &st
 		}
@@ -281,9 +284,9 @@ func (f *File) EngagementRows() ([]pathway.EngagementRow, []pathway.ImportError)
 // checkText enforces a cell's presence and length in characters.
 func checkText(errs *rowErrors, row int, field, v string, max int, required bool) {
 	if required && v == "" {
-		errs.add(row, field, "is required")
+		errs.add(row, field, "field.required")
 	} else if n := len([]rune(v)); n > max {
-		errs.add(row, field, "must be at most %d characters", max)
+		errs.add(row, field, "field.max_chars", max)
 	}
 }
 

@@ -2,7 +2,34 @@ package words
 
 // spanish is the server's catalogue of messages in Spanish: neutral Latin
 // American Spanish, addressing the reader as "usted", with the product's
-// words the same everywhere (see the glossary in README's "Languages").
+// words the same here and in the web app (static/js/i18n/es.js):
+//
+//	ladder of engagement  escalera de participación; rung  escalón; journey  recorrido
+//	rungs       observer Observador(a), follower Simpatizante, member Integrante,
+//	            contributor Colaborador(a), leader Líder
+//	capacities  self_advocacy Defiende sus propias necesidades,
+//	            root_cause_analysis Nombra las políticas y los sistemas detrás del problema,
+//	            leadership Asume su propio liderazgo
+//	strategies  organizing Organización comunitaria, education Educación,
+//	            networking Redes y alianzas, advocacy Incidencia,
+//	            electoral Participación cívica y voto
+//	roles       admin Administración, staff Personal del programa,
+//	            coordinator Coordinación, leadership Dirección
+//	bodies      body grupo; advisory_board Consejo asesor, speakers_bureau Equipo de
+//	            portavoces, board_of_directors Junta directiva, committee Comité,
+//	            staff Personal (contratado de la comunidad); seat puesto; term período;
+//	            role in a body cargo; talk charla; speaker portavoz
+//	audiences   city_council Concejo municipal, state_legislature Legislatura estatal,
+//	            media Medios de comunicación, funders Entidades financiadoras,
+//	            conference Conferencia, school Escuela, community Comunidad, other Otro
+//	consent     consentimiento; tracking Seguir su recorrido en Pathway,
+//	            public_story Compartir su historia en público (charlas, medios);
+//	            written Por escrito, verbal De palabra, electronic Electrónico
+//	other       participant persona / participante; placement ubicación;
+//	            engagement participación; check-in registro de capacidades;
+//	            enrolment período en un programa; caseload casos a cargo;
+//	            release publicación; case-management ID ID del sistema de gestión de casos
+//
 // Every key of the English catalogue is here, with the same %-verbs and
 // {label} (words_test.go).
 var spanish = map[string]string{
@@ -107,7 +134,7 @@ var spanish = map[string]string{
 	// participant: people, consent, enrolments, placements and engagements
 	"participant.not_found":          "Esta persona no está entre las que usted puede ver.",
 	"participant.unknown":            "Esta persona no está entre las que usted puede ver.",
-	"participant.keep_own_program":   "Manténgala en al menos uno de sus propios programas; si no, usted ya no podría ver a esta persona.",
+	"participant.keep_own_program":   "Mantenga a esta persona en al menos uno de sus propios programas; si no, usted ya no podría verla.",
 	"participant.ref_taken":          "Pathway ya da seguimiento a una persona con este ID del sistema de gestión de casos.",
 	"participant.ref_taken_other":    "Otra persona tiene este ID del sistema de gestión de casos.",
 	"participant.ref_unusable":       "Este ID del sistema de gestión de casos no se puede usar.",
@@ -168,20 +195,23 @@ var spanish = map[string]string{
 	"import.unreadable":              "No se pudo leer el archivo.",
 	"import.kind":                    "Elija qué es cada fila: participantes o participaciones.",
 	"import.map_format":              "Escriba cada par como una columna de Pathway, dos puntos y su columna, separados por comas, por ejemplo display_name:Nombre del cliente.",
-	"import.map_twice":               "%s aparece más de una vez.",
-	"import.map_unknown":             "%s no es una columna de una importación de %s (sus columnas son %s).",
+	"import.map_twice":               "“%s” aparece más de una vez.",
+	"import.map_unknown":             "“%s” no es una columna de una importación de %s (sus columnas son %s).",
 	"import.file_empty":              "El archivo está vacío; su primera fila debe nombrar las columnas.",
-	"import.column_twice":            "La primera fila nombra dos veces la columna %s.",
+	"import.column_twice":            "La primera fila nombra dos veces la columna “%s”.",
 	"import.header_mismatch":         "La primera fila del archivo no corresponde a una importación de %s.",
 	"import.header_unknown":          "El archivo tiene columnas que Pathway no acepta: %s. Acepta %s; use “Sus propios nombres de columna” para nombrar las suyas.",
-	"import.column_missing":          "Toda importación de %s necesita una columna llamada %s.",
+	"import.column_missing":          "Toda importación de %s necesita una columna llamada “%s”.",
 	"import.row_unreadable":          "La fila %d no se puede leer como CSV.",
 	"import.shutting_down":           "Pathway se está apagando; vuelva a enviar la importación en un rato.",
-	"import.no_program":              "No hay ningún programa llamado %s.",
+	"import.no_program":              "No hay ningún programa llamado “%s”.",
 	"import.ref_unknown":             "Ninguna persona tiene este ID del sistema de gestión de casos.",
 	"import.ref_outside_caseload":    "Se da seguimiento a esta persona en programas fuera de sus casos a cargo.",
 	"import.ref_import_first":        "Ninguna persona tiene este ID del sistema de gestión de casos; primero impórtela.",
 	"import.not_found":               "No existe esa importación.",
+	"import.cell_date":               "“{label}” debe ser una fecha escrita AAAA-MM-DD.",
+	"import.cell_oneof":              "“{label}” debe ser uno de estos valores: %s.",
+	"import.cell_scope":              "“%s” no es algo que una persona acepte aquí; escriba %s, separados por ;.",
 	"value.import_kind.participants": "participantes",
 	"value.import_kind.engagements":  "participaciones",
 

@@ -5,6 +5,7 @@ package words
 
 import (
 	"errors"
+	"maps"
 	"regexp"
 	"strings"
 
@@ -187,4 +188,10 @@ func Describe(err error) string {
 // Title returns the title of a problem with the given code in l.
 func Title(l Lang, code string) string {
 	return Text(l, "title."+code)
+}
+
+// Catalogue returns a copy of l's messages by key, for a test that looks for
+// one language's words where another's belong.
+func Catalogue(l Lang) map[string]string {
+	return maps.Clone(catalogues[l])
 }

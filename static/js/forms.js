@@ -131,11 +131,10 @@ export function showErrors(frm, err) {
   for (const fe of err.errors || []) {
     const key = fieldKey(fe.field);
     const field = [...frm.querySelectorAll(".field")].find((f) => f.dataset.field === key);
-    if (!field) { loose.push(`${fe.field} ${fe.message}`); continue; }
-    const label = field.querySelector("legend, label");
+    // The API's message is a whole sentence that names the field by its label.
+    if (!field) { loose.push(fe.message); continue; }
     const msg = field.querySelector(".field-error");
-    const name = field.dataset.label || (label ? label.firstChild.textContent.trim() : key);
-    const text = `${name} ${fe.message}.`.replace(/\.\.$/, ".");
+    const text = fe.message;
     msg.textContent = msg.textContent ? msg.textContent + " " + text : text;
     msg.hidden = false;
     field.classList.add("has-error");
