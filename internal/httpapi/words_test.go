@@ -256,3 +256,32 @@ func TestTheWordsOfProblemsUseTheFormsLabelsNeverAPINamesOrIDs(t *testing.T) {
 		})
 	}
 }
+
+func TestAProblemSpeaksTheLanguageAcceptLanguageAsksFor(t *testing.T) {
+	e := newEnv(t)
+	tests := []struct {
+		header string
+		lang   string
+		detail string
+	}{
+		{"", "en", "There is nothing at this address."},
+		{"es", "es", "No hay nada en esta dirección."},
+		{"es-MX", "es", "No hay nada en esta dirección."},
+		{"en-GB", "en", "There is nothing at this address."},
+		{"fr", "en", "There is nothing at this address."},
+		{"fr, es;q=0.5", "es", "No hay nada en esta dirección."},
+		{"es;q=0.3, en;q=0.7", "en", "There is nothing at this address."},
+		{"en;q=0.1, es-419;q=0.9", "es", "No hay nada en esta dirección."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.header, func(t *testing.T) {
+			res := e.call(request{Method: "GET", Path: path("/nowhere"), Role: pathway.RoleStaff, Header: http.Header{"Accept-Language": {tt.header}}}).must(t, 404)
+			if got := res.Header.Get("Content-Language"); got != tt.lang {
+				t.Errorf("Content-Language %q, want %q", got, tt.lang)
+			}
+			if got := res.problem(t).Detail; got != tt.detail {
+				t.Errorf("detail %q, want %q", got, tt.detail)
+			}
+		})
+	}
+}

@@ -57,7 +57,7 @@ var english = map[string]string{
 	"field.max_items":         "Choose at most %v for “{label}”.",
 	"field.min":               "“{label}” must be at least %v.",
 	"field.max":               "“{label}” can be at most %v.",
-	"field.positive":          "“{label}” must be one that Pathway lists.",
+	"field.positive":          "Choose one of the options Pathway lists for “{label}”.",
 	"field.gt":                "“{label}” must be more than %v.",
 	"field.unique":            "“{label}” has the same choice more than once.",
 	"field.invalid":           "The value of “{label}” is not valid.",

@@ -36,7 +36,7 @@ var spanish = map[string]string{
 	// problem: the title and detail every problem shares
 	"title.invalid":            "Hay datos que revisar",
 	"title.not_found":          "No se encontró",
-	"title.conflict":           "Esto choca con lo que ya está registrado",
+	"title.conflict":           "Esto entra en conflicto con lo ya registrado",
 	"title.unauthorized":       "Inicie sesión",
 	"title.forbidden":          "No está permitido",
 	"title.rate_limited":       "Demasiados intentos",
@@ -47,7 +47,7 @@ var spanish = map[string]string{
 	"title.unsupported":        "La solicitud viene en un formato que Pathway no lee",
 	"title.method_not_allowed": "Esta dirección no hace eso",
 	"problem.invalid_fields":   "Hay datos que revisar; cada uno se explica junto a su campo.",
-	"problem.conflict_fields":  "Esto choca con lo que ya está registrado; el campo indica por qué.",
+	"problem.conflict_fields":  "Esto entra en conflicto con lo ya registrado; el campo indica por qué.",
 	"problem.internal":         "Algo falló de nuestro lado. No se cambió nada.",
 
 	// request: reading a request's body and query
@@ -81,13 +81,13 @@ var spanish = map[string]string{
 	"field.max_items":         "Elija como máximo %v en “{label}”.",
 	"field.min":               "“{label}” debe ser por lo menos %v.",
 	"field.max":               "“{label}” puede ser como máximo %v.",
-	"field.positive":          "“{label}” debe ser uno de los que Pathway muestra.",
+	"field.positive":          "Elija para “{label}” una de las opciones que Pathway muestra.",
 	"field.gt":                "“{label}” debe ser mayor que %v.",
 	"field.unique":            "“{label}” tiene la misma opción más de una vez.",
 	"field.invalid":           "El valor de “{label}” no es válido.",
 	"field.utf8":              "“{label}” debe ser texto UTF-8 válido.",
 	"field.nul":               "“{label}” no debe contener caracteres NUL.",
-	"field.null":              "“{label}” no puede ser null; mejor no lo envíe.",
+	"field.null":              "“{label}” no puede ser null; mejor omita ese campo.",
 	"field.wrong_case":        "Los nombres de los campos se escriben tal cual; este solo se diferencia de un campo de esta solicitud en las mayúsculas.",
 	"field.unknown":           "Esta solicitud no acepta este campo.",
 	"field.duplicate":         "“{label}” se envió más de una vez.",
@@ -127,7 +127,7 @@ var spanish = map[string]string{
 	"db.read_only":   "La base de datos no puede recibir cambios en este momento. Vuelva a intentarlo en un rato.",
 	"db.closed":      "Pathway se está apagando. Vuelva a intentarlo en un rato.",
 	"db.no_answer":   "La base de datos no responde. Vuelva a intentarlo en un rato.",
-	"db.unique":      "Esto choca con un registro que ya existe.",
+	"db.unique":      "Esto entra en conflicto con un registro que ya existe.",
 	"db.foreign_key": "Esto se refiere a un registro que no existe.",
 	"db.check":       "Esto no cumple una regla de los registros que guarda Pathway.",
 

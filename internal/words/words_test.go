@@ -174,6 +174,8 @@ func messageUses(t *testing.T) (keys []use, fields []use) {
 				}
 				if key, ok := str(v.Args[i]); ok {
 					keys = append(keys, use{key, at()})
+				} else if built(v.Args[i]) {
+					keys = append(keys, use{"text built in the code", at()})
 				}
 				if name != "Errorf" {
 					if field, ok := str(v.Args[0]); ok {
@@ -190,6 +192,8 @@ func messageUses(t *testing.T) (keys []use, fields []use) {
 						if k, ok := kv.Key.(*ast.Ident); ok && k.Name == "Message" {
 							if key, ok := str(kv.Value); ok {
 								keys = append(keys, use{key, at()})
+							} else if built(kv.Value) {
+								keys = append(keys, use{"text built in the code", at()})
 							}
 						}
 					}
@@ -207,6 +211,25 @@ func messageUses(t *testing.T) (keys []use, fields []use) {
 		t.Fatal(err)
 	}
 	return keys, fields
+}
+
+// built reports whether e makes text (a concatenation or a fmt call) where
+// a message key belongs.
+func built(e ast.Expr) bool {
+	switch v := e.(type) {
+	case *ast.BinaryExpr:
+		return true
+	case *ast.CallExpr:
+		if sel, ok := v.Fun.(*ast.SelectorExpr); ok {
+			if x, ok := sel.X.(*ast.Ident); ok && (x.Name == "fmt" || x.Name == "strings") {
+				return true
+			}
+		}
+		if id, ok := v.Fun.(*ast.Ident); ok && id.Name == "string" {
+			return true
+		}
+	}
+	return false
 }
 
 // pathwayConsts reads the string constants of package pathway.
