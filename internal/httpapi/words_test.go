@@ -36,6 +36,10 @@ func badInputs(e *env, p pathway.Participant, scopedToken string, progB int64) [
 		return request{Method: method, Path: path, Body: body, Role: pathway.RoleStaff}
 	}
 	pp := path("/participants/%d", p.ID)
+	csv := http.Header{"Content-Type": {"text/csv"}}
+	var b pathway.Body
+	e.as(pathway.RoleCoordinator, "POST", path("/bodies"), map[string]any{"name": "Words board", "kind": "advisory_board"}).must(e.t, 201).decode(e.t, &b)
+	board := b.ID
 	return []badInput{
 		// request shape (validator tags)
 		{"required fields", staff("POST", path("/participants"), map[string]any{})},
@@ -75,6 +79,12 @@ func badInputs(e *env, p pathway.Participant, scopedToken string, progB int64) [
 		{"a period in another form", request{Method: "POST", Path: path("/releases"), Role: pathway.RoleAdmin, Body: map[string]any{"period": "last spring"}}},
 		{"a webhook to a private address", request{Method: "POST", Path: path("/webhooks"), Role: pathway.RoleAdmin, Body: map[string]any{"url": "https://127.0.0.1/hook", "events": []string{"participant.created"}}}},
 		{"an import not sent as CSV", request{Method: "POST", Path: path("/imports?kind=participants"), Role: pathway.RoleAdmin, Body: `{}`}},
+		{"a CSV header Pathway does not take", request{Method: "POST", Path: path("/imports?kind=participants"), Role: pathway.RoleAdmin, Body: "external_ref,Date of birth\nX,1990-01-01\n", Header: csv}},
+		{"a column map that cannot be read", request{Method: "POST", Path: path("/imports?kind=engagements&map=nonsense"), Role: pathway.RoleAdmin, Body: "external_ref\nX\n", Header: csv}},
+		{"a period not over yet", request{Method: "POST", Path: path("/releases"), Role: pathway.RoleAdmin, Body: map[string]any{"period": e.today.String()[:7]}}},
+		{"a release not published yet", request{Method: "GET", Path: path("/releases/%s", e.today.String()[:7]), Role: pathway.RoleLeadership}},
+		{"a talk at a body that is no bureau", request{Method: "POST", Path: path("/bodies/%d/speaking-engagements", board), Role: pathway.RoleCoordinator, Body: map[string]any{"held_on": e.today.String(), "audience": "media", "topic": "Housing", "speaker_ids": []int64{p.ID}}}},
+		{"a role that ends before it starts", request{Method: "POST", Path: path("/bodies/%d/roles", board), Role: pathway.RoleCoordinator, Body: map[string]any{"participant_id": p.ID, "title": "Member", "starts_on": e.today.String(), "ends_on": e.today.AddDays(-1).String()}}},
 		// routing and authentication
 		{"an address with nothing there", staff("GET", path("/nowhere"), nil)},
 		{"an id that is not a number", staff("GET", path("/participants/abc"), nil)},
@@ -126,7 +136,7 @@ func englishFragments() []string {
 			piece = strings.Trim(piece, " .,;:")
 			short := len(piece) < 8 || !strings.Contains(piece, " ")
 			if strings.HasPrefix(key, "label.") {
-				short = len(piece) < 4
+				short = !strings.Contains(piece, " ") // one word may be the answer's data
 			}
 			if short || strings.Contains(spanish.String(), piece) {
 				continue
@@ -183,6 +193,9 @@ func TestEveryKindOfBadInputIsAnsweredInSpanishWhenAskedWithNoEnglishLeft(t *tes
 				if enTexts[i] == esTexts[i] {
 					t.Errorf("%q is the same in both languages: it has no Spanish words", esTexts[i])
 				}
+			}
+			if strings.HasPrefix(in.req.Path, path("/imports")) {
+				return // a CSV column is named as the file must head it
 			}
 			for _, res := range []*response{en, es} {
 				for _, fe := range res.problem(t).Errors {
