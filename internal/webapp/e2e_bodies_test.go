@@ -217,4 +217,43 @@ func (s *site) testBodies(t *testing.T) {
 			t.Error("the talk just recorded is not among the past talks")
 		}
 	})
+
+	t.Run("in Spanish the pages show none of the English words", func(t *testing.T) {
+		// Sets the language the way the app's switch does and draws the page again.
+		speak := func(lang, path string) {
+			eval[chromedp.Void](t, ctx, fmt.Sprintf(`import("/js/i18n.js").then((m) => { m.setLanguage(%s); history.pushState(null, "", %s); dispatchEvent(new PopStateEvent("popstate")); })`, js(lang), js(path)))
+		}
+		// The names of bodies and the titles of roles are data, not words of
+		// the app: "Community advisory board" is not the audience
+		// "Community", and a title stays as it was typed.
+		english := func() []string {
+			return eval[[]string](t, ctx, `import("/js/i18n/en.js").then((m) => {
+				const text = document.querySelector("main").innerText.replaceAll("Community advisory board", "");
+				return Object.entries(m.default).filter(([k, v]) => k.startsWith("bodies.") && !k.startsWith("bodies.seat.title_") && !v.includes("{") && v.length >= 4 && text.includes(v)).map(([k]) => k); })`)
+		}
+		for _, page := range []struct{ path, h1 string }{
+			{"/bodies", "Consejos y grupos"},
+			{fmt.Sprintf("/bodies/%d", seed.bureau), "Voices bureau"},
+			{fmt.Sprintf("/bodies/%d", seed.committee), "Housing committee"},
+			{fmt.Sprintf("/bodies/%d/talks", seed.bureau), "Presentaciones anteriores de Voices bureau"},
+		} {
+			speak("es", page.path)
+			waitPage(t, ctx, page.h1)
+			waitFor(t, ctx, "the Spanish page drawn", `!/Finding who was a member/.test(document.querySelector("main").innerText)`)
+			if left := english(); len(left) > 0 {
+				t.Errorf("%s in Spanish still shows the English of %v", page.path, left)
+			}
+		}
+		if !strings.Contains(mainText(ctx), "Ver presentaciones más antiguas") {
+			t.Errorf("the talks page in Spanish: %s", mainText(ctx))
+		}
+		speak("es", fmt.Sprintf("/bodies/%d", seed.committee))
+		waitPage(t, ctx, "Housing committee")
+		if text := mainText(ctx); !strings.Contains(text, "Miembro sin consentimiento para compartir su historia") || strings.Contains(text, "Rosa Quiet") {
+			t.Errorf("the Spanish roster does not follow the public-story rule: %s", text)
+		}
+		s.check(t, ctx, "body-public-story-es")
+		speak("en", "/bodies")
+		waitPage(t, ctx, "Boards and bureaus")
+	})
 }
