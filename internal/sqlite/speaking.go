@@ -16,7 +16,7 @@ func (s *BodyService) AddSpeakingEngagement(ctx context.Context, a pathway.Actor
 			return err
 		}
 		if b.Kind != pathway.SpeakersBureau {
-			return pathway.Errorf(pathway.EINVALID, "Speaking engagements belong to a speakers bureau; %s is a %s.", b.Name, b.Kind)
+			return pathway.Errorf(pathway.EINVALID, "Only a speakers bureau records speaking engagements, and %s is not one.", b.Name)
 		}
 		if e.HeldOn.After(tx.today()) {
 			return pathway.Invalid("held_on", "cannot be in the future; record a talk once it has happened")
