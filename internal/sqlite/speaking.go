@@ -74,8 +74,9 @@ FROM speaking_engagements se JOIN users u ON u.id = se.recorded_by
 WHERE se.body_id = ? AND (? = 0 OR se.id = ?)`
 	args := []any{bodyID, only, only}
 	if page.After != nil {
-		q += ` AND (se.held_on < ? OR (se.held_on = ? AND se.id < ?))`
-		args = append(args, page.After.HeldOn.String(), page.After.HeldOn.String(), page.After.ID)
+		// A row value, so the (body_id, held_on) index finds the place.
+		q += ` AND (se.held_on, se.id) < (?, ?)`
+		args = append(args, page.After.HeldOn.String(), page.After.ID)
 	}
 	if tx.actor.Scoped() {
 		// A caseload-scoped account sees only the talks of people it may
