@@ -177,8 +177,11 @@ func (s *site) testBodies(t *testing.T) {
 			if !strings.Contains(text, unnamed) || !strings.Contains(text, "Joy Mensah") {
 				t.Errorf("the %s view: %q; want Joy by name and Rosa as %q", media, text, unnamed)
 			}
-			if media == "print" && strings.Contains(text, "End this role") {
-				t.Error("the print view shows the page's forms")
+			if media == "print" {
+				if strings.Contains(text, "End this role") || strings.Contains(text, "Show the roster on") {
+					t.Error("the print view shows the page's forms")
+				}
+				s.check(t, ctx, "body-print")
 			}
 		}
 		emulateMedia(t, ctx, "")

@@ -49,6 +49,12 @@ function panel(id, title, ...children) {
     h("h2", { id: "h-" + id }, title), ...children);
 }
 
+/** Marks an element to be left out of the print view. */
+function noPrint(el) {
+  el.classList.add("no-print");
+  return el;
+}
+
 function seatsLine(b) {
   if (b.seats == null) return tn("bodies.seats.unlimited", b.seats_filled);
   const open = b.seats_open ?? Math.max(0, b.seats - b.seats_filled);
@@ -154,11 +160,12 @@ export async function bodyView(ctx) {
   const csv = `/api/v1/bodies/${id}/roster.csv` + (isToday ? "" : `?as_of=${day}`);
   starting.sort((a, b) => (a.starts_on < b.starts_on ? -1 : 1));
 
-  const talkPanel = isBureau || talks.items.length ? panel("talks", t("bodies.talks.heading"),
+  // The talks are not part of the roster, so its print view leaves them out.
+  const talkPanel = isBureau || talks.items.length ? noPrint(panel("talks", t("bodies.talks.heading"),
     run && isBureau ? talkForm(body, after) : null,
     h("h3", {}, t("bodies.talks.recent")),
     talks.items.length ? talkList(talks.items) : empty(t("bodies.talks.none")),
-    talks.next_cursor ? h("p", {}, h("a", { href: `/bodies/${id}/talks` }, t("bodies.talks.all"))) : null) : null;
+    talks.next_cursor ? h("p", {}, h("a", { href: `/bodies/${id}/talks` }, t("bodies.talks.all"))) : null)) : null;
 
   return h("section", { class: "page" },
     h("p", { class: "crumb" }, h("a", { href: "/bodies" }, t("bodies.title"))),
