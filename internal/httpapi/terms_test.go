@@ -36,7 +36,7 @@ func TestTermEndsOnItsLastDayAndTheSeatIsFreeTheNextDay(t *testing.T) {
 	})
 	t.Run("the seat cannot be filled the same day: the board is full", func(t *testing.T) {
 		before := e.rowCount("roles")
-		wantProblem(t, e.postRole(board.ID, ben.ID, "Member", e.on(0), ""), 409, "starts_on", "full", "the day after")
+		wantProblem(t, e.postRole(board.ID, ben.ID, "Member", e.on(0), ""), 409, "starts_on", "full", e.on(0))
 		if after := e.rowCount("roles"); after != before {
 			t.Errorf("a refused term changed roles from %d to %d", before, after)
 		}

@@ -165,16 +165,16 @@ func ConsecutiveTerms(others []Term, t Term) int {
 // EINVALID or ECONFLICT.
 func (b Body) CheckTerm(t Term, own, held []Term) error {
 	if t.EndsOn != nil && t.EndsOn.Before(t.StartsOn) {
-		return Invalid("ends_on", "cannot be before the first day of the term (%s)", t.StartsOn)
+		return Invalid("ends_on", "cannot be before starts_on (%s)", t.StartsOn)
 	}
 	for _, o := range own {
 		if o.Overlaps(t) {
-			return Conflict("participant_id", "already holds a role in %s during these dates", b.Name)
+			return Conflict("participant_id", "this participant already holds a role in %s during these dates", b.Name)
 		}
 	}
 	if b.Seats != nil {
 		if peak, day := PeakOccupancy(held, t); peak >= *b.Seats {
-			return Conflict("starts_on", "falls when %s is full: all its seats (%d) are taken on %s. A term holds its seat through its last day, so a new term can start the day after one ends; or add seats", b.Name, *b.Seats, day)
+			return Conflict("starts_on", "%s is full: all %d seats are taken on %s. End a term or add seats first", b.Name, *b.Seats, day)
 		}
 	}
 	if b.TermLimit != nil {

@@ -65,7 +65,7 @@ func findBody(ctx context.Context, tx *Tx, id int64, day pathway.Date) (*pathway
 	filled, args := filledFor(tx.actor, day)
 	b, err := scanBody(tx.QueryRowContext(ctx, `SELECT `+bodyColumns+`, `+filled+` FROM bodies b WHERE b.id = ?`, append(args, id)...))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, pathway.Errorf(pathway.ENOTFOUND, "There is no such board, bureau or committee; it may have been removed.")
+		return nil, pathway.Errorf(pathway.ENOTFOUND, "No body with id %d.", id)
 	} else if err != nil {
 		return nil, fmt.Errorf("find body: %w", err)
 	}

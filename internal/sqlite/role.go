@@ -54,7 +54,7 @@ func findRole(ctx context.Context, tx *Tx, id int64) (*pathway.BodyRole, error) 
 		return nil, err
 	}
 	if len(roles) == 0 {
-		return nil, pathway.Errorf(pathway.ENOTFOUND, "There is no such role; it may have been removed with the person who held it.")
+		return nil, pathway.Errorf(pathway.ENOTFOUND, "No role with id %d.", id)
 	}
 	return &roles[0], nil
 }
@@ -140,7 +140,7 @@ func (s *BodyService) AddRole(ctx context.Context, a pathway.Actor, r *pathway.B
 		}
 		since, err := requireParticipant(ctx, tx, r.ParticipantID)
 		if pathway.ErrorCode(err) == pathway.ENOTFOUND {
-			return pathway.Invalid("participant_id", "is not someone Pathway follows; find and choose the person again")
+			return pathway.Invalid("participant_id", "there is no participant with id %d", r.ParticipantID)
 		} else if err != nil {
 			return err
 		}

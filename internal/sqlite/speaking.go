@@ -16,7 +16,7 @@ func (s *BodyService) AddSpeakingEngagement(ctx context.Context, a pathway.Actor
 			return err
 		}
 		if b.Kind != pathway.SpeakersBureau {
-			return pathway.Errorf(pathway.EINVALID, "Only a speakers bureau records speaking engagements, and %s is not one.", b.Name)
+			return pathway.Errorf(pathway.EINVALID, "Speaking engagements belong to a speakers bureau; %s is a %s.", b.Name, b.Kind)
 		}
 		if e.HeldOn.After(tx.today()) {
 			return pathway.Invalid("held_on", "cannot be in the future; record a talk once it has happened")
@@ -24,19 +24,17 @@ func (s *BodyService) AddSpeakingEngagement(ctx context.Context, a pathway.Actor
 		for i, sp := range e.Speakers {
 			field := fmt.Sprintf("speaker_ids[%d]", i)
 			if _, err := requireParticipant(ctx, tx, sp.ParticipantID); pathway.ErrorCode(err) == pathway.ENOTFOUND {
-				return pathway.Invalid(field, "include someone Pathway does not know; choose the speakers again")
+				return pathway.Invalid(field, "there is no participant with id %d", sp.ParticipantID)
 			} else if err != nil {
 				return err
 			}
-			var name string
 			var n int
-			const member = `SELECT p.display_name, (SELECT count(*) FROM roles r WHERE r.body_id = ? AND r.participant_id = p.id AND r.starts_on <= ? AND (r.ends_on IS NULL OR r.ends_on >= ?))
-FROM participants p WHERE p.id = ?`
-			if err := tx.QueryRowContext(ctx, member, b.ID, e.HeldOn.String(), e.HeldOn.String(), sp.ParticipantID).Scan(&name, &n); err != nil {
+			const active = `SELECT count(*) FROM roles WHERE body_id = ? AND participant_id = ? AND starts_on <= ? AND (ends_on IS NULL OR ends_on >= ?)`
+			if err := tx.QueryRowContext(ctx, active, b.ID, sp.ParticipantID, e.HeldOn.String(), e.HeldOn.String()).Scan(&n); err != nil {
 				return fmt.Errorf("speaker role: %w", err)
 			}
 			if n == 0 {
-				return pathway.Invalid(field, "include %s, who was not a member of %s on %s; choose from the people who held a role there that day", name, b.Name, e.HeldOn)
+				return notMemberOn(ctx, tx, field, sp.ParticipantID, b, e.HeldOn)
 			}
 			if err := requirePublicStory(ctx, tx, field, sp.ParticipantID); err != nil {
 				return err
@@ -62,6 +60,16 @@ FROM participants p WHERE p.id = ?`
 		*e = list[0]
 		return tx.audit("speaking_engagement.create", "speaking_engagement", e.ID)
 	})
+}
+
+// notMemberOn is the problem with a speaker who held no role in bureau b on
+// day: it names them, so the person recording the talk knows whom to untick.
+func notMemberOn(ctx context.Context, tx *Tx, field string, participantID int64, b *pathway.Body, day pathway.Date) error {
+	var name string
+	if err := tx.QueryRowContext(ctx, `SELECT display_name FROM participants WHERE id = ?`, participantID).Scan(&name); err != nil {
+		return fmt.Errorf("speaker name: %w", err)
+	}
+	return pathway.Invalid(field, "include %s, who was not a member of %s on %s; choose from the people who held a role there that day", name, b.Name, day)
 }
 
 // listSpeakingEngagements returns a page of a body's talks (one when only
