@@ -233,7 +233,8 @@ function rosterCard(ctx, r, run, day, after) {
  * seat from the next day: the seat form then opens with that day set.
  */
 function endForm(r, name, after) {
-  const lastDay = r.ends_on && r.ends_on < today() ? r.ends_on : today();
+  // Today, or the first day of a term that has not started yet.
+  const lastDay = r.starts_on > today() ? r.starts_on : today();
   const fillBox = choiceGroup({ name: "fill", legend: t("bodies.end.next"), type: "checkbox", value: ["yes"],
     options: [["yes", t("bodies.end.fill")]] });
   const frm = form({ label: t("bodies.end.form", { name }), submit: t("bodies.end.submit") },
