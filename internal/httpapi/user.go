@@ -1,7 +1,9 @@
 package httpapi
 
 import (
+	"crypto/rand"
 	"fmt"
+	"math/big"
 	"net/http"
 	"slices"
 	"strconv"
@@ -297,6 +299,28 @@ func (s *Server) updateMe(c *gin.Context) error {
 	return nil
 }
 
+// oneTimeAlphabet leaves out letters and digits that are easily confused
+// when a password is read out over the phone (0/o, 1/l/i).
+const oneTimeAlphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+
+// oneTimePassword returns four groups of four characters from
+// oneTimeAlphabet, such as "kp7m-x3rt-9wqz-h4nd": about 79 bits, easy to
+// read out and type once.
+func oneTimePassword() string {
+	b := make([]byte, 0, 19)
+	for i := range 16 {
+		if i > 0 && i%4 == 0 {
+			b = append(b, '-')
+		}
+		n, err := rand.Int(rand.Reader, big.NewInt(int64(len(oneTimeAlphabet))))
+		if err != nil {
+			panic(fmt.Sprintf("one-time password: %v", err)) // the system's randomness failing is not recoverable
+		}
+		b = append(b, oneTimeAlphabet[n.Int64()])
+	}
+	return string(b)
+}
+
 // passwordReset is an admin's one-time reset: the password is shown this
 // once and must be replaced at the next sign-in.
 type passwordReset struct {
@@ -309,7 +333,7 @@ func (s *Server) resetPassword(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	password := secret.NewPassword()
+	password := oneTimePassword()
 	hash, err := secret.HashPassword(password)
 	if err != nil {
 		return err
