@@ -376,10 +376,10 @@ func (s *site) check(t *testing.T, ctx context.Context, name string) {
 
 func (s *site) testRoles(t *testing.T) {
 	want := map[pathway.Role][]string{
-		pathway.RoleAdmin:       {"People", "Import", "Ladder", "Boards and bureaus", "Dashboard", "Accounts", "API tokens", "Audit log"},
-		pathway.RoleStaff:       {"People", "Import", "Ladder", "Boards and bureaus"},
-		pathway.RoleCoordinator: {"People", "Ladder", "Boards and bureaus"},
-		pathway.RoleLeadership:  {"Ladder", "Dashboard"},
+		pathway.RoleAdmin:       {"People", "Import", "Ladder", "Boards and bureaus", "Dashboard", "Accounts", "API tokens", "Audit log", "Your account"},
+		pathway.RoleStaff:       {"People", "Import", "Ladder", "Boards and bureaus", "Your account"},
+		pathway.RoleCoordinator: {"People", "Ladder", "Boards and bureaus", "Your account"},
+		pathway.RoleLeadership:  {"Ladder", "Dashboard", "Your account"},
 	}
 	home := map[pathway.Role]string{
 		pathway.RoleAdmin: "People on the pathway", pathway.RoleStaff: "People on the pathway",
