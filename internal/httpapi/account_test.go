@@ -85,8 +85,8 @@ func TestOwnPasswordRulesAreNamedByField(t *testing.T) {
 	}{
 		{"too short", map[string]any{"current_password": sqlitetest.Password, "new_password": "short"}, "new_password", "at least 12 characters"},
 		{"too long", map[string]any{"current_password": sqlitetest.Password, "new_password": strings.Repeat("a", pathway.MaxPasswordLength+1)}, "new_password", "at most"},
-		{"no current password", map[string]any{"new_password": newPassword}, "current_password", "enter your current password"},
-		{"no new password", map[string]any{"current_password": sqlitetest.Password}, "new_password", "enter the new password"},
+		{"no current password", map[string]any{"new_password": newPassword}, "current_password", "needed to set a new password"},
+		{"no new password", map[string]any{"current_password": sqlitetest.Password}, "new_password", "given with the current password"},
 		{"the same again", map[string]any{"current_password": sqlitetest.Password, "new_password": sqlitetest.Password}, "new_password", "differ"},
 		{"an unknown language", map[string]any{"language": "fr"}, "language", "English or Spanish"},
 	} {

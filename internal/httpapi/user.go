@@ -120,13 +120,13 @@ type issuedToken struct {
 func tokenExpiry(req tokenRequest, now time.Time) (*time.Time, error) {
 	var fields []pathway.FieldError
 	if strings.TrimSpace(req.Name) == "" {
-		fields = append(fields, pathway.FieldError{Field: "name", Message: "say what the token is for, so it can be recognised later"})
+		fields = append(fields, pathway.FieldError{Field: "name", Message: "must say what the token is for, so it can be recognised later"})
 	}
 	var at *time.Time
 	limit := now.AddDate(0, 0, pathway.MaxTokenDays)
 	switch {
 	case req.ExpiresAt != nil && req.ExpiresInDays != nil:
-		fields = append(fields, pathway.FieldError{Field: "expires_in_days", Message: "give either an end date or a number of days, not both"})
+		fields = append(fields, pathway.FieldError{Field: "expires_in_days", Message: "cannot be combined with an end date: give one or the other"})
 	case req.ExpiresInDays != nil:
 		if d := *req.ExpiresInDays; d < 1 || d > pathway.MaxTokenDays {
 			fields = append(fields, pathway.FieldError{Field: "expires_in_days", Message: fmt.Sprintf("must be from 1 to %d days", pathway.MaxTokenDays)})
@@ -216,9 +216,9 @@ func (req meRequest) check() ([]pathway.FieldError, error) {
 	}
 	switch {
 	case req.NewPassword == nil && req.CurrentPassword != nil:
-		bad("new_password", "enter the new password")
+		bad("new_password", "must be given with the current password")
 	case req.NewPassword != nil && (req.CurrentPassword == nil || *req.CurrentPassword == ""):
-		bad("current_password", "enter your current password")
+		bad("current_password", "is needed to set a new password")
 	}
 	if req.NewPassword != nil {
 		switch n := len([]rune(*req.NewPassword)); {

@@ -54,7 +54,7 @@ func (s *site) testAccounts(t *testing.T) {
 		fill(t, ctx, `input[name="new_password_again"]`, "a second password of Ana")
 		click(t, ctx, "button", "Change password")
 		waitFor(t, ctx, "the wrong-password error", `!document.querySelector('.field[data-field="current_password"] .field-error').hidden`)
-		if got := fieldError(t, ctx, "current_password"); !strings.Contains(got, "not the password you use now") {
+		if got := fieldError(t, ctx, "current_password"); !strings.Contains(got, "Your current password is not the one you use now.") {
 			t.Errorf("the wrong current password reads %q", got)
 		}
 		fill(t, ctx, `input[name="current_password"]`, first)

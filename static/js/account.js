@@ -21,6 +21,9 @@ function refuse(frm, err) {
   showErrors(frm, errors.length ? { errors } : err);
 }
 
+/** Gives a field the name its error messages start with ("Your current password is…"). */
+function named(field, key) { field.dataset.label = t(key); return field; }
+
 /** Checks the password form before sending it; returns field errors. */
 function check(frm) {
   const current = frm.elements.current_password.value;
@@ -39,9 +42,10 @@ export async function accountView(ctx) {
   const forced = Boolean(ctx.user.must_change_password);
 
   const pw = form({ label: t("account.password.form"), submit: t("account.password.submit") },
-    textField({ name: "current_password", label: forced ? t("account.password.current_once") : t("account.password.current"), type: "password", autocomplete: "current-password" }),
-    textField({ name: "new_password", label: t("account.password.new"), type: "password", autocomplete: "new-password", hint: t("account.password.new_hint") }),
-    textField({ name: "new_password_again", label: t("account.password.again"), type: "password", autocomplete: "new-password" }));
+    named(textField({ name: "current_password", label: forced ? t("account.password.current_once") : t("account.password.current"), type: "password", autocomplete: "current-password" }),
+      forced ? "account.password.once_named" : "account.password.current_named"),
+    named(textField({ name: "new_password", label: t("account.password.new"), type: "password", autocomplete: "new-password", hint: t("account.password.new_hint") }), "account.password.new_named"),
+    named(textField({ name: "new_password_again", label: t("account.password.again"), type: "password", autocomplete: "new-password" }), "account.password.again_named"));
   onSubmit(pw, async () => {
     const errors = check(pw);
     if (errors.length) { showErrors(pw, { errors }); return; }

@@ -35,6 +35,9 @@ function shownOnce({ title, body, label, secret, id }) {
   return { box, focus: () => { out.focus(); out.select(); } };
 }
 
+/** Gives a field the name its error messages start with ("The name must…"). */
+function named(field, key) { field.dataset.label = t(key); return field; }
+
 /** Accounts: who may sign in, with which role and caseload. */
 export async function usersView(ctx) {
   const [{ items: users }, programs] = await Promise.all([get("/users"), programsById()]);
@@ -126,9 +129,9 @@ export async function tokensView(ctx) {
   const shown = h("div", { "aria-live": "polite" });
   const accounts = users.filter((u) => !u.disabled_at).map((u) => [u.email, t("admin.tokens.account_option", { email: u.email, role: roleName(u.role) })]);
   const frm = form({ label: t("admin.tokens.create.title"), submit: t("admin.tokens.create.submit") },
-    selectField({ name: "email", label: t("admin.tokens.account"), options: [["", t("admin.tokens.account_none")], ...accounts], value: "", hint: t("admin.tokens.account_hint") }),
-    textField({ name: "name", label: t("admin.tokens.name"), hint: t("admin.tokens.name_hint"), maxlength: 100 }),
-    selectField({ name: "expires_in_days", label: t("admin.tokens.expiry"), options: EXPIRY_DAYS.map((d) => [d, expiryLabel(d)]), value: "90", hint: t("admin.tokens.expiry_hint") }));
+    named(selectField({ name: "email", label: t("admin.tokens.account"), options: [["", t("admin.tokens.account_none")], ...accounts], value: "", hint: t("admin.tokens.account_hint") }), "admin.tokens.account_named"),
+    named(textField({ name: "name", label: t("admin.tokens.name"), hint: t("admin.tokens.name_hint"), maxlength: 100 }), "admin.tokens.name_named"),
+    named(selectField({ name: "expires_in_days", label: t("admin.tokens.expiry"), options: EXPIRY_DAYS.map((d) => [d, expiryLabel(d)]), value: "90", hint: t("admin.tokens.expiry_hint") }), "admin.tokens.expiry_named"));
   onSubmit(frm, async () => {
     const errors = [];
     if (!value(frm, "email")) errors.push({ field: "email", message: t("admin.tokens.error.account") });
