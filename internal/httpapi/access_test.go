@@ -45,6 +45,7 @@ var accessMatrix = map[string][]caller{
 	"POST /api/v1/session":   openToAll,
 	"DELETE /api/v1/session": anySignedIn,
 	"GET /api/v1/me":         anySignedIn,
+	"PATCH /api/v1/me":       anySignedIn,
 
 	"GET /api/v1/ladder":         anySignedIn,
 	"GET /api/v1/programs":       anySignedIn,
@@ -103,6 +104,8 @@ var accessMatrix = map[string][]caller{
 	"POST /api/v1/tokens":       adminsOnly,
 	"DELETE /api/v1/tokens/:id": adminsOnly,
 	"GET /api/v1/audit":         adminsOnly,
+
+	"POST /api/v1/users/:id/password-reset": adminsOnly,
 
 	"GET /api/v1/changes":                 recordsWork,
 	"GET /api/v1/webhooks":                adminsOnly,

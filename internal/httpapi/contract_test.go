@@ -634,6 +634,22 @@ func TestContractWalk(t *testing.T) {
 	w.do(e, request{Method: "GET", Path: path("/me"), Token: issued.Token}, 401)
 	w.do(e, request{Method: "GET", Path: path("/me"), Header: http.Header{"Authorization": {"Basic abc"}}}, 401)
 
+	// One's own account, an admin's one-time reset, expiring tokens and a
+	// person's record in one read.
+	w.as(coord, "PATCH", path("/me"), map[string]any{"language": "es"}, 200)
+	w.as(coord, "PATCH", path("/me"), map[string]any{"current_password": sqlitetest.Password, "new_password": "short"}, 422)
+	for range pathway.MaxWrongPasswords {
+		w.as(lead, "PATCH", path("/me"), map[string]any{"current_password": "not the password at all", "new_password": "a new and long password"}, 422)
+	}
+	w.as(lead, "PATCH", path("/me"), map[string]any{"current_password": "not the password at all", "new_password": "a new and long password"}, 429)
+	w.as(admin, "POST", path("/users/%d/password-reset", caseworker.ID), nil, 201)
+	w.as(admin, "POST", path("/tokens"), map[string]any{"email": e.users[staff].Email, "name": "nightly export", "expires_in_days": 30}, 201)
+	w.as(admin, "POST", path("/tokens"), map[string]any{"email": e.users[staff].Email, "name": " ", "expires_at": "yesterday"}, 422)
+	w.as(staff, "GET", path("/participants/%d?include=placements,engagements,capacity_checkins", rosa.ID), nil, 200)
+	w.as(coord, "GET", path("/participants/%d?include=placements", rosa.ID), nil, 200)
+	w.as(coord, "GET", path("/participants/%d?include=engagements", rosa.ID), nil, 403)
+	w.as(staff, "GET", path("/participants/%d?include=notes", rosa.ID), nil, 422)
+
 	// The audit trail, paged.
 	var audit struct {
 		NextCursor *string `json:"next_cursor"`

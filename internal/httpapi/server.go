@@ -38,6 +38,7 @@ type Server struct {
 	Users        pathway.UserService
 	Programs     pathway.ProgramService
 	Participants pathway.ParticipantService
+	Records      pathway.RecordService // a person's page in one audited read
 	Audit        pathway.AuditService
 	Bodies       pathway.BodyService
 	Suggestions  pathway.SuggestionService
@@ -130,9 +131,10 @@ func (s *Server) routes() *gin.Engine {
 	api.POST("/session", s.h(s.login))
 
 	// Every POST a signed-in caller makes may carry an Idempotency-Key.
-	authed := api.Group("", s.authenticate, s.idempotent)
+	authed := api.Group("", s.authenticate, s.untilPasswordChanged, s.idempotent)
 	authed.DELETE("/session", s.h(s.logout))
 	authed.GET("/me", s.h(s.me))
+	authed.PATCH("/me", s.h(s.updateMe))
 
 	everyone := authed.Group("", s.allow(pathway.Roles...))
 	everyone.GET("/ladder", s.h(s.ladder))
@@ -147,7 +149,7 @@ func (s *Server) routes() *gin.Engine {
 	readers := authed.Group("/participants", s.allowAbility(pathway.ReadPeople))
 	readers.GET("", s.hq(s.listParticipants))
 	readers.GET("/counts", s.h(s.countParticipants))
-	readers.GET("/:id", s.h(s.getParticipant))
+	readers.GET("/:id", s.hq(s.getParticipant))
 	readers.GET("/:id/placements", s.h(s.listPlacements))
 
 	writers := authed.Group("/participants", s.allowAbility(pathway.WritePeople))
@@ -211,6 +213,7 @@ func (s *Server) routes() *gin.Engine {
 	admin.POST("/users", s.h(s.createUser))
 	admin.GET("/users/:id", s.h(s.getUser))
 	admin.PATCH("/users/:id", s.h(s.updateUser))
+	admin.POST("/users/:id/password-reset", s.h(s.resetPassword))
 	admin.GET("/tokens", s.h(s.listTokens))
 	admin.POST("/tokens", s.h(s.createToken))
 	admin.DELETE("/tokens/:id", s.h(s.revokeToken))

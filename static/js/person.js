@@ -7,18 +7,19 @@ import { RUNGS, rungName, STRATEGIES, CAPACITIES, CONSENT_METHODS, SCOPES, PERSP
 import { form, textField, selectField, choiceGroup, noteField, onSubmit, value, ticked } from "./forms.js";
 import { rungTag, programsById, section, empty, rungChoices, confirmDialog } from "./parts.js";
 import { suggestionCard } from "./people.js";
+import { personAuditLink } from "./admin.js";
 
 /** The participant page. */
 export async function personView(ctx) {
   const id = Number(ctx.params[0]);
   const base = `/participants/${id}`;
   const writer = ctx.can.writePeople;
-  const [p, placements, programs, engagements, checkins, suggestions] = await Promise.all([
-    get(base), get(base + "/placements").then((r) => r.items), programsById(),
-    writer ? get(base + "/engagements").then((r) => r.items) : null,
-    writer ? get(base + "/capacity-checkins").then((r) => r.items) : null,
+  // One read of the record (one audit entry) brings the history the page shows.
+  const [p, programs, suggestions] = await Promise.all([
+    get(base, { include: writer ? "placements,engagements,capacity_checkins" : "placements" }), programsById(),
     writer ? get(`/suggestions?participant_id=${id}`).then((r) => r.items) : [],
   ]);
+  const { placements, engagements = null, capacity_checkins: checkins = null } = p;
   const programNames = (p.program_ids || []).map((pid) => programs.get(pid)?.name).filter(Boolean);
   const done = (sel, msg) => ctx.rerender(sel, msg);
 
@@ -50,7 +51,7 @@ export async function personView(ctx) {
     writer ? action("Update consent", consentForm(base, p, () => done("#h-consent", "Consent updated."))) : null,
     writer ? withdrawBlock(ctx, base, p) : null);
 
-  return h("article", { class: "page person-page" }, head,
+  return h("article", { class: "page person-page" }, head, ctx.can.admin ? h("p", { class: "audit-link" }, personAuditLink(id)) : null,
     h("div", { class: "columns" },
       h("div", { class: "col-main" }, actions, journey, engagementList, capacity),
       h("div", { class: "col-side" }, enrolments, roles, consent)));
