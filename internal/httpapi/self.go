@@ -81,12 +81,20 @@ func slowDown(c *gin.Context, wait time.Duration) error {
 // client's budget is spent before the token is looked up, so guessing
 // tokens costs the guesser, not the database.
 func (s *Server) selfAuth(c *gin.Context) {
+	if err := refuseUnknownQuery(c, nil); err != nil {
+		s.writeError(c, err)
+		return
+	}
 	g, now := s.selfGuard(), time.Now()
 	if wait, ok := g.clients.take(clientKey(c.ClientIP()), now); !ok {
 		s.writeError(c, slowDown(c, wait))
 		return
 	}
 	token, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+	if staffCredentials(c, token) {
+		s.writeError(c, pathway.Errorf(pathway.EFORBIDDEN, "A staff sign-in does not open a participant's own pages; only their personal link does."))
+		return
+	}
 	if !ok || !strings.HasPrefix(token, invitationTokenPrefix) || len(token) > selfTokenMaxLength {
 		s.writeError(c, pathway.Errorf(pathway.EUNAUTHORIZED, "Open your personal link again to see this page."))
 		return
@@ -103,6 +111,17 @@ func (s *Server) selfAuth(c *gin.Context) {
 	}
 	c.Set(ctxSelf, *self)
 	c.Next()
+}
+
+// staffCredentials reports whether a request to the participant's API
+// came with a staff member's API token or session cookie, neither of which
+// is ever looked up there.
+func staffCredentials(c *gin.Context, bearer string) bool {
+	if strings.HasPrefix(bearer, secret.TokenPrefix) {
+		return true
+	}
+	cookie, err := c.Cookie(sessionCookie)
+	return err == nil && cookie != "" && bearer == ""
 }
 
 func selfOf(c *gin.Context) pathway.Self { return c.MustGet(ctxSelf).(pathway.Self) }
