@@ -40,6 +40,7 @@ var domainSets = map[string][]string{
 	"ImportKind":      values(pathway.ImportKinds),
 	"ImportStatus":    values(pathway.ImportStatuses),
 	"ImportOnError":   pathway.ImportErrorPolicies,
+	"Language":        values(pathway.Languages),
 	// The tables of a release, by name.
 	"ReleaseTableName": pathway.ReleaseTables,
 }

@@ -5,6 +5,7 @@ import { h, fill, showTime } from "./dom.js";
 import { ROLES } from "./words.js";
 import { form, textField, selectField, choiceGroup, onSubmit, value, ticked, showErrors, clearErrors } from "./forms.js";
 import { programsById, section, empty, confirmDialog } from "./parts.js";
+import { t } from "./i18n.js";
 
 const roleOptions = Object.entries(ROLES);
 
@@ -143,7 +144,7 @@ export async function auditView(ctx) {
     }
     if (!cursor) body.replaceChildren();
     const rows = page.items.map((e) => h("tr", {},
-      h("td", {}, showTime(e.at)), h("td", {}, e.user || "—"), h("td", {}, h("code", {}, e.action)),
+      h("td", {}, showTime(e.at)), h("td", {}, e.by_participant ? t("self.audit.participant") : (e.user || "—")), h("td", {}, h("code", {}, e.action)),
       h("td", {}, e.entity ? `${e.entity}${e.entity_id ? " #" + e.entity_id : ""}` : "—"), h("td", {}, e.remote_addr || "—")));
     body.append(...rows);
     count.textContent = body.children.length ? `Showing ${body.children.length} entries${page.next_cursor ? " (there are more)" : ""}.` : "No entries match.";
