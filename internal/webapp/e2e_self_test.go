@@ -96,9 +96,9 @@ func (s *site) testSelf(t *testing.T) {
 
 	// Staff see it beside theirs, marked as the participant's own.
 	s.visit(t, staff, "/participants/"+strconv.FormatInt(p.ID, 10), "Rosario Benítez")
-	waitFor(t, staff, "the two views", `document.querySelectorAll(".checkin-compare .checkin-column table").length === 2`)
+	waitFor(t, staff, "the two views", `document.querySelectorAll(".checkin-compare .checkin-list").length === 2`)
 	own := eval[string](t, staff, `document.querySelectorAll(".checkin-compare .checkin-column")[0].textContent`)
-	if !strings.Contains(own, "Themself") || !strings.Contains(own, "through their personal link") {
+	if !strings.Contains(own, "Recorded by them, through their personal link") {
 		t.Errorf("the participant's own column reads %q, want it marked as theirs", own)
 	}
 	theirs := eval[string](t, staff, `document.querySelectorAll(".checkin-compare .checkin-column")[1].textContent`)

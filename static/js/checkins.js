@@ -27,24 +27,16 @@ export function checkinsPanel({ base, p, checkins }) {
 
 function column(id, title, items) {
   const headId = `h-checkins-${id}`;
-  if (!items.length) {
-    return h("div", { class: "checkin-column" }, h("h3", { id: headId }, title), h("p", { class: "empty" }, t("self.staff.none")));
-  }
   return h("div", { class: "checkin-column" },
     h("h3", { id: headId }, title),
-    h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-labelledby": headId },
-      h("table", {},
-        h("caption", { class: "visually-hidden" }, t("self.staff.caption", { view: title })),
-        h("thead", {}, h("tr", {},
-          h("th", { scope: "col" }, t("self.staff.date")),
-          CAPACITIES.map((c) => h("th", { scope: "col" }, t(`self.staff.cap.${c}`))),
-          h("th", { scope: "col" }, t("self.staff.recorded")))),
-        h("tbody", {}, items.map((c) => h("tr", {},
-          h("th", { scope: "row" }, formatDate(c.assessed_on)),
-          CAPACITIES.map((k) => h("td", {}, String(c[k]))),
-          h("td", {}, c.recorded_by_participant
-            ? h("span", { class: "tag", title: t("self.staff.by_participant") }, t("self.staff.them"), h("span", { class: "visually-hidden" }, ` (${t("self.staff.by_participant")})`))
-            : h("span", { class: "recorded-by" }, c.recorded_by))))))));
+    items.length ? h("ul", { class: "plain-list checkin-list", "aria-labelledby": headId }, items.map((c) => h("li", {},
+      h("p", { class: "checkin-when" }, h("strong", {}, formatDate(c.assessed_on)), " ",
+        c.recorded_by_participant
+          ? h("span", { class: "tag tag-self" }, t("self.staff.by_participant"))
+          : h("span", { class: "muted" }, t("self.staff.by_staff", { who: c.recorded_by }))),
+      h("dl", { class: "checkin-scores" }, CAPACITIES.map((k) => h("div", {},
+        h("dt", {}, t(`self.staff.cap.${k}`)),
+        h("dd", {}, t("self.staff.score", { n: c[k] })))))))) : h("p", { class: "empty" }, t("self.staff.none")));
 }
 
 /** Making, showing and revoking personal links. */
