@@ -61,6 +61,9 @@ func (s *site) testSelf(t *testing.T) {
 	phone(t, me)
 	do(t, me, "open the link", chromedp.Navigate(url))
 	selfPage(t, me, "Hola, Rosario Benítez")
+	if got := eval[string](t, me, `location.href`); strings.Contains(got, "pwp_") {
+		t.Errorf("the token stays in the address bar and the history: %s", got)
+	}
 	if lang := eval[string](t, me, `document.documentElement.lang`); lang != "es" {
 		t.Errorf("the page is in %q, want the link's language es", lang)
 	}
@@ -82,6 +85,10 @@ func (s *site) testSelf(t *testing.T) {
 	click(t, me, "#languages button", "English")
 	selfPage(t, me, "Hello, Rosario Benítez")
 	s.check(t, me, "self-en")
+	do(t, me, "reload", chromedp.Reload())
+	selfPage(t, me, "Hola, Rosario Benítez") // the same tab finds its link again, in the link's language
+	click(t, me, "#languages button", "English")
+	selfPage(t, me, "Hello, Rosario Benítez")
 
 	// Their own check-in: a missing answer is said plainly, then it saves.
 	phone(t, me)
@@ -130,8 +137,8 @@ func (s *site) testSelf(t *testing.T) {
 	if _, err := s.srv.Participants.FindParticipant(bg, s.admin, p.ID); pathway.ErrorCode(err) != pathway.ENOTFOUND {
 		t.Errorf("after their withdrawal, finding them gives %v, want not found", err)
 	}
-	if strings.Contains(eval[string](t, me, `location.href`), "pwp_") {
-		t.Error("the spent link stays in the address bar")
+	if eval[string](t, me, `sessionStorage.getItem("pathway.self") || ""`) != "" {
+		t.Error("the spent link stays in the tab's storage")
 	}
 
 	// The link no longer works; with the record gone, the page speaks the

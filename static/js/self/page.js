@@ -8,7 +8,15 @@ import { t, setLanguage, language, browserLanguage, formatDate, formatDateTime, 
 const RUNGS = ["observer", "follower", "member", "contributor", "leader"];
 const CAPACITIES = ["self_advocacy", "root_cause_analysis", "leadership"];
 
-const token = decodeURIComponent(location.hash.slice(1));
+// The token moves from the address into this tab's session storage at
+// once, so that the browser's history on a shared phone keeps only /p/;
+// a reload in the same tab still finds it.
+const KEY = "pathway.self";
+const token = decodeURIComponent(location.hash.slice(1)) || sessionStorage.getItem(KEY) || "";
+if (location.hash) {
+  sessionStorage.setItem(KEY, token);
+  history.replaceState(null, "", "/p/");
+}
 const main = document.getElementById("main");
 let journey = null;
 let view = "journey"; // or "stopped", "erased"
@@ -42,6 +50,7 @@ function failureText(err) {
 /** Handles a failure: a link that stopped working ends the page. */
 function failed(err, where) {
   if (err.status === 401) {
+    sessionStorage.removeItem(KEY);
     view = "stopped";
     render();
     return;
@@ -190,7 +199,7 @@ function consentSection(j) {
       await call("POST", "/consent/withdrawal", { confirm: true });
       journey = null;
       view = "erased";
-      history.replaceState(null, "", "/p/"); // the link is spent: keep it out of the address bar
+      sessionStorage.removeItem(KEY); // the link is spent
       render();
     } catch (err) {
       erase.disabled = keep.disabled = false;
@@ -250,6 +259,7 @@ async function start() {
       fill(main, h("p", { class: "form-error", role: "alert" }, failureText(err)));
       return;
     }
+    sessionStorage.removeItem(KEY);
     view = "stopped";
   }
   render();
