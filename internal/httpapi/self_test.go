@@ -6,12 +6,14 @@ import (
 	"image/png"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/skip2/go-qrcode"
 	"golang.org/x/time/rate"
 
 	"pathway/internal/httpapi"
@@ -472,5 +474,53 @@ func TestALinksTokenNeverReachesTheLogs(t *testing.T) {
 	secretPart := strings.TrimPrefix(tok, "pwp_")
 	if strings.Contains(out, secretPart[:16]) {
 		t.Errorf("the logs hold the link's token:\n%s", out)
+	}
+}
+
+// serveRaw sends a request straight to the router, without the contract
+// check env.call makes, so that a benchmark times the server alone.
+func (e *env) serveRaw(tb testing.TB, r request, want int) {
+	tb.Helper()
+	req := newRequest(tb, r)
+	if r.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+r.Token)
+	} else if r.Role != "" {
+		req.Header.Set("Authorization", "Bearer "+e.tokens[r.Role])
+	}
+	rec := httptest.NewRecorder()
+	e.handler.ServeHTTP(rec, req)
+	if rec.Code != want {
+		tb.Fatalf("status %d, want %d: %s", rec.Code, want, rec.Body)
+	}
+}
+
+// BenchmarkSelfJourney is a participant's page load: the link checked, the
+// journey read and the read audited (a write, through the group commit).
+func BenchmarkSelfJourney(b *testing.B) {
+	e := newEnv(b)
+	e.srv.Self = httpapi.SelfLimits{PerLink: rate.Inf, LinkBurst: 1, PerClient: rate.Inf, ClientBurst: 1}
+	p := e.participant("CM-BENCH", "Bea Bench")
+	tok := e.invite(p.ID, "es")
+	for b.Loop() {
+		e.serveRaw(b, request{Method: "GET", Path: path("/self"), Token: tok}, 200)
+	}
+}
+
+// BenchmarkCreateInvitation is making a personal link, QR code included.
+func BenchmarkCreateInvitation(b *testing.B) {
+	e := newEnv(b)
+	p := e.participant("CM-BENCH", "Bea Bench")
+	for b.Loop() {
+		e.serveRaw(b, request{Method: "POST", Path: path("/participants/%d/invitations", p.ID), Body: map[string]any{"language": "en"}, Role: pathway.RoleStaff}, 201)
+	}
+}
+
+// BenchmarkQRCode is drawing one link's QR code.
+func BenchmarkQRCode(b *testing.B) {
+	url := "https://pathway.example.org/p/#pwp_" + strings.Repeat("A", 43)
+	for b.Loop() {
+		if _, err := qrcode.Encode(url, qrcode.Medium, 320); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
