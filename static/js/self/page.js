@@ -170,7 +170,7 @@ function consentSection(j) {
   const erase = h("button", { type: "button", class: "danger" }, t("self.withdraw.confirm"));
   const keep = h("button", { type: "button", class: "button-secondary" }, t("self.withdraw.cancel"));
   const confirmStep = h("div", { class: "confirm-step", hidden: true, id: "confirm-step" },
-    h("div", { class: "choice" }, tick, h("label", { for: "understand" }, t("self.withdraw.confirm_label"))),
+    h("div", { class: "choices" }, h("div", { class: "choice" }, tick, h("label", { for: "understand" }, t("self.withdraw.confirm_label")))),
     error,
     h("div", { class: "form-actions" }, keep, erase));
   const start = h("button", { type: "button", class: "button-secondary", "aria-expanded": "false", "aria-controls": "confirm-step" }, t("self.withdraw.start"));
