@@ -57,6 +57,7 @@ func NewServer(db *sqlite.DB, logger *slog.Logger, cfg Config) *httpapi.Server {
 		Webhooks:     sqlite.NewWebhookService(db),
 		Idempotency:  sqlite.NewIdempotencyService(db),
 		Imports:      &csvimport.Runner{Store: sqlite.NewImportStore(db), Logger: logger},
+		Invitations:  sqlite.NewInvitationService(db),
 		DB:           db,
 		Logger:       logger,
 		Static:       static.FS,

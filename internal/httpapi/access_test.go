@@ -113,6 +113,17 @@ var accessMatrix = map[string][]caller{
 	"GET /api/v1/webhooks/:id":            adminsOnly,
 	"DELETE /api/v1/webhooks/:id":         adminsOnly,
 	"GET /api/v1/webhooks/:id/deliveries": adminsOnly,
+
+	// Personal links are made by those who record work. The participant's
+	// own pages open to the link alone, which is no role: every role is
+	// refused there (self_test.go covers the link itself).
+	"POST /api/v1/participants/:id/invitations":                  recordsWork,
+	"GET /api/v1/participants/:id/invitations":                   recordsWork,
+	"DELETE /api/v1/participants/:id/invitations/:invitation_id": recordsWork,
+	"GET /p/":                              openToAll,
+	"GET /api/v1/self":                     {},
+	"POST /api/v1/self/capacity-checkins":  {},
+	"POST /api/v1/self/consent/withdrawal": {},
 }
 
 // identifying are the path prefixes that can reveal a person: leadership

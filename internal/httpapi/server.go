@@ -71,8 +71,17 @@ type Server struct {
 	AllowPrivateWebhooks bool
 	// SignIn bounds password checks and sign-in attempts (ratelimit.go).
 	SignIn SignInLimits
+	// Invitations holds personal links and the participant's own pages.
+	Invitations pathway.InvitationService
+	// PublicURL is the address participants reach Pathway at, such as
+	// https://pathway.example.org, that personal links start with; empty
+	// takes the address of the request that makes the link.
+	PublicURL string
+	// Self bounds the requests of personal links (self.go).
+	Self SelfLimits
 
 	signIn signInState
+	self   selfState
 	router *gin.Engine
 	keys   keyLocks // requests in flight per Idempotency-Key
 }
@@ -207,6 +216,19 @@ func (s *Server) routes() *gin.Engine {
 	releases.GET("", s.h(s.listReleases))
 	releases.GET("/:period", s.h(s.getRelease))
 	authed.POST("/releases", s.allowAbility(pathway.Administer), s.h(s.publishRelease))
+
+	// Personal links, made and revoked by staff who may write people. They
+	// take no Idempotency-Key: the answer holds the link, never kept.
+	invitations := api.Group("/participants/:id/invitations", s.authenticate, s.allowAbility(pathway.WritePeople), s.refuseIdempotencyKey)
+	invitations.POST("", s.h(s.createInvitation))
+	invitations.GET("", s.h(s.listInvitations))
+	invitations.DELETE("/:invitation_id", s.h(s.revokeInvitation))
+	// The participant's own pages and API, reached only with their link.
+	r.GET("/p/", s.h(s.selfPage))
+	self := api.Group("/self", s.selfAuth)
+	self.GET("", s.h(s.selfJourney))
+	self.POST("/capacity-checkins", s.h(s.createSelfCheckin))
+	self.POST("/consent/withdrawal", s.h(s.selfWithdraw))
 
 	admin := authed.Group("", s.allowAbility(pathway.Administer))
 	admin.GET("/users", s.h(s.listUsers))

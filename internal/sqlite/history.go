@@ -331,17 +331,25 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 		if err != nil {
 			return err
 		}
+		if c.AssessedOn.IsZero() {
+			c.AssessedOn = tx.today() // a participant's own check-in is for today
+		}
 		if err := pathway.CheckHistoryDate("assessed_on", c.AssessedOn, since, tx.today()); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, q, participantID, c.AssessedOn.String(), string(c.Perspective), c.SelfAdvocacy, c.RootCauseAnalysis, c.Leadership, c.Note, a.UserID, formatTime(tx.now))
+		// A participant's own check-in, through their link, has no staff recorder.
+		var recordedBy any = a.UserID
+		if a.ByParticipant() {
+			recordedBy = nil
+		}
+		res, err := tx.ExecContext(ctx, q, participantID, c.AssessedOn.String(), string(c.Perspective), c.SelfAdvocacy, c.RootCauseAnalysis, c.Leadership, c.Note, recordedBy, formatTime(tx.now))
 		if err != nil {
 			return fmt.Errorf("insert check-in: %w", err)
 		}
 		if c.ID, err = res.LastInsertId(); err != nil {
 			return err
 		}
-		c.ParticipantID, c.RecordedAt, c.RecordedBy = participantID, tx.now, a.Email
+		c.ParticipantID, c.RecordedAt, c.RecordedBy, c.RecordedByParticipant = participantID, tx.now, a.Email, a.ByParticipant()
 		return tx.audit("checkin.create", "participant", participantID)
 	})
 }
@@ -360,8 +368,8 @@ func (s *ParticipantService) ListCheckins(ctx context.Context, a pathway.Actor, 
 
 // listCheckins reads a participant's capacity check-ins, newest first; ENOTFOUND.
 func listCheckins(ctx context.Context, tx *Tx, participantID int64) ([]pathway.CapacityCheckin, error) {
-	const q = `SELECT c.id, c.participant_id, c.assessed_on, c.perspective, c.self_advocacy, c.root_cause_analysis, c.leadership, c.note, c.recorded_at, u.email
-FROM capacity_checkins c JOIN users u ON u.id = c.recorded_by WHERE c.participant_id = ? ORDER BY c.assessed_on DESC, c.id DESC`
+	const q = `SELECT c.id, c.participant_id, c.assessed_on, c.perspective, c.self_advocacy, c.root_cause_analysis, c.leadership, c.note, c.recorded_at, coalesce(u.email, ''), c.recorded_by IS NULL
+FROM capacity_checkins c LEFT JOIN users u ON u.id = c.recorded_by WHERE c.participant_id = ? ORDER BY c.assessed_on DESC, c.id DESC`
 	out := []pathway.CapacityCheckin{}
 	err := func() error {
 		if _, err := requireParticipant(ctx, tx, participantID); err != nil {
@@ -375,7 +383,7 @@ FROM capacity_checkins c JOIN users u ON u.id = c.recorded_by WHERE c.participan
 		for rows.Next() {
 			var c pathway.CapacityCheckin
 			var on, persp, rec string
-			if err := rows.Scan(&c.ID, &c.ParticipantID, &on, &persp, &c.SelfAdvocacy, &c.RootCauseAnalysis, &c.Leadership, &c.Note, &rec, &c.RecordedBy); err != nil {
+			if err := rows.Scan(&c.ID, &c.ParticipantID, &on, &persp, &c.SelfAdvocacy, &c.RootCauseAnalysis, &c.Leadership, &c.Note, &rec, &c.RecordedBy, &c.RecordedByParticipant); err != nil {
 				return err
 			}
 			if c.AssessedOn, err = pathway.ParseDate(on); err != nil {

@@ -63,6 +63,7 @@ func TestWebApp(t *testing.T) {
 	t.Run("staff check a CSV export, read its problems by row and import it", s.testImport)
 	t.Run("a coordinator ends a term, fills the seat from the next day, reads any day's roster and records a talk", s.testBodies)
 	t.Run("everyone changes their own password, admins reset one, tokens expire, a record's audit opens from it", s.testAccounts)
+	t.Run("a participant follows their personal link, checks in and withdraws, in Spanish and English", s.testSelf)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, p := range s.problems {

@@ -203,6 +203,7 @@ const ACTIONS = [
 
 /** Who did it, as the sentence names them: email and role. */
 function who(e) {
+  if (e.by_participant) return t("self.audit.participant");
   if (!e.user_id) return t("admin.audit.who.service"); // the release schedule, the command line
 
   return e.user_role ? t("admin.audit.who", { email: e.user, role: roleName(e.user_role) }) : e.user;

@@ -8,6 +8,7 @@ import { form, textField, selectField, choiceGroup, noteField, onSubmit, value, 
 import { rungTag, programsById, section, empty, rungChoices, confirmDialog } from "./parts.js";
 import { suggestionCard } from "./people.js";
 import { personAuditLink } from "./admin.js";
+import { checkinsPanel } from "./checkins.js";
 
 /** The participant page. */
 export async function personView(ctx) {
@@ -46,7 +47,7 @@ export async function personView(ctx) {
     writer ? action(EW.record, earlierEnrolmentForm(base, p, programs, () => done("#h-programs", EW.recorded))) : null);
   const roles = section("Roles", rolesList(p.roles || []));
   const engagementList = engagements ? section("Engagements", engagementsList(engagements, programs)) : null;
-  const capacity = checkins ? section("Capacity check-ins", checkinsTable(checkins)) : null;
+  const capacity = checkins ? checkinsPanel({ base, p, checkins }) : null;
   const consent = section("Consent", consentFacts(p.consent),
     writer ? action("Update consent", consentForm(base, p, () => done("#h-consent", "Consent updated."))) : null,
     writer ? withdrawBlock(ctx, base, p) : null);
