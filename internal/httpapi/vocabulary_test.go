@@ -41,7 +41,6 @@ var domainSets = map[string][]string{
 	"ImportStatus":    values(pathway.ImportStatuses),
 	"Language":        values(pathway.Languages),
 	"ImportOnError":   pathway.ImportErrorPolicies,
-	"Language":        values(pathway.Languages),
 	// The tables of a release, by name.
 	"ReleaseTableName": pathway.ReleaseTables,
 }

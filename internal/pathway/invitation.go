@@ -2,7 +2,6 @@ package pathway
 
 import (
 	"context"
-	"fmt"
 	"time"
 )
 
@@ -10,28 +9,6 @@ import (
 // personal link. It is no account's role and holds no ability: the link
 // reaches only the participant's own pages.
 const RoleParticipant Role = "participant"
-
-// Language is a language Pathway speaks to a person in.
-type Language string
-
-// The languages.
-const (
-	English Language = "en"
-	Spanish Language = "es"
-)
-
-// Languages lists every language.
-var Languages = []Language{English, Spanish}
-
-// ParseLanguage returns the language named s, or an error.
-func ParseLanguage(s string) (Language, error) {
-	for _, l := range Languages {
-		if string(l) == s {
-			return l, nil
-		}
-	}
-	return "", fmt.Errorf("unknown language %q", s)
-}
 
 // How long a personal link lasts, in days, unless staff say otherwise, and
 // the longest it may: a link is a key to a person's record, so it should

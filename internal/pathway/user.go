@@ -31,7 +31,8 @@ func ParseRole(s string) (Role, error) {
 	return "", fmt.Errorf("unknown role %q", s)
 }
 
-// Language is a language the web app speaks to an account.
+// Language is a language Pathway speaks to a person in: an account, or a
+// participant through their personal link.
 type Language string
 
 // The languages Pathway speaks.
