@@ -83,7 +83,7 @@ var wordsProducers = map[string]int{"Text": 1, "FieldText": 2}
 // keyPrefixes are the areas of keys only messages use, so any literal that
 // starts with one is a key wherever it is written (handed to a helper, or
 // returned by one).
-var keyPrefixes = []string{"field.", "request.", "query.", "label.", "title.", "problem.", "import.cell_"}
+var keyPrefixes = []string{"field.", "request.", "query.", "label.", "title.", "problem.", "import.cell_", "account."}
 
 // use is a message key written in the code, and where.
 type use struct {
