@@ -15,29 +15,40 @@ import (
 	"pathway/internal/pathway"
 )
 
-// Lang is a language Pathway speaks, as its BCP 47 base ("en", "es").
-type Lang string
+// Lang is a language Pathway speaks, as the domain declares them.
+type Lang = pathway.Language
 
 // The languages Pathway speaks; English is the default.
 const (
-	English Lang = "en"
-	Spanish Lang = "es"
+	English = pathway.English
+	Spanish = pathway.Spanish
 )
 
-// Langs lists the languages in the order the matcher prefers them: the
-// first is the default.
-var Langs = []Lang{English, Spanish}
+// Langs lists the languages, the default first, as the matcher prefers them.
+var Langs = pathway.Languages
 
 // catalogues holds every language's messages by key.
 var catalogues = map[Lang]map[string]string{English: english, Spanish: spanish}
 
 var (
-	matcher  = language.NewMatcher([]language.Tag{language.English, language.Spanish})
-	printers = map[Lang]*message.Printer{
-		English: message.NewPrinter(language.English),
-		Spanish: message.NewPrinter(language.Spanish),
-	}
+	matcher  = language.NewMatcher(tags(Langs))
+	printers = map[Lang]*message.Printer{}
 )
+
+func init() {
+	for _, l := range Langs {
+		printers[l] = message.NewPrinter(language.MustParse(string(l)))
+	}
+}
+
+// tags returns the BCP 47 tag of each language.
+func tags(ls []Lang) []language.Tag {
+	out := make([]language.Tag, len(ls))
+	for i, l := range ls {
+		out[i] = language.MustParse(string(l))
+	}
+	return out
+}
 
 // Negotiate picks the language an Accept-Language header asks for: the
 // best of Pathway's languages by the header's order and q-values, English
