@@ -12,6 +12,8 @@ import { bodiesView, bodyView } from "./js/bodies.js";
 import { dashboardView } from "./js/dashboard.js";
 import { usersView, tokensView, auditView } from "./js/admin.js";
 import { importView } from "./js/import.js";
+import { eventView } from "./js/event.js";
+import { t } from "./js/i18n.js";
 
 // Each page names the ability it needs (see abilities below); pages without
 // one are open to every signed-in account.
@@ -20,6 +22,7 @@ const routes = [
   { path: /^\/participants\/new$/, view: newPersonView, needs: "writePeople" },
   { path: /^\/participants\/(\d+)$/, view: personView, needs: "readPeople" },
   { path: /^\/import$/, view: importView, needs: "writePeople" },
+  { path: /^\/events\/new$/, view: eventView, needs: "writePeople" },
   { path: /^\/ladder$/, view: ladderView },
   { path: /^\/bodies$/, view: bodiesView, needs: "readBodies" },
   { path: /^\/bodies\/(\d+)$/, view: bodyView, needs: "readBodies" },
@@ -31,6 +34,7 @@ const routes = [
 
 const navItems = [
   { href: "/participants", label: "People", needs: "readPeople" },
+  { href: "/events/new", get label() { return t("event.nav"); }, needs: "writePeople" },
   { href: "/import", label: "Import", needs: "writePeople" },
   { href: "/ladder", label: "Ladder" },
   { href: "/bodies", label: "Boards and bureaus", needs: "readBodies" },

@@ -61,6 +61,7 @@ func TestWebApp(t *testing.T) {
 	t.Run("staff correct a person's dates in a program and change their programs", s.testEnrolments)
 	t.Run("an admin manages accounts, tokens and reads the audit log", s.testAdmin)
 	t.Run("staff check a CSV export, read its problems by row and import it", s.testImport)
+	t.Run("staff find people by any spelling, sort them, and log a supper of 30 in a few taps", s.testPeople)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, p := range s.problems {
@@ -375,8 +376,8 @@ func (s *site) check(t *testing.T, ctx context.Context, name string) {
 
 func (s *site) testRoles(t *testing.T) {
 	want := map[pathway.Role][]string{
-		pathway.RoleAdmin:       {"People", "Import", "Ladder", "Boards and bureaus", "Dashboard", "Accounts", "API tokens", "Audit log"},
-		pathway.RoleStaff:       {"People", "Import", "Ladder", "Boards and bureaus"},
+		pathway.RoleAdmin:       {"People", "Log an event", "Import", "Ladder", "Boards and bureaus", "Dashboard", "Accounts", "API tokens", "Audit log"},
+		pathway.RoleStaff:       {"People", "Log an event", "Import", "Ladder", "Boards and bureaus"},
 		pathway.RoleCoordinator: {"People", "Ladder", "Boards and bureaus"},
 		pathway.RoleLeadership:  {"Ladder", "Dashboard"},
 	}
@@ -460,6 +461,7 @@ func (s *site) testStaff(t *testing.T) {
 	}
 	s.check(t, ctx, "add-person")
 	fill(t, ctx, `input[name="external_ref"]`, "CM-9001")
+	do(t, ctx, "tick their consent to be followed", chromedp.Click(chromedp.CSS(`input[name="consent.scopes"][value="tracking"]`)))
 	do(t, ctx, "tick Tenant organizing", chromedp.Click(chromedp.JSPath(`[...document.querySelectorAll('input[name="program_ids"]')].filter((i) => i.labels[0].textContent.trim() === "Tenant organizing")`)))
 	click(t, ctx, "button", "Add person")
 	waitPage(t, ctx, "Rosa Delgado")
