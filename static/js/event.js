@@ -215,7 +215,7 @@ export async function eventView(ctx) {
       const rest = [];
       for (const fe of err.errors || []) {
         const m = /^participant_ids\[(\d+)\]$/.exec(fe.field || "");
-        if (m && ids[Number(m[1])] !== undefined) problems.set(ids[Number(m[1])], fe.message);
+        if (m && ids[Number(m[1])] !== undefined) problems.set(ids[Number(m[1])], inWords(fe.message));
         else rest.push(fe);
       }
       if (problems.size) {
@@ -239,6 +239,16 @@ export async function eventView(ctx) {
     h("h1", {}, t("event.title")),
     h("p", { class: "lede" }, t("event.lede")),
     frm);
+}
+
+// The form's own labels for the API's field names an attendee's refusal may
+// start with ("occurred_on cannot be before consent was given").
+const LABELS = { occurred_on: "event.date", activity: "event.activity", program_id: "event.program", strategy: "event.strategy", note: "event.note" };
+
+/** An attendee's refusal with the form's label in place of an API field name. */
+function inWords(message) {
+  const m = /^([a-z_]+) (.*)$/s.exec(message || "");
+  return m && LABELS[m[1]] ? `${t(LABELS[m[1]])}: ${m[2]}` : message;
 }
 
 /** A program's strategy, when it has exactly one. */

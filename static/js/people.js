@@ -92,8 +92,8 @@ export async function peopleView(ctx) {
       h("div", { class: "head-actions" },
         logEvent,
         ctx.can.writePeople ? h("a", { class: "button", href: "/participants/new" }, t("people.add.link")) : null)),
-    recent,
     search,
+    recent,
     suggestions.length ? suggestionsPanel(ctx, suggestions) : null,
     count, list, more);
 }

@@ -97,7 +97,7 @@ export default {
   "event.select_all": "Choose everyone shown",
   "event.select_all_n.one": "Choose the {n} person shown",
   "event.select_all_n.other": "Choose all {n} people shown",
-  "event.clear_shown": "Unchoose everyone shown",
+  "event.clear_shown": "Remove everyone shown",
   "event.save": "Save the event",
   "event.save_for.one": "Save the event for {n} person",
   "event.save_for.other": "Save the event for {n} people",
