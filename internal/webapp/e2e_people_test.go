@@ -66,6 +66,15 @@ func (s *site) testPeople(t *testing.T) {
 		t.Errorf("the consent hint says %q; it should say why the box must be ticked", got)
 	}
 
+	fill(t, ctx, `input[name="external_ref"]`, "CM-7100")
+	fill(t, ctx, `input[name="display_name"]`, "Sin Consentimiento")
+	click(t, ctx, "button", "Add person")
+	waitFor(t, ctx, "the consent error", `!document.querySelector('[data-field="consent.scopes"] .field-error').hidden`)
+	if got := eval[string](t, ctx, `document.querySelector('[data-field="consent.scopes"] .field-error').textContent`); !strings.HasPrefix(got, "Consent: tick “Follow their journey in Pathway”") || strings.Contains(got, "items") {
+		t.Errorf("without consent the form says %q", got)
+	}
+	s.check(t, ctx, "add-person-no-consent")
+
 	// Search ignores accents: lucia finds Lucía.
 	s.visit(t, ctx, "/participants", "People on the pathway")
 	typeKeys(t, ctx, `input[name="q"]`, "lucia")

@@ -165,6 +165,11 @@ function suggestionsPanel(ctx, suggestions) {
 /** Adding a person: who they are, their programs, their consent and first rung, in one form. */
 export async function newPersonView(ctx) {
   const programs = await programsById();
+  // Unticked on purpose: ticking records that the person agreed.
+  const scopes = choiceGroup({ name: "consent.scopes", legend: t("people.new.scopes"), type: "checkbox", value: [],
+    hint: t("people.new.scopes_hint"),
+    options: Object.entries(SCOPES).map(([v, l]) => [v, v === "tracking" ? t("people.new.scope_required", { scope: l }) : l]) });
+  scopes.dataset.label = t("people.new.scopes_error_label");
   const frm = form({ label: t("people.new.title"), submit: t("people.new.submit") },
     textField({ name: "external_ref", label: t("people.new.ref"), hint: t("people.new.ref_hint"), maxlength: 100 }),
     textField({ name: "display_name", label: t("people.new.name"), hint: t("people.new.name_hint"), maxlength: 100 }),
@@ -174,19 +179,27 @@ export async function newPersonView(ctx) {
       h("p", { class: "hint" }, t("people.new.consent_hint")),
       textField({ name: "consent.given_on", label: t("people.new.consent_date"), type: "date", value: today(), max: today() }),
       choiceGroup({ name: "consent.method", legend: t("people.new.consent_method"), options: Object.entries(CONSENT_METHODS), value: "written", inline: true }),
-      // Unticked on purpose: ticking records that the person agreed.
-      choiceGroup({ name: "consent.scopes", legend: t("people.new.scopes"), type: "checkbox", value: [],
-        hint: t("people.new.scopes_hint"),
-        options: Object.entries(SCOPES).map(([v, l]) => [v, v === "tracking" ? t("people.new.scope_required", { scope: l }) : l]) })),
+      scopes),
     choiceGroup({ name: "rung", legend: t("people.new.rung"), options: rungChoices(), value: "observer" }));
   onSubmit(frm, async () => {
-    const p = await post("/participants", {
-      external_ref: value(frm, "external_ref"),
-      display_name: value(frm, "display_name"),
-      program_ids: ticked(frm, "program_ids").map(Number),
-      consent: { given_on: value(frm, "consent.given_on"), method: value(frm, "consent.method"), scopes: ticked(frm, "consent.scopes") },
-      rung: value(frm, "rung"),
-    });
+    let p;
+    try {
+      p = await post("/participants", {
+        external_ref: value(frm, "external_ref"),
+        display_name: value(frm, "display_name"),
+        program_ids: ticked(frm, "program_ids").map(Number),
+        consent: { given_on: value(frm, "consent.given_on"), method: value(frm, "consent.method"), scopes: ticked(frm, "consent.scopes") },
+        rung: value(frm, "rung"),
+      });
+    } catch (err) {
+      // The only way the form's scopes are refused is without the one
+      // every person needs: say so in the form's words.
+      for (const fe of err.errors || []) {
+        if (String(fe.field || "").startsWith("consent.scopes")) { fe.field = "consent.scopes"; fe.message = t("people.new.scopes_needed", { scope: SCOPES.tracking }); }
+      }
+      if (err.errors) err.errors = err.errors.filter((fe, i, all) => all.findIndex((x) => x.field === fe.field && x.message === fe.message) === i);
+      throw err;
+    }
     ctx.navigate(`/participants/${p.id}`, { message: t("people.new.added", { name: p.display_name, rung: rungName(p.current_rung) }) });
   }, t("people.new.busy"));
   return h("section", { class: "page narrow" },

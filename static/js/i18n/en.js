@@ -55,6 +55,8 @@ export default {
   "people.new.consent_method": "How it was given",
   "people.new.scopes": "They agreed to",
   "people.new.scopes_hint": "Nothing is ticked for you: tick each thing the person agreed to. Following their journey must be ticked, because Pathway keeps no record of anyone who has not agreed to it; the form will not save without it. Sharing their story is needed before any public speaking.",
+  "people.new.scopes_error_label": "Consent:",
+  "people.new.scopes_needed": "tick “{scope}” once the person has agreed to it; Pathway cannot follow anyone without it",
   "people.new.scope_required": "{scope} (required)",
   "people.new.rung": "Starting rung",
   "people.new.added": "{name} was added on {rung}.",

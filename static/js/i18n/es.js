@@ -55,6 +55,8 @@ export default {
   "people.new.consent_method": "Cómo lo dio",
   "people.new.scopes": "Aceptó",
   "people.new.scopes_hint": "No hay nada marcado de antemano: marque cada cosa que la persona aceptó. Seguir su camino debe estar marcado, porque Pathway no guarda registros de nadie que no lo haya aceptado; el formulario no se guardará sin eso. Compartir su historia es necesario antes de cualquier participación pública como orador.",
+  "people.new.scopes_error_label": "Consentimiento:",
+  "people.new.scopes_needed": "marque «{scope}» cuando la persona lo haya aceptado; Pathway no puede acompañar a nadie sin eso",
   "people.new.scope_required": "{scope} (obligatorio)",
   "people.new.rung": "Peldaño de inicio",
   "people.new.added": "Se agregó a {name} en el peldaño {rung}.",
