@@ -234,7 +234,7 @@ func TestTheWordsOfProblemsUseTheFormsLabelsNeverAPINamesOrIDs(t *testing.T) {
 		{"a case-management ID already followed", request{Method: "POST", Path: path("/participants"), Role: pathway.RoleStaff, Body: e.participantBody(p.ExternalRef, "Someone")}, "",
 			"external_ref", "Pathway already follows a participant with this case-management ID.", ""},
 		{"the same in Spanish", request{Method: "POST", Path: path("/participants"), Role: pathway.RoleStaff, Body: e.participantBody(p.ExternalRef, "Someone")}, "es",
-			"external_ref", "Pathway ya da seguimiento a una persona con este ID del sistema de gestión de casos.", ""},
+			"external_ref", "Pathway ya da seguimiento a una persona con este ID del sistema de casos.", ""},
 		{"no scope ticked", request{Method: "POST", Path: path("/participants"), Role: pathway.RoleStaff, Body: body(func(m map[string]any) { m["consent"].(map[string]any)["scopes"] = []string{} })}, "",
 			"consent.scopes", "Choose at least one option for “They agreed to”.", ""},
 		{"no scope ticked, in Spanish", request{Method: "POST", Path: path("/participants"), Role: pathway.RoleStaff, Body: body(func(m map[string]any) { m["consent"].(map[string]any)["scopes"] = []string{} })}, "es",
@@ -244,7 +244,7 @@ func TestTheWordsOfProblemsUseTheFormsLabelsNeverAPINamesOrIDs(t *testing.T) {
 		{"a required field by its label", request{Method: "POST", Path: path("/participants"), Role: pathway.RoleStaff, Body: body(func(m map[string]any) { delete(m, "display_name") })}, "",
 			"display_name", "“Preferred name” is required.", "Some details need another look; each is described with its field."},
 		{"a date in the future by its label", request{Method: "POST", Path: path("/participants"), Role: pathway.RoleStaff, Body: body(func(m map[string]any) { m["consent"].(map[string]any)["given_on"] = e.today.AddDays(2).String() })}, "es",
-			"consent.given_on", "“Fecha del consentimiento” no puede ser una fecha futura.", "Hay datos que revisar; cada uno se explica junto a su campo."},
+			"consent.given_on", "“Fecha en que dio su consentimiento” no puede ser una fecha futura.", "Hay datos que revisar; cada uno se explica junto a su campo."},
 		{"an unknown record names no id", request{Method: "GET", Path: path("/participants/999999"), Role: pathway.RoleStaff}, "",
 			"", "", "This person is not among those you may see."},
 	}

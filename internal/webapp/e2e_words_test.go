@@ -44,6 +44,6 @@ func (s *site) testWords(t *testing.T) {
 	// The app asks the API in its own language; the API answers in it.
 	eval[bool](t, ctx, `import("/js/i18n.js").then((m) => { m.setLanguage("es"); return true; })`)
 	click(t, ctx, "button", "Add person")
-	wantShown("external_ref", "Pathway ya da seguimiento a una persona con este ID del sistema de gestión de casos.")
+	wantShown("external_ref", "Pathway ya da seguimiento a una persona con este ID del sistema de casos.")
 	s.check(t, ctx, "words-field-error-es")
 }

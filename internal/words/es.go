@@ -4,7 +4,7 @@ package words
 // American Spanish, addressing the reader as "usted", with the product's
 // words the same here and in the web app (static/js/i18n/es.js):
 //
-//	ladder of engagement  escalera de participación; rung  escalón; journey  recorrido
+//	ladder of engagement  escalera de participación; rung  peldaño; journey, pathway  camino
 //	rungs       observer Observador(a), follower Simpatizante, member Integrante,
 //	            contributor Colaborador(a), leader Líder
 //	capacities  self_advocacy Defiende sus propias necesidades,
@@ -17,18 +17,18 @@ package words
 //	            coordinator Coordinación, leadership Dirección
 //	bodies      body grupo; advisory_board Consejo asesor, speakers_bureau Equipo de
 //	            portavoces, board_of_directors Junta directiva, committee Comité,
-//	            staff Personal (contratado de la comunidad); seat puesto; term período;
+//	            staff Personal (contratado de la comunidad); seat puesto; term periodo;
 //	            role in a body cargo; talk charla; speaker portavoz
 //	audiences   city_council Concejo municipal, state_legislature Legislatura estatal,
 //	            media Medios de comunicación, funders Entidades financiadoras,
 //	            conference Conferencia, school Escuela, community Comunidad, other Otro
-//	consent     consentimiento; tracking Seguir su recorrido en Pathway,
+//	consent     consentimiento; tracking Seguir su camino en Pathway,
 //	            public_story Compartir su historia en público (charlas, medios);
 //	            written Por escrito, verbal De palabra, electronic Electrónico
-//	other       participant persona / participante; placement ubicación;
+//	other       participant persona / participante; placement paso (en el camino);
 //	            engagement participación; check-in registro de capacidades;
-//	            enrolment período en un programa; caseload casos a cargo;
-//	            release publicación; case-management ID ID del sistema de gestión de casos
+//	            enrolment periodo en un programa; caseload casos a cargo;
+//	            release publicación; case-management ID ID del sistema de casos
 //
 // Every key of the English catalogue is here, with the same %-verbs and
 // {label} (words_test.go).
@@ -66,6 +66,8 @@ var spanish = map[string]string{
 	"query.unknown":          "Esta dirección no acepta este parámetro de consulta.",
 	"query.unreadable":       "No se pudo leer un parámetro de consulta.",
 	"query.cursor":           "“{label}” no es uno que Pathway haya dado; vuelva a empezar desde la primera página.",
+	"query.cursor_stale":     "“{label}” ya no lleva a ninguna parte porque la lista cambió; vuelva a empezar desde la primera página.",
+	"query.recent_alone":     "“{label}” muestra a las personas que usted abrió hace poco, de la más reciente a la más antigua, en una sola página; pídala sin orden ni marcador de página.",
 	"route.not_found":        "No hay nada en esta dirección.",
 	"route.method":           "Esta dirección no acepta solicitudes %s.",
 
@@ -145,7 +147,7 @@ var spanish = map[string]string{
 	"self.too_many":                 "Demasiadas solicitudes. Espere %d minutos y vuelva a intentarlo.",
 	"self.staff_sign_in":            "Una sesión del personal no abre las páginas propias de un participante; solo su enlace personal las abre.",
 	"self.open_link_again":          "Vuelva a abrir su enlace personal para ver esta página.",
-	"record.include":                "“{label}” puede incluir ubicaciones, participaciones y registros de capacidades (placements, engagements, capacity_checkins).",
+	"record.include":                "“{label}” puede incluir pasos en el camino, participaciones y registros de capacidades (placements, engagements, capacity_checkins).",
 	"record.include_forbidden":      "Su rol no da acceso a las participaciones ni a los registros de capacidades de una persona.",
 
 	// db: the database
@@ -161,25 +163,25 @@ var spanish = map[string]string{
 	"participant.not_found":          "Esta persona no está entre las que usted puede ver.",
 	"participant.unknown":            "Esta persona no está entre las que usted puede ver.",
 	"participant.keep_own_program":   "Mantenga a esta persona en al menos uno de sus propios programas; si no, usted ya no podría verla.",
-	"participant.ref_taken":          "Pathway ya da seguimiento a una persona con este ID del sistema de gestión de casos.",
-	"participant.ref_taken_other":    "Otra persona tiene este ID del sistema de gestión de casos.",
-	"participant.ref_unusable":       "Este ID del sistema de gestión de casos no se puede usar.",
-	"participant.ref_unusable_field": "Este ID del sistema de gestión de casos no se puede usar.",
+	"participant.ref_taken":          "Pathway ya da seguimiento a una persona con este ID del sistema de casos.",
+	"participant.ref_taken_other":    "Otra persona tiene este ID del sistema de casos.",
+	"participant.ref_unusable":       "Este ID del sistema de casos no se puede usar.",
+	"participant.ref_unusable_field": "Este ID del sistema de casos no se puede usar.",
 	"date.future":                    "“{label}” no puede ser una fecha futura.",
 	"date.before_consent":            "“{label}” no puede ser anterior a la fecha del consentimiento (%s).",
-	"consent.tracking_required":      "Marque “Seguir su recorrido en Pathway”: Pathway solo da seguimiento a quienes lo aceptaron.",
+	"consent.tracking_required":      "Marque “Seguir su camino en Pathway”: Pathway solo da seguimiento a quienes lo aceptaron.",
 	"consent.public_story_required":  "Esta persona no ha aceptado compartir su historia en público, y esto lo requiere.",
-	"enrolment.not_found":            "No hay ese período en un programa en el registro de esta persona.",
+	"enrolment.not_found":            "No hay ese periodo en un programa en el registro de esta persona.",
 	"enrolment.left_before_start":    "“{label}” no puede ser anterior a su primer día en el programa (%s).",
-	"enrolment.overlaps_open":        "Estas fechas se cruzan con su período actual en este programa, abierto desde el %s; primero termine o corrija ese período.",
-	"enrolment.overlaps":             "Estas fechas se cruzan con su período en este programa del %s al %s; mejor corrija ese período.",
-	"enrolment.one_open":             "Ya está en este programa ahora; solo puede haber un período abierto en un programa.",
-	"enrolment.first_day_null":       "Todo período en un programa tiene un primer día; no envíe “{label}” si quiere dejarlo como está.",
-	"placement.not_found":            "No hay esa ubicación en el recorrido de esta persona.",
-	"placement.delete_forbidden":     "Solo quien registró una ubicación, o la administración, puede borrarla. Para corregir el recorrido, registre una ubicación nueva.",
-	"placement.only_one":             "Es la única ubicación de su recorrido; primero registre el escalón correcto y luego borre esta.",
+	"enrolment.overlaps_open":        "Estas fechas se cruzan con su periodo actual en este programa, abierto desde el %s; primero termine o corrija ese periodo.",
+	"enrolment.overlaps":             "Estas fechas se cruzan con su periodo en este programa del %s al %s; mejor corrija ese periodo.",
+	"enrolment.one_open":             "Ya está en este programa ahora; solo puede haber un periodo abierto en un programa.",
+	"enrolment.first_day_null":       "Todo periodo en un programa tiene un primer día; no envíe “{label}” si quiere dejarlo como está.",
+	"placement.not_found":            "Ese paso no está en el camino de esta persona.",
+	"placement.delete_forbidden":     "Solo quien registró un paso, o la administración, puede quitarlo. Para corregir el camino, registre un paso nuevo.",
+	"placement.only_one":             "Es el único paso de su camino; primero registre el peldaño correcto y luego quite este.",
 	"suggestion.evidence_missing":    "Esta evidencia no está en el registro de esta persona.",
-	"suggestion.evidence_no_program": "Esta participación no fue parte de un programa, así que no apunta a ningún escalón.",
+	"suggestion.evidence_no_program": "Esta participación no fue parte de un programa, así que no apunta a ningún peldaño.",
 	"event.repeated_person":          "Esta persona ya está en la lista, con el número %d.",
 
 	// program
@@ -190,12 +192,12 @@ var spanish = map[string]string{
 	// bodies: boards, bureaus, seats, terms and talks
 	"body.not_found":         "No existe ese grupo.",
 	"body.name_taken":        "Ya existe un grupo con este nombre.",
-	"body.seats_below_held":  "El %[2]s hay %[1]d cargos ocupados; termine algunos períodos antes de bajar los puestos a %[3]d.",
+	"body.seats_below_held":  "El %[2]s hay %[1]d cargos ocupados; termine algunos periodos antes de bajar los puestos a %[3]d.",
 	"role.not_found":         "No existe ese cargo.",
 	"role.ends_before_start": "“{label}” no puede ser anterior al inicio del cargo (%s).",
 	"role.overlap":           "Esta persona ya tiene un cargo en %s en esas fechas.",
-	"role.body_full":         "No quedan puestos libres en %s: los %d puestos están ocupados el %s. Primero termine un período o agregue puestos.",
-	"role.term_limit":        "Serían %d períodos seguidos en %s; el máximo es %d (una pausa de un año vuelve a empezar la cuenta).",
+	"role.body_full":         "No quedan puestos libres en %s: los %d puestos están ocupados el %s. Primero termine un periodo o agregue puestos.",
+	"role.term_limit":        "Serían %d periodos seguidos en %s; el máximo es %d (una pausa de un año vuelve a empezar la cuenta).",
 	"speaking.not_bureau":    "Las charlas pertenecen a un equipo de portavoces, y %s no lo es.",
 	"speaking.future":        "“{label}” no puede ser una fecha futura; registre la charla cuando ya haya ocurrido.",
 	"speaking.not_member":    "%s no era integrante de %s el %s; elija entre las personas que tenían un cargo allí ese día.",
@@ -203,13 +205,13 @@ var spanish = map[string]string{
 	// releases and reports
 	"period.format":                    "“{label}” debe ser un mes (AAAA-MM), un trimestre (AAAA-Qn) o un año (AAAA), por ejemplo 2026-03, 2026-Q1 o 2025.",
 	"release.budget":                   "Publicar esto gastaría ε %.2f, pero al año %s solo le quedan %.2f de sus %.2f. No se publicó nada.",
-	"release.already_published":        "El período %s ya está publicado; una publicación nunca se vuelve a calcular.",
-	"release.none":                     "El período %s no tiene publicación.",
-	"release.not_over":                 "El período %s todavía no termina (termina el %s): solo se puede publicar un período cerrado.",
-	"release.not_begun":                "El período %s todavía no empieza. Su publicación saldrá el %s, %d días después de que termine.",
-	"release.open":                     "El período %s todavía no termina, y un período abierto nunca se publica. Su publicación saldrá el %s.",
-	"release.due":                      "La publicación del período %s saldrá el %s.",
-	"release.none_admin":               "El período %s no tiene publicación. La administración puede publicarlo si el presupuesto de privacidad del año lo permite.",
+	"release.already_published":        "El periodo %s ya está publicado; una publicación nunca se vuelve a calcular.",
+	"release.none":                     "El periodo %s no tiene publicación.",
+	"release.not_over":                 "El periodo %s todavía no termina (termina el %s): solo se puede publicar un periodo cerrado.",
+	"release.not_begun":                "El periodo %s todavía no empieza. Su publicación saldrá el %s, %d días después de que termine.",
+	"release.open":                     "El periodo %s todavía no termina, y un periodo abierto nunca se publica. Su publicación saldrá el %s.",
+	"release.due":                      "La publicación del periodo %s saldrá el %s.",
+	"release.none_admin":               "El periodo %s no tiene publicación. La administración puede publicarlo si el presupuesto de privacidad del año lo permite.",
 	"release.nobody":                   "Todavía no se da seguimiento a nadie, así que no hay nada publicado para %s. La primera publicación sale %d días después de que termine el primer mes con participantes.",
 	"release.program_absent":           "Este programa no está en esta publicación.",
 	"report.program_only_distribution": "“{label}” solo sirve para el informe de distribución.",
@@ -231,9 +233,9 @@ var spanish = map[string]string{
 	"import.row_unreadable":          "La fila %d no se puede leer como CSV.",
 	"import.shutting_down":           "Pathway se está apagando; vuelva a enviar la importación en un rato.",
 	"import.no_program":              "No hay ningún programa llamado “%s”.",
-	"import.ref_unknown":             "Ninguna persona tiene este ID del sistema de gestión de casos.",
+	"import.ref_unknown":             "Ninguna persona tiene este ID del sistema de casos.",
 	"import.ref_outside_caseload":    "Se da seguimiento a esta persona en programas fuera de sus casos a cargo.",
-	"import.ref_import_first":        "Ninguna persona tiene este ID del sistema de gestión de casos; primero impórtela.",
+	"import.ref_import_first":        "Ninguna persona tiene este ID del sistema de casos; primero impórtela.",
 	"import.not_found":               "No existe esa importación.",
 	"import.cell_date":               "“{label}” debe ser una fecha escrita AAAA-MM-DD.",
 	"import.cell_oneof":              "“{label}” debe ser uno de estos valores: %s.",
@@ -252,20 +254,20 @@ var spanish = map[string]string{
 
 	// label: each field's label, as the web app's forms show it
 	"label.unknown":              "este campo",
-	"label.external_ref":         "ID del sistema de gestión de casos",
+	"label.external_ref":         "ID del sistema de casos",
 	"label.display_name":         "Nombre preferido",
 	"label.program_ids":          "Programas",
 	"label.program_id":           "Programa",
 	"label.programs":             "Programas",
 	"label.program":              "Programa",
 	"label.consent":              "Consentimiento",
-	"label.given_on":             "Fecha del consentimiento",
+	"label.given_on":             "Fecha en que dio su consentimiento",
 	"label.method":               "Cómo lo dio",
 	"label.scopes":               "Aceptó",
-	"label.consent_given_on":     "Fecha del consentimiento",
+	"label.consent_given_on":     "Fecha en que dio su consentimiento",
 	"label.consent_method":       "Cómo lo dio",
 	"label.consent_scopes":       "Aceptó",
-	"label.rung":                 "Escalón",
+	"label.rung":                 "Peldaño",
 	"label.rung_effective_on":    "Desde qué fecha",
 	"label.effective_on":         "Desde qué fecha",
 	"label.note":                 "Nota",
@@ -277,7 +279,7 @@ var spanish = map[string]string{
 	"label.activity":             "En qué participó",
 	"label.strategy":             "Estrategia de cambio social",
 	"label.strategies":           "Estrategias de cambio social",
-	"label.participant_ids":      "Personas que participaron",
+	"label.participant_ids":      "Quiénes vinieron",
 	"label.assessed_on":          "Fecha",
 	"label.perspective":          "Desde qué mirada",
 	"label.self_advocacy":        "Defiende sus propias necesidades",
@@ -289,8 +291,8 @@ var spanish = map[string]string{
 	"label.estimated_served":     "Cuántas personas al año, aproximadamente",
 	"label.kind":                 "Tipo",
 	"label.seats":                "Puestos",
-	"label.term_months":          "Duración del período en meses",
-	"label.term_limit":           "Máximo de períodos seguidos",
+	"label.term_months":          "Duración del periodo en meses",
+	"label.term_limit":           "Máximo de periodos seguidos",
 	"label.participant_id":       "Persona",
 	"label.title":                "Título",
 	"label.starts_on":            "Empieza el",
@@ -307,7 +309,7 @@ var spanish = map[string]string{
 	"label.events":               "Cambios que se envían",
 	"label.enrolled_on":          "Primer día en el programa",
 	"label.left_on":              "Último día en el programa",
-	"label.period":               "Período",
+	"label.period":               "Periodo",
 	"label.format":               "Formato",
 	"label.user_id":              "Cuenta",
 	"label.action":               "Acción",
@@ -318,7 +320,7 @@ var spanish = map[string]string{
 	"label.limit":                "Cuántos por página",
 	"label.cursor":               "Marcador de página",
 	"label.after":                "Marcador de página",
-	"label.q":                    "Nombre o ID del sistema de gestión de casos",
+	"label.q":                    "Nombre o ID del sistema de casos",
 	"label.as_of":                "En la fecha",
 	"label.active":               "Solo cargos vigentes",
 	"label.ending_within_days":   "Terminan dentro de (días)",
@@ -329,6 +331,8 @@ var spanish = map[string]string{
 	"label.file":                 "Archivo CSV",
 	"label.header":               "Primera fila (nombres de columna)",
 	"label.Idempotency-Key":      "Encabezado Idempotency-Key",
+	"label.sort":                 "Orden",
+	"label.recent":               "Personas que abrió hace poco",
 	"label.language":             "Idioma",
 	"label.include":              "Qué incluir",
 	"label.starting_within_days": "Empiezan dentro de (días)",

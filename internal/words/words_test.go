@@ -389,7 +389,7 @@ func TestAMessageNamesItsFieldByLabelAndFillsItsArguments(t *testing.T) {
 		{"a nested field by its own label", English, pathway.FieldError{Field: "consent.given_on", Message: "date.future"}, "“Date consent was given” cannot be in the future."},
 		{"a list member by the list's label", Spanish, pathway.FieldError{Field: "consent.scopes[0]", Message: "field.oneof"}, "Elija una de las opciones de “Aceptó”."},
 		{"another field's label when the rule was that field's", English, pathway.FieldError{Field: "participant_ids[3]", Message: "date.before_consent", Args: []any{pathway.NewDate(2026, 1, 5)}, Label: "occurred_on"}, "“Date” cannot be before consent was given (2026-01-05)."},
-		{"arguments out of order in Spanish", Spanish, pathway.FieldError{Field: "seats", Message: "body.seats_below_held", Args: []any{4, pathway.NewDate(2026, 3, 1), 3}}, "El 2026-03-01 hay 4 cargos ocupados; termine algunos períodos antes de bajar los puestos a 3."},
+		{"arguments out of order in Spanish", Spanish, pathway.FieldError{Field: "seats", Message: "body.seats_below_held", Args: []any{4, pathway.NewDate(2026, 3, 1), 3}}, "El 2026-03-01 hay 4 cargos ocupados; termine algunos periodos antes de bajar los puestos a 3."},
 		{"a closed set in the reader's words", Spanish, pathway.FieldError{Field: "header", Message: "import.header_mismatch", Args: []any{pathway.ImportEngagements}}, "La primera fila del archivo no corresponde a una importación de participaciones."},
 		{"text that is no key is shown as it is", Spanish, pathway.FieldError{Field: "x", Message: "Written by hand."}, "Written by hand."},
 	}
