@@ -214,6 +214,35 @@ function notice(title, text) {
     user ? h("p", {}, h("a", { href: homes[user.role] || "/ladder" }, t("app.go_home"))) : null);
 }
 
+/**
+ * Puts every table of the page in a frame that scrolls sideways on its own
+ * (so the page never does), and makes a table wider than the screen say
+ * so: a line above it, and a shadow at the edge with more columns.
+ */
+function frameTables() {
+  for (const table of main.querySelectorAll("table")) {
+    let wrap = table.parentElement;
+    if (!wrap.classList.contains("table-wrap")) {
+      const cap = table.querySelector("caption");
+      wrap = h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": cap ? cap.textContent : t("app.table.region") });
+      table.replaceWith(wrap);
+      wrap.append(table);
+    }
+    if (wrap.dataset.framed) continue;
+    wrap.dataset.framed = "1";
+    const hint = h("p", { class: "scroll-hint", hidden: true }, t("app.table.scroll_hint"));
+    wrap.before(hint);
+    const ro = new ResizeObserver(() => {
+      const scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+      wrap.classList.toggle("scrolls", scrolls);
+      hint.hidden = !scrolls;
+    });
+    ro.observe(wrap);
+    ro.observe(table);
+  }
+}
+new MutationObserver(() => frameTables()).observe(main, { childList: true, subtree: true });
+
 /** Puts a drawn view on the page, titles it and moves focus to it. */
 function show(node, seq, focusSelector) {
   if (seq !== renderSeq) return;

@@ -259,8 +259,15 @@ func waitFor(t *testing.T, ctx context.Context, what, js string) {
 	t.Helper()
 	tctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	if _, err := chromedp.Run(tctx, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(10*time.Second))); err != nil {
-		t.Fatalf("waiting for %s: %v\npage: %s", what, err, mainText(ctx))
+	for {
+		_, err := chromedp.Run(tctx, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(10*time.Second)))
+		if err != nil && (strings.Contains(err.Error(), "navigated or closed") || strings.Contains(err.Error(), "Cannot find context")) && tctx.Err() == nil {
+			continue // the page loaded afresh (signing out does): wait on the new one
+		}
+		if err != nil {
+			t.Fatalf("waiting for %s: %v\npage: %s", what, err, mainText(ctx))
+		}
+		return
 	}
 }
 

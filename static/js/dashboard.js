@@ -282,9 +282,9 @@ function capacityTrend(quarters, k) {
   const ser = Object.entries(PERSPECTIVES).map(([p, name], i) => ({ p, name, cls: `fill-view-${i}` }));
   const groups = quarters.map((q) => ({ label: periodName(q.period), short: periodShort(q.period) }));
   const cell = (q, p, cap, score) => {
-    const t = q.tables[`capacity/${p}`];
-    const row = t && t.capacities.find((c) => c.capacity === cap);
-    return row ? val(row.scores.find((x) => x.score === score), t.margin_95) : null;
+    const tb = q.tables[`capacity/${p}`];
+    const row = tb && tb.capacities.find((c) => c.capacity === cap);
+    return row ? val(row.scores.find((x) => x.score === score), tb.margin_95) : null;
   };
   const latest = quarters[quarters.length - 1];
   return section(title,
@@ -320,8 +320,8 @@ function ladderSection(ladder) {
 
 /** The chosen release in detail, with its downloads. */
 function snapshot(r, k) {
-  const t = r.tables, period = r.period;
-  const dist = t.distribution, mv = t.movement, progs = t["distribution/programs"], roles = t.roles;
+  const tb = r.tables, period = r.period;
+  const dist = tb.distribution, mv = tb.movement, progs = tb["distribution/programs"], roles = tb.roles;
   const tiles = MOVES().map(([key, label]) => [label, mv[key]]);
   const rows = progs.rows || [];
   return section({ title: t("dashboard.detail.title", { period: periodName(period) }), id: "release-in-detail" },
