@@ -61,6 +61,7 @@ func TestWebApp(t *testing.T) {
 	t.Run("staff correct a person's dates in a program and change their programs", s.testEnrolments)
 	t.Run("an admin manages accounts, tokens and reads the audit log", s.testAdmin)
 	t.Run("staff check a CSV export, read its problems by row and import it", s.testImport)
+	t.Run("shell: nothing typed is lost, sign-out forgets, every page in both languages fits a phone", s.testShell)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, p := range s.problems {
