@@ -115,7 +115,7 @@ func (s *site) testSignOutForgets(t *testing.T) {
 			(await caches.keys()).length ? "Cache Storage: " + (await caches.keys()) : "",
 			dbs.length ? "IndexedDB: " + dbs : "",
 			document.body.innerText.includes("Okafor") ? "the page names Grace" : "",
-			document.body.innerText.includes(` + js(s.users[pathway.RoleStaff].Email) + `) ? "the page shows the email" : ""].filter(Boolean).join("; ");
+			document.body.innerText.includes(`+js(s.users[pathway.RoleStaff].Email)+`) ? "the page shows the email" : ""].filter(Boolean).join("; ");
 	})()`)
 	if left != "" {
 		t.Errorf("after sign-out the browser still holds: %s", left)
