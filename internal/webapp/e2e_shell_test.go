@@ -89,6 +89,30 @@ func (s *site) testNothingTypedIsLost(t *testing.T) {
 	if n := s.programsNamed(t, "Saturday food pantry"); n != 1 {
 		t.Errorf("after the connection came back, %d programs named Saturday food pantry, want 1", n)
 	}
+
+	// The answer is lost on the way back, though the server wrote it: the
+	// form says it cannot tell whether it was saved, and sending it again (same
+	// Idempotency-Key) gets the first answer back instead of a second write.
+	click(t, ctx, "summary", "Add a program to the ladder")
+	fill(t, ctx, `details[open] input[name="name"]`, "Youth voice circle")
+	eval[chromedp.Void](t, ctx, `(() => {
+		const real = window.fetch; let lose = true;
+		window.fetch = async (url, init) => {
+			const res = await real(url, init);
+			if (lose && String(url).endsWith("/programs") && init && init.method === "POST") { lose = false; throw new TypeError("Failed to fetch"); }
+			return res;
+		};
+	})()`)
+	click(t, ctx, "details[open] button", "Add program")
+	waitFor(t, ctx, "the lost answer's message", `/cannot tell whether it was saved/.test(document.querySelector("details[open] .form-error")?.textContent || "")`)
+	if n := s.programsNamed(t, "Youth voice circle"); n != 1 {
+		t.Fatalf("the server holds %d programs named Youth voice circle after the first try, want 1", n)
+	}
+	click(t, ctx, "details[open] button", "Add program")
+	waitFor(t, ctx, "the program added", `/Youth voice circle was added/.test(document.getElementById("status").textContent)`)
+	if n := s.programsNamed(t, "Youth voice circle"); n != 1 {
+		t.Errorf("sending it again wrote it again: %d programs named Youth voice circle, want 1", n)
+	}
 }
 
 // testSignOutForgets: after sign-out nothing personal is left in the
@@ -242,8 +266,9 @@ const leftovers = `(async () => {
 	const quote = (x) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 	// Each entry that fills in words is a pattern: its own text around what
 	// it fills in, each piece of which must be explained in turn.
+	// (Only an entry whose own pieces all occur in the text is tried.)
 	const patterns = [...new Set(Object.values(es).map(norm))].filter((v) => /\{\w+\}/.test(v) && v.replace(/\{\w+\}/g, "").trim() !== "")
-		.map((v) => new RegExp("^" + v.split(/\{\w+\}/).map(quote).join("(.+?)") + "$", "su"));
+		.map((v) => { const pieces = v.split(/\{\w+\}/); return { pieces: pieces.filter(Boolean), re: new RegExp("^" + pieces.map(quote).join("(.+?)") + "$", "su") }; });
 	const enPatterns = Object.entries(en).filter(([k, v]) => /\{\w+\}/.test(v) && norm(v) !== norm(es[k] ?? "") && /\p{L}{3,}/u.test(v.replace(/\{\w+\}/g, "")))
 		.map(([k, v]) => [k, new RegExp("^" + norm(v).split(/\{\w+\}/).map(quote).join("(.+?)") + "$", "su")]);
 	const months = [];
@@ -257,16 +282,22 @@ const leftovers = `(async () => {
 	const known = new Map();
 	const explained = (x, depth = 0) => {
 		x = norm(x);
-		if (known.has(x)) return known.get(x);
+		// known: true, or the shallowest depth at which x was not explained.
+		const k = known.get(x);
+		if (k === true || (k !== undefined && depth >= k)) return k === true;
 		const yes = explain(x, depth);
-		if (yes || depth === 0) known.set(x, yes);
+		known.set(x, yes ? true : Math.min(depth, k ?? depth));
 		return yes;
 	};
 	const explain = (x, depth) => {
 		if (!/\p{L}/u.test(x) || spanish.has(x)) return true;
 		if (!/\p{L}/u.test(strip(x))) return true;
 		if (depth > 6) return false;
-		for (const re of patterns) { const m = re.exec(x); if (m && m.slice(1).every((c) => explained(c, depth + 1))) return true; }
+		for (const { pieces, re } of patterns) {
+			if (!pieces.every((p) => x.includes(p))) continue;
+			const m = re.exec(x);
+			if (m && m.slice(1).every((c) => explained(c, depth + 1))) return true;
+		}
 		// Words put side by side: sentences, clauses, a list.
 		for (const sep of [/(?<=[.!?])\s+/, /(?<=[:;])\s+|\s+[·–—]\s+/, /,\s+/]) {
 			const parts = x.split(sep);

@@ -83,7 +83,9 @@ async function send(method, path, { body, type = "application/json", reauth = tr
       if (unanswered.size > 50) unanswered.clear();
       unanswered.set(sig, headers["Idempotency-Key"]);
     }
-    const detail = method === "GET" ? t("app.api.offline_read") : t("app.api.offline_write");
+    // Offline, the request never left; otherwise its answer may be what was
+    // lost, and sending it again is safe (same key) but the outcome unknown.
+    const detail = method === "GET" ? t("app.api.offline_read") : navigator.onLine === false ? t("app.api.offline_write") : t("app.api.lost_write");
     throw new Problem({ detail }, 0, { offline: true });
   }
   unanswered.delete(sig);

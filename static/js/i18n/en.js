@@ -59,6 +59,7 @@ export default {
   "app.table.scroll_hint": "The table is wider than the screen: scroll it sideways to see every column.",
   "app.table.region": "Table, scrolls sideways",
   "app.cancel": "Cancel",
+  "app.api.lost_write": "Pathway's answer did not arrive, so it cannot tell whether it was saved. What you typed is still here: send it again, and it is saved only once.",
 
   // signin
   "signin.title": "Sign in to Pathway",

@@ -59,6 +59,7 @@ export default {
   "app.table.scroll_hint": "La tabla es más ancha que la pantalla: deslícela hacia los lados para ver todas las columnas.",
   "app.table.region": "Tabla, se desplaza hacia los lados",
   "app.cancel": "Cancelar",
+  "app.api.lost_write": "La respuesta de Pathway no llegó, así que no se sabe si se guardó. Lo que escribió sigue aquí: vuelva a enviarlo y se guardará una sola vez.",
 
   // signin
   "signin.title": "Iniciar sesión en Pathway",
