@@ -410,6 +410,9 @@ func (s *site) testEveryPage(t *testing.T) {
 				waitDrawn(t, ctx)
 				s.walkPage(t, ctx, lang, string(role), p, &pending, pendingSeen)
 			}
+			if role == pathway.RoleStaff {
+				s.walkDialogs(t, ctx, lang, &pending, pendingSeen)
+			}
 		}
 	}
 	for area, owner := range spanishPending {
@@ -518,4 +521,30 @@ func checksCanFail(t *testing.T, ctx context.Context) {
 		t.Errorf("the sideways check says %q of a 600 px line, want it named", over)
 	}
 	eval[chromedp.Void](t, ctx, `document.getElementById("wide").remove()`)
+}
+
+// walkDialogs opens the shell's dialogs on the ladder and checks them as
+// walkPage checks a page: the one that asks before a language switch clears
+// a form, the one that asks to sign in again, and the form it leaves.
+func (s *site) walkDialogs(t *testing.T, ctx context.Context, lang string, pending *[]string, pendingSeen map[string]bool) {
+	t.Helper()
+	p := appPage{"/ladder", "ladder"}
+	do(t, ctx, "open the ladder", chromedp.Navigate(s.url+p.path))
+	waitDrawn(t, ctx)
+	eval[chromedp.Void](t, ctx, `document.querySelector("main details").open = true`)
+	fill(t, ctx, `details[open] input[name="name"]`, "Parents' circle")
+	do(t, ctx, "switch language", chromedp.Click(chromedp.CSS("#language")))
+	waitFor(t, ctx, "the switch's question", `!!document.querySelector("dialog[open]")`)
+	s.walkPage(t, ctx, lang, "staff", appPage{"/ladder (before switching language)", "ladder"}, pending, pendingSeen)
+	do(t, ctx, "keep the form", chromedp.Click(chromedp.CSS("dialog[open] .button-secondary")))
+	waitFor(t, ctx, "the question gone", `!document.querySelector("dialog[open]") && document.documentElement.lang === `+js(lang))
+	if _, err := chromedp.Call(ctx, network.DeleteCookies, network.DeleteCookiesParams{Name: "pathway_session", URL: s.url}); err != nil {
+		t.Fatalf("end the session: %v", err)
+	}
+	do(t, ctx, "send the form", chromedp.Click(chromedp.CSS(`details[open] button[type="submit"]`)))
+	waitFor(t, ctx, "the sign-in dialog", `!!document.querySelector("dialog[open] input[type=password]")`)
+	s.walkPage(t, ctx, lang, "staff", appPage{"/ladder (signing in again)", "ladder"}, pending, pendingSeen)
+	eval[chromedp.Void](t, ctx, `document.querySelector("dialog[open]").close()`)
+	waitFor(t, ctx, "the form's message", `!document.querySelector("details[open] .form-error").hidden`)
+	s.walkPage(t, ctx, lang, "staff", appPage{"/ladder (not signed in again)", "ladder"}, pending, pendingSeen)
 }
