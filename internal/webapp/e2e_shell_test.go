@@ -3,6 +3,8 @@ package webapp_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -434,6 +436,16 @@ func (s *site) walkPage(t *testing.T, ctx context.Context, lang, role string, p 
 	eval[chromedp.Void](t, ctx, `document.querySelectorAll("main details").forEach((d) => { d.open = true; })`)
 	do(t, ctx, "let opened sections draw", chromedp.Sleep(100*time.Millisecond))
 	checkPhone(t, ctx, name)
+	if s.keepShots && eval[bool](t, ctx, `!!document.querySelector("dialog[open]")`) {
+		// A full-page picture leaves out the dialog's layer: take the screen as seen.
+		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Fatalf("screenshot %s: %v", name, err)
+		}
+		if err := os.WriteFile(filepath.Join(s.shots, name+"-dialog-375.png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	s.check(t, ctx, name)
 	if lang != "es" {
 		return
