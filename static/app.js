@@ -3,17 +3,18 @@
 
 import { api, get, patch, setCSRF, whenSessionEnds, forgetEverything, Problem } from "./js/api.js";
 import { h, fill } from "./js/dom.js";
-import { t, setLanguage, language, browserLanguage, LANGUAGES } from "./js/i18n.js";
+import { t, setLanguage, language, browserLanguage, onLanguageChange, LANGUAGES } from "./js/i18n.js";
 import { ROLES } from "./js/words.js";
 import { signInView, signInAgainDialog } from "./js/signin.js";
 import { confirmDialog } from "./js/parts.js";
 import { peopleView, newPersonView } from "./js/people.js";
 import { personView } from "./js/person.js";
 import { ladderView } from "./js/ladder.js";
-import { bodiesView, bodyView } from "./js/bodies.js";
+import { bodiesView, bodyView, talksView } from "./js/bodies.js";
 import { dashboardView } from "./js/dashboard.js";
 import { usersView, tokensView, auditView } from "./js/admin.js";
 import { importView } from "./js/import.js";
+import { accountView } from "./js/account.js";
 
 // Each page names the ability it needs (see abilities below); pages without
 // one are open to every signed-in account.
@@ -25,10 +26,12 @@ const routes = [
   { path: /^\/ladder$/, view: ladderView },
   { path: /^\/bodies$/, view: bodiesView, needs: "readBodies" },
   { path: /^\/bodies\/(\d+)$/, view: bodyView, needs: "readBodies" },
+  { path: /^\/bodies\/(\d+)\/talks$/, view: talksView, needs: "readBodies" },
   { path: /^\/dashboard$/, view: dashboardView, needs: "reports" },
   { path: /^\/admin\/users$/, view: usersView, needs: "admin" },
   { path: /^\/admin\/tokens$/, view: tokensView, needs: "admin" },
   { path: /^\/admin\/audit$/, view: auditView, needs: "admin" },
+  { path: /^\/account$/, view: accountView },
 ];
 
 // Menu labels are catalogue keys, looked up each time the menu is drawn.
@@ -41,6 +44,7 @@ const navItems = [
   { href: "/admin/users", label: "app.nav.accounts", needs: "admin" },
   { href: "/admin/tokens", label: "app.nav.tokens", needs: "admin" },
   { href: "/admin/audit", label: "app.nav.audit", needs: "admin" },
+  { href: "/account", label: "account.nav" },
 ];
 
 const homes = { admin: "/participants", staff: "/participants", coordinator: "/bodies", leadership: "/dashboard" };
@@ -69,7 +73,7 @@ function abilities(list) {
 }
 
 /** Whether the signed-in account may open a page or menu item. */
-const mayOpen = (item) => !item.needs || can[item.needs];
+const mayOpen = (item) => (!item.needs || can[item.needs]) && !(item.href && user?.must_change_password && item.href !== "/account");
 
 /** Keeps the account and its abilities from a sign-in or GET /me answer. */
 function keepAccount(me) {
@@ -178,6 +182,11 @@ async function render(focusSelector, message) {
     show(await signInView({ signedIn, next }), seq);
     return;
   }
+  // After a one-time reset the account may only choose its own password.
+  if (user.must_change_password && path !== "/account") {
+    navigate("/account", { replace: true, message: pendingMessage });
+    return;
+  }
   if (path === "/" || path === "/signin") {
     navigate(localPath(params.get("next")) || homes[user.role] || "/ladder", { replace: true, message: pendingMessage });
     return;
@@ -195,7 +204,7 @@ async function render(focusSelector, message) {
   main.setAttribute("aria-busy", "true");
   const ctx = {
     user, can, params: path.match(route.path).slice(1), query: params,
-    navigate, announce, rerender: (sel, message) => { pendingMessage = message || ""; return render(sel); },
+    navigate, announce, keepAccount, rerender: (sel, message) => { pendingMessage = message || ""; return render(sel); },
   };
   try {
     show(await route.view(ctx), seq, focusSelector);
@@ -305,6 +314,10 @@ document.getElementById("signout").addEventListener("click", async () => {
 });
 
 document.getElementById("language").addEventListener("click", () => switchLanguage(language() === "es" ? "en" : "es"));
+
+// Whoever changes the language (the switch, the account page), the shell
+// follows.
+onLanguageChange(() => drawShell());
 
 // When a request meets an ended session, the person signs in again in a
 // dialog over the page; the request is then sent, so nothing typed is lost.

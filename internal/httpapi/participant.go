@@ -77,16 +77,26 @@ func (s *Server) createParticipant(c *gin.Context) error {
 	return nil
 }
 
+// getParticipant answers one person; ?include= adds parts of their
+// history (see recordParts), so that a page of them is one audited read.
 func (s *Server) getParticipant(c *gin.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
-	p, err := s.Participants.FindParticipant(c.Request.Context(), actor(c), id)
+	var q recordQuery
+	if err := bindQuery(c, &q); err != nil {
+		return err
+	}
+	parts, err := q.parts(actor(c))
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, p)
+	r, err := s.Records.FindRecord(c.Request.Context(), actor(c), id, parts)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, r)
 	return nil
 }
 

@@ -46,6 +46,10 @@ export function query(params) {
   return s ? "?" + s : "";
 }
 
+// POSTs sent without an Idempotency-Key: signing in, and making a personal
+// link, whose answer holds a secret the server never keeps (it refuses a key).
+const unkeyed = /^\/session$|\/invitations$/;
+
 // The Idempotency-Key of each POST whose answer never came: sending the
 // same request again reuses it, so the server writes it at most once. Held
 // in memory only, and forgotten at sign-out.
@@ -72,7 +76,7 @@ async function send(method, path, { body, type = "application/json", reauth = tr
   if (body !== undefined) headers["Content-Type"] = type;
   if (method !== "GET" && csrfToken) headers["X-CSRF-Token"] = csrfToken;
   const sig = `${method} ${path}\n${body ?? ""}`;
-  if (method === "POST" && path !== "/session") {
+  if (method === "POST" && !unkeyed.test(path)) {
     headers["Idempotency-Key"] = unanswered.get(sig) || newKey();
   }
   let res;
