@@ -14,6 +14,7 @@ import { bodiesView, bodyView, talksView } from "./js/bodies.js";
 import { dashboardView } from "./js/dashboard.js";
 import { usersView, tokensView, auditView } from "./js/admin.js";
 import { importView } from "./js/import.js";
+import { eventView } from "./js/event.js";
 import { accountView } from "./js/account.js";
 
 // Each page names the ability it needs (see abilities below); pages without
@@ -23,6 +24,7 @@ const routes = [
   { path: /^\/participants\/new$/, view: newPersonView, needs: "writePeople" },
   { path: /^\/participants\/(\d+)$/, view: personView, needs: "readPeople" },
   { path: /^\/import$/, view: importView, needs: "writePeople" },
+  { path: /^\/events\/new$/, view: eventView, needs: "writePeople" },
   { path: /^\/ladder$/, view: ladderView },
   { path: /^\/bodies$/, view: bodiesView, needs: "readBodies" },
   { path: /^\/bodies\/(\d+)$/, view: bodyView, needs: "readBodies" },
@@ -37,6 +39,7 @@ const routes = [
 // Menu labels are catalogue keys, looked up each time the menu is drawn.
 const navItems = [
   { href: "/participants", label: "app.nav.people", needs: "readPeople" },
+  { href: "/events/new", label: "event.nav", needs: "writePeople" },
   { href: "/import", label: "app.nav.import", needs: "writePeople" },
   { href: "/ladder", label: "app.nav.ladder" },
   { href: "/bodies", label: "app.nav.bodies", needs: "readBodies" },
