@@ -1,10 +1,12 @@
 // Pathway's web app: a small router over views, one per page, that only
 // offers what the signed-in role may see.
 
-import { api, get, setCSRF, whenSignedOut, Problem } from "./js/api.js";
+import { api, get, patch, setCSRF, whenSessionEnds, forgetEverything, Problem } from "./js/api.js";
 import { h, fill } from "./js/dom.js";
+import { t, setLanguage, language, browserLanguage, onLanguageChange, LANGUAGES } from "./js/i18n.js";
 import { ROLES } from "./js/words.js";
-import { signInView } from "./js/signin.js";
+import { signInView, signInAgainDialog } from "./js/signin.js";
+import { confirmDialog } from "./js/parts.js";
 import { peopleView, newPersonView } from "./js/people.js";
 import { personView } from "./js/person.js";
 import { ladderView } from "./js/ladder.js";
@@ -14,7 +16,6 @@ import { usersView, tokensView, auditView } from "./js/admin.js";
 import { importView } from "./js/import.js";
 import { eventView } from "./js/event.js";
 import { accountView } from "./js/account.js";
-import { t } from "./js/i18n.js";
 
 // Each page names the ability it needs (see abilities below); pages without
 // one are open to every signed-in account.
@@ -35,17 +36,18 @@ const routes = [
   { path: /^\/account$/, view: accountView },
 ];
 
+// Menu labels are catalogue keys, looked up each time the menu is drawn.
 const navItems = [
-  { href: "/participants", label: "People", needs: "readPeople" },
-  { href: "/events/new", get label() { return t("event.nav"); }, needs: "writePeople" },
-  { href: "/import", label: "Import", needs: "writePeople" },
-  { href: "/ladder", label: "Ladder" },
-  { href: "/bodies", label: "Boards and bureaus", needs: "readBodies" },
-  { href: "/dashboard", label: "Dashboard", needs: "reports" },
-  { href: "/admin/users", label: "Accounts", needs: "admin" },
-  { href: "/admin/tokens", label: "API tokens", needs: "admin" },
-  { href: "/admin/audit", label: "Audit log", needs: "admin" },
-  { href: "/account", get label() { return t("account.nav"); } },
+  { href: "/participants", label: "app.nav.people", needs: "readPeople" },
+  { href: "/events/new", label: "event.nav", needs: "writePeople" },
+  { href: "/import", label: "app.nav.import", needs: "writePeople" },
+  { href: "/ladder", label: "app.nav.ladder" },
+  { href: "/bodies", label: "app.nav.bodies", needs: "readBodies" },
+  { href: "/dashboard", label: "app.nav.dashboard", needs: "reports" },
+  { href: "/admin/users", label: "app.nav.accounts", needs: "admin" },
+  { href: "/admin/tokens", label: "app.nav.tokens", needs: "admin" },
+  { href: "/admin/audit", label: "app.nav.audit", needs: "admin" },
+  { href: "/account", label: "account.nav" },
 ];
 
 const homes = { admin: "/participants", staff: "/participants", coordinator: "/bodies", leadership: "/dashboard" };
@@ -82,6 +84,59 @@ function keepAccount(me) {
   can = abilities(me ? me.abilities : []);
 }
 
+/** The language an account keeps (GET /me's language), if the server sends one. */
+const savedLanguage = (me) => (me && (me.language || (me.user && me.user.language))) || "";
+
+// A language chosen with the switch lasts for the browser session, so a
+// reload keeps it even where the server does not keep it for the account.
+const CHOSEN = "pathway.language";
+function chosenLanguage() { try { return sessionStorage.getItem(CHOSEN) || ""; } catch { return ""; } }
+function keepChosenLanguage(lang) { try { sessionStorage.setItem(CHOSEN, lang); } catch { /* storage turned off */ } }
+
+/** Whether a form on the page holds something typed that a redraw would lose. */
+function typedSomething() {
+  return [...main.querySelectorAll("form input, form textarea, form select")].some((el) => {
+    if (el.type === "search" || el.type === "hidden" || el.readOnly) return false;
+    if (el.type === "checkbox" || el.type === "radio") return el.checked !== el.defaultChecked;
+    if (el.tagName === "SELECT") return [...el.options].some((o) => o.selected !== o.defaultSelected);
+    if (el.type === "file") return el.files && el.files.length > 0;
+    return el.value !== el.defaultValue;
+  });
+}
+
+/** Switches the app's language, keeps the choice for the account, and redraws. */
+async function switchLanguage(lang) {
+  if (lang === language()) return;
+  if (typedSomething() && !await confirmDialog({
+    title: t("app.language.confirm_title"), body: t("app.language.confirm_body"),
+    confirm: t("app.language.confirm"), cancel: t("app.language.keep"),
+  })) return;
+  setLanguage(lang);
+  keepChosenLanguage(lang);
+  drawShell();
+  if (user) {
+    // The server keeps it for the account where it can; in any case the
+    // choice holds for this browser session.
+    try { await patch("/me", { language: lang }); } catch { /* not kept on the server: kept for the session */ }
+  }
+  await render(null, t("app.language.switched"));
+}
+
+/** The shell's own words: skip link, header, footer, and the switch. */
+function drawShell() {
+  document.documentElement.lang = language();
+  for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+  const nav = document.getElementById("nav");
+  nav.setAttribute("aria-label", t("app.nav.label"));
+  const other = language() === "es" ? "en" : "es";
+  const sw = document.getElementById("language");
+  sw.textContent = LANGUAGES[other];
+  sw.lang = other;
+  sw.title = t("app.language.switch_title");
+  sw.hidden = false;
+  drawNav();
+}
+
 /** Says something in the status area, read out by screen readers. */
 function announce(message) {
   statusEl.textContent = "";
@@ -110,19 +165,24 @@ function drawNav() {
   }
   const here = location.pathname;
   fill(nav, h("ul", {}, navItems.filter(mayOpen).map((n) =>
-    h("li", {}, h("a", { href: n.href, "aria-current": here === n.href || here.startsWith(n.href + "/") ? "page" : null }, n.label)))));
+    h("li", {}, h("a", { href: n.href, "aria-current": here === n.href || here.startsWith(n.href + "/") ? "page" : null }, t(n.label))))));
   nav.hidden = false;
   fill(document.getElementById("account-who"), h("span", { class: "who-email" }, user.email), " ", h("span", { class: "who-role" }, ROLES[user.role] || user.role));
   account.hidden = false;
 }
 
-async function render(focusSelector) {
+/** A local address to go to after signing in, or "". */
+function localPath(p) { return p && p.startsWith("/") && !p.startsWith("//") ? p : ""; }
+
+async function render(focusSelector, message) {
+  if (message !== undefined) pendingMessage = message;
   const seq = ++renderSeq;
   const path = location.pathname.replace(/\/+$/, "") || "/";
   const params = new URLSearchParams(location.search);
   if (!user) {
     drawNav();
-    show(await signInView({ signedIn, next: path === "/" || path === "/signin" ? "" : path + location.search }), seq);
+    const next = path === "/" || path === "/signin" ? localPath(params.get("next")) : path + location.search;
+    show(await signInView({ signedIn, next }), seq);
     return;
   }
   // After a one-time reset the account may only choose its own password.
@@ -131,17 +191,17 @@ async function render(focusSelector) {
     return;
   }
   if (path === "/" || path === "/signin") {
-    navigate(params.get("next") || homes[user.role] || "/ladder", { replace: true, message: pendingMessage });
+    navigate(localPath(params.get("next")) || homes[user.role] || "/ladder", { replace: true, message: pendingMessage });
     return;
   }
   drawNav();
   const route = routes.find((r) => r.path.test(path));
   if (!route) {
-    show(notice("There is nothing at this address", "The page may have moved. Use the menu to find your way."), seq);
+    show(notice(t("app.not_found.title"), t("app.not_found.text")), seq);
     return;
   }
   if (!mayOpen(route)) {
-    show(notice("This page is not part of your role", "Pathway shows each role only what it needs. Use the menu to find what is open to you."), seq);
+    show(notice(t("app.not_your_role.title"), t("app.not_your_role.text")), seq);
     return;
   }
   main.setAttribute("aria-busy", "true");
@@ -153,17 +213,47 @@ async function render(focusSelector) {
     show(await route.view(ctx), seq, focusSelector);
   } catch (err) {
     if (seq !== renderSeq) return;
-    if (err instanceof Problem && err.status === 401) return;
-    if (err instanceof Problem && err.status === 404) show(notice("Not found", err.message), seq);
-    else if (err instanceof Problem && err.status === 403) show(notice("This is not part of your role", err.message), seq);
-    else { show(notice("Something went wrong", err.message || String(err)), seq); if (!(err instanceof Problem)) console.error(err); }
+    if (err instanceof Problem && err.status === 401) { await endSession(t("app.session_ended")); return; }
+    if (err instanceof Problem && err.status === 404) show(notice(t("app.error.not_found"), err.message), seq);
+    else if (err instanceof Problem && err.status === 403) show(notice(t("app.error.forbidden"), err.message), seq);
+    else if (err instanceof Problem && err.offline) show(notice(t("app.error.offline"), err.message), seq);
+    else { show(notice(t("app.error.title"), err instanceof Problem ? err.message : t("app.error.text")), seq); if (!(err instanceof Problem)) console.error(err); }
   }
 }
 
 function notice(title, text) {
   return h("section", { class: "page" }, h("h1", { tabindex: "-1" }, title), h("p", {}, text),
-    user ? h("p", {}, h("a", { href: homes[user.role] || "/ladder" }, "Go to your start page")) : null);
+    user ? h("p", {}, h("a", { href: homes[user.role] || "/ladder" }, t("app.go_home"))) : null);
 }
+
+/**
+ * Puts every table of the page in a frame that scrolls sideways on its own
+ * (so the page never does), and makes a table wider than the screen say
+ * so: a line above it, and a shadow at the edge with more columns.
+ */
+function frameTables() {
+  for (const table of main.querySelectorAll("table")) {
+    let wrap = table.parentElement;
+    if (!wrap.classList.contains("table-wrap")) {
+      const cap = table.querySelector("caption");
+      wrap = h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": cap ? cap.textContent : t("app.table.region") });
+      table.replaceWith(wrap);
+      wrap.append(table);
+    }
+    if (wrap.dataset.framed) continue;
+    wrap.dataset.framed = "1";
+    const hint = h("p", { class: "scroll-hint", hidden: true }, t("app.table.scroll_hint"));
+    wrap.before(hint);
+    const ro = new ResizeObserver(() => {
+      const scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+      wrap.classList.toggle("scrolls", scrolls);
+      hint.hidden = !scrolls;
+    });
+    ro.observe(wrap);
+    ro.observe(table);
+  }
+}
+new MutationObserver(() => frameTables()).observe(main, { childList: true, subtree: true });
 
 /** Puts a drawn view on the page, titles it and moves focus to it. */
 function show(node, seq, focusSelector) {
@@ -171,7 +261,7 @@ function show(node, seq, focusSelector) {
   fill(main, node);
   main.removeAttribute("aria-busy");
   const h1 = main.querySelector("h1");
-  document.title = h1 ? `${h1.textContent} · Pathway` : "Pathway";
+  document.title = h1 ? t("app.document_title", { page: h1.textContent }) : t("app.brand");
   if (pendingMessage) { announce(pendingMessage); pendingMessage = ""; }
   else if (!focusSelector) announce("");
   if (focusSelector) {
@@ -187,27 +277,63 @@ function show(node, seq, focusSelector) {
 function signedIn(me, next) {
   keepAccount(me);
   setCSRF(me.csrf_token);
-  navigate(next || homes[user.role] || "/ladder", { replace: true, message: `Signed in as ${user.email}.` });
+  const saved = savedLanguage(me);
+  if (chosenLanguage() && chosenLanguage() !== saved) {
+    // Chosen on the sign-in page: it becomes the account's language.
+    patch("/me", { language: language() }).catch(() => { /* kept for the session */ });
+  } else if (saved) {
+    setLanguage(saved);
+    drawShell();
+  }
+  navigate(localPath(next) || homes[user.role] || "/ladder", { replace: true, message: t("app.signed_in", { email: user.email }) });
 }
 
-function signedOut(message) {
+/**
+ * Leaves nothing of the person behind: forgets the session's token and
+ * every browser store, then loads the sign-in page afresh, so no page's
+ * memory of them survives either. why names the message it shows.
+ */
+async function leave(why, next) {
   keepAccount(null);
-  setCSRF("");
-  pendingMessage = message;
-  history.replaceState(null, "", "/signin" + (location.pathname.length > 1 && location.pathname !== "/signin" ? "?next=" + encodeURIComponent(location.pathname + location.search) : ""));
-  render();
+  fill(main);
+  fill(document.getElementById("nav"));
+  fill(document.getElementById("account-who"));
+  for (const d of document.querySelectorAll("dialog")) d.remove();
+  statusEl.textContent = "";
+  document.title = t("app.brand");
+  await forgetEverything();
+  location.replace("/signin" + (next ? "?next=" + encodeURIComponent(next) : "") + "#" + why);
+}
+
+/** The session ended and the person did not sign in again. */
+function endSession() {
+  const here = location.pathname + location.search;
+  return leave("session-ended", here.length > 1 && !here.startsWith("/signin") ? here : "");
 }
 
 document.getElementById("signout").addEventListener("click", async () => {
-  try { await api("DELETE", "/session"); } catch { /* the session may already be gone */ }
-  keepAccount(null);
-  setCSRF("");
-  pendingMessage = "You are signed out.";
-  history.replaceState(null, "", "/signin");
-  render();
+  try { await api("DELETE", "/session", undefined, { reauth: false }); } catch { /* the session may already be gone */ }
+  await leave("signed-out");
 });
 
-whenSignedOut(() => { if (user) signedOut("Your session has ended. Please sign in again."); });
+document.getElementById("language").addEventListener("click", () => switchLanguage(language() === "es" ? "en" : "es"));
+
+// Whoever changes the language (the switch, the account page), the shell
+// follows.
+onLanguageChange(() => drawShell());
+
+// When a request meets an ended session, the person signs in again in a
+// dialog over the page; the request is then sent, so nothing typed is lost.
+whenSessionEnds(async () => {
+  if (!user) return false;
+  const me = await signInAgainDialog(user.email);
+  if (me === "signout") { await leave("signed-out"); return false; }
+  if (!me) return false;
+  keepAccount(me);
+  setCSRF(me.csrf_token);
+  announce(t("app.signed_in_again"));
+  return true;
+});
 
 document.addEventListener("click", (ev) => {
   if (ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
@@ -221,12 +347,16 @@ document.addEventListener("click", (ev) => {
 window.addEventListener("popstate", () => render());
 
 (async function start() {
-  try {
-    const me = await get("/me");
-    keepAccount(me);
-    setCSRF(me.csrf_token);
-  } catch {
-    keepAccount(null);
-  }
+  const farewell = { "#signed-out": "app.signed_out", "#session-ended": "app.session_ended" }[location.hash];
+  if (location.hash) history.replaceState(null, "", location.pathname + location.search);
+  let me = null;
+  try { me = await get("/me"); } catch { me = null; }
+  keepAccount(me);
+  if (me) setCSRF(me.csrf_token);
+  // Signed in: the account's language, else the one chosen this session;
+  // on the sign-in page, the one chosen this session, else the browser's.
+  setLanguage((me && savedLanguage(me)) || chosenLanguage() || browserLanguage());
+  drawShell();
+  if (farewell) pendingMessage = t(farewell);
   render();
 })();

@@ -23,13 +23,14 @@ func apiValues[T any](set []T) []string {
 var (
 	// quoted matches a double-quoted JavaScript string without escapes.
 	quoted = regexp.MustCompile(`"([^"\\]*)"`)
-	// objectKey matches a key of an object literal whose value is a string.
-	objectKey = regexp.MustCompile(`(?:^|[{,\n])\s*([a-z_]+):\s*"`)
+	// namedSet matches the start of named("set", [ in words.js.
+	namedSet = regexp.MustCompile(`^named\("([a-z_]+)",\s*\[`)
 )
 
-// jsConst returns the text of `export const name = ...;` in src: an array
-// literal's items, or an object literal's keys, in the order written.
-func jsConst(t *testing.T, src, name string) []string {
+// jsConst returns the values of `export const name = ...;` in src: an
+// array literal's items, or the list given to named("set", [...]), in the
+// order written, and the set's name ("" for an array).
+func jsConst(t *testing.T, src, name string) (set string, values []string) {
 	t.Helper()
 	start := strings.Index(src, "export const "+name+" = ")
 	if start < 0 {
@@ -41,20 +42,21 @@ func jsConst(t *testing.T, src, name string) []string {
 		t.Fatalf("words.js: %s does not end", name)
 	}
 	body = body[:end]
-	var out []string
-	switch body[0] {
-	case '[':
-		for _, m := range quoted.FindAllStringSubmatch(body, -1) {
-			out = append(out, m[1])
+	switch {
+	case body[0] == '[':
+	case strings.HasPrefix(body, "named("):
+		m := namedSet.FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("words.js: %s is not named(\"set\", [...])", name)
 		}
-	case '{':
-		for _, m := range objectKey.FindAllStringSubmatch(body, -1) {
-			out = append(out, m[1])
-		}
+		set, body = m[1], body[len(m[0]):]
 	default:
-		t.Fatalf("words.js: %s is neither an array nor an object", name)
+		t.Fatalf("words.js: %s is neither an array nor named(\"set\", [...])", name)
 	}
-	return out
+	for _, m := range quoted.FindAllStringSubmatch(body, -1) {
+		values = append(values, m[1])
+	}
+	return set, values
 }
 
 func TestWebAppWordsCoverExactlyTheDomainsLists(t *testing.T) {
@@ -63,6 +65,7 @@ func TestWebAppWordsCoverExactlyTheDomainsLists(t *testing.T) {
 		t.Fatal(err)
 	}
 	src := string(b)
+	en, es := catalogue(t, "en"), catalogue(t, "es")
 	for _, tc := range []struct {
 		name string // the export in words.js
 		want []string
@@ -78,21 +81,25 @@ func TestWebAppWordsCoverExactlyTheDomainsLists(t *testing.T) {
 		{"PERSPECTIVES", apiValues(pathway.Perspectives)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if diff := cmp.Diff(tc.want, jsConst(t, src, tc.name)); diff != "" {
+			set, got := jsConst(t, src, tc.name)
+			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("words.js %s differs from the domain's list (-domain +words.js):\n%s", tc.name, diff)
 			}
+			if set == "" {
+				set = "rung" // RUNG's words: a name and a meaning for each rung
+			}
+			for _, v := range tc.want {
+				keys := []string{"words." + set + "." + v}
+				if set == "rung" {
+					keys = append(keys, keys[0]+".meaning")
+				}
+				for _, key := range keys {
+					if en[key] == "" || es[key] == "" {
+						t.Errorf("%q has no words in both catalogues (en %q, es %q)", key, en[key], es[key])
+					}
+				}
+			}
 		})
-	}
-	// RUNG holds each rung's words; its keys are the rungs too.
-	var rungKeys []string
-	start := strings.Index(src, "export const RUNG = {")
-	body := src[start:]
-	body = body[:strings.Index(body, "};\n")]
-	for _, m := range regexp.MustCompile(`(?m)^\s+([a-z_]+):\s*\{`).FindAllStringSubmatch(body, -1) {
-		rungKeys = append(rungKeys, m[1])
-	}
-	if diff := cmp.Diff(apiValues(pathway.Rungs), rungKeys); diff != "" {
-		t.Errorf("words.js RUNG differs from the domain's rungs (-domain +words.js):\n%s", diff)
 	}
 }
 

@@ -66,6 +66,7 @@ func TestWebApp(t *testing.T) {
 	t.Run("a participant follows their personal link, checks in and withdraws, in Spanish and English", s.testSelf)
 	t.Run("staff find people by any spelling, sort them, and log a supper of 30 in a few taps", s.testPeople)
 	t.Run("a form shows the API's words by its fields, in the app's language", s.testWords)
+	t.Run("shell: nothing typed is lost, sign-out forgets, every page in both languages fits a phone", s.testShell)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, p := range s.problems {
@@ -264,8 +265,15 @@ func waitFor(t *testing.T, ctx context.Context, what, js string) {
 	t.Helper()
 	tctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	if _, err := chromedp.Run(tctx, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(10*time.Second))); err != nil {
-		t.Fatalf("waiting for %s: %v\npage: %s", what, err, mainText(ctx))
+	for {
+		_, err := chromedp.Run(tctx, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(10*time.Second)))
+		if err != nil && (strings.Contains(err.Error(), "navigated or closed") || strings.Contains(err.Error(), "Cannot find context")) && tctx.Err() == nil {
+			continue // the page loaded afresh (signing out does): wait on the new one
+		}
+		if err != nil {
+			t.Fatalf("waiting for %s: %v\npage: %s", what, err, mainText(ctx))
+		}
+		return
 	}
 }
 

@@ -3,9 +3,10 @@
 // that reads "fewer than k" is drawn hatched and labelled, never as a zero.
 
 import { h, s, newId } from "./dom.js";
+import { t, formatNumber } from "./i18n.js";
 
 /** The words for a count below k. */
-export const fewerThan = (k) => `fewer than ${k}`;
+export const fewerThan = (k) => t("dashboard.fewer_than", { k: formatNumber(k) });
 
 /** A diagonal hatch pattern for "fewer than k" counts. */
 function hatch(id) {
@@ -47,9 +48,9 @@ export function responsive(draw, describe, className = "") {
  * {count, fewer, margin}; null when the release has no such cell.
  */
 export function said(v, k) {
-  if (!v) return "not published";
+  if (!v) return t("dashboard.chart.not_published");
   if (v.fewer) return fewerThan(k);
-  return v.margin != null ? `about ${v.count} (±${v.margin})` : String(v.count);
+  return v.margin != null ? t("dashboard.chart.about", { n: formatNumber(v.count), margin: formatNumber(v.margin) }) : formatNumber(v.count);
 }
 
 /** A round step for an axis that reaches top in about n steps. */
@@ -69,7 +70,7 @@ function keyRow(svg, y, x, k, pid, hasFewer, hasMargin, width) {
       s("line", { x1: at + 6, x2: at + 6, y1: y - 6, y2: y + 6, class: "whisker" }),
       s("line", { x1: at + 2, x2: at + 10, y1: y - 6, y2: y - 6, class: "whisker" }),
       s("line", { x1: at + 2, x2: at + 10, y1: y + 6, y2: y + 6, class: "whisker" }),
-      s("text", { x: at + 16, y, class: "key-label", "dominant-baseline": "central" }, "95 % margin"));
+      s("text", { x: at + 16, y, class: "key-label", "dominant-baseline": "central" }, t("dashboard.chart.margin_key")));
     if (wrap) { at = x; y += 22; } else at += 112;
   }
   if (hasFewer) {
@@ -104,10 +105,10 @@ export function columnChart({ groups, series, value, k, describe, height = 170, 
     const bw = Math.max(3, Math.min(26, (gw - 4) / series.length - 2));
     const y = (n) => plotTop + plotH - (Math.max(0, n) / top) * plotH;
     const svg = s("svg", { width, height: svgH, viewBox: `0 0 ${width} ${svgH}`, class: "columns" }, s("defs", {}, hatch(pid)));
-    for (let t = 0; t <= top; t += step) {
+    for (let n = 0; n <= top; n += step) {
       svg.append(
-        s("line", { x1: x0, x2: x0 + plotW, y1: y(t), y2: y(t), class: t === 0 ? "axis" : "gridline" }),
-        s("text", { x: x0 - 4, y: y(t), class: "tick", "text-anchor": "end", "dominant-baseline": "central" }, String(t)));
+        s("line", { x1: x0, x2: x0 + plotW, y1: y(n), y2: y(n), class: n === 0 ? "axis" : "gridline" }),
+        s("text", { x: x0 - 4, y: y(n), class: "tick", "text-anchor": "end", "dominant-baseline": "central" }, formatNumber(n)));
     }
     // Labels along the bottom, thinned out so that they do not overlap.
     const longest = Math.max(...groups.map((g) => (g.short || g.label).length));
@@ -123,7 +124,7 @@ export function columnChart({ groups, series, value, k, describe, height = 170, 
         const v = vals[g][i];
         if (!v) return;
         const bx = left + i * (bw + 2), cx = bx + bw / 2;
-        const tip = `${grp.label}${series.length > 1 ? `, ${ser.name}` : ""}: ${said(v, k)}`;
+        const tip = series.length > 1 ? t("dashboard.chart.tip_series", { label: grp.label, series: ser.name, value: said(v, k) }) : t("dashboard.chart.tip", { label: grp.label, value: said(v, k) });
         if (v.fewer) {
           svg.append(s("rect", { x: bx, y: y(k), width: bw, height: y(0) - y(k), fill: `url(#${pid})`, class: "bar-hidden" }, s("title", {}, tip)));
           if (bw >= 40) svg.append(s("text", { x: cx, y: y(k) - 6, class: "hidden-label", "text-anchor": "middle" }, fewerThan(k)));
@@ -154,7 +155,7 @@ export function columnChart({ groups, series, value, k, describe, height = 170, 
  * as in said(). Each bar carries its error margin as whiskers.
  */
 export function barChart(rows, { title, k }) {
-  const describe = `${title}: ${rows.map((r) => `${r.label}, ${said(r.value, k)}`).join("; ")}.`;
+  const describe = t("dashboard.chart.bars", { title, values: rows.map((r) => t("dashboard.chart.bar", { label: r.label, value: said(r.value, k) })).join("; ") });
   return responsive((width) => {
     const pid = newId("hatch");
     const longest = Math.max(...rows.map((r) => r.label.length));
@@ -196,7 +197,7 @@ export function barChart(rows, { title, k }) {
         end = Math.max(end, hi);
       }
       svg.append(s("text", { x: end + 6, y: mid, class: "bar-value", "dominant-baseline": "central" },
-        v.margin ? `${v.count} ±${v.margin}` : String(v.count)));
+        v.margin ? `${formatNumber(v.count)} ±${formatNumber(v.margin)}` : formatNumber(v.count)));
     });
     if (keyH) keyRow(svg, rows.length * rowH + 18, x0, k, pid, hasFewer, hasMargin, width);
     return svg;
@@ -215,6 +216,5 @@ export function fewerLegend(k) {
   return h("p", { class: "legend" },
     s("svg", { width: 28, height: 16, viewBox: "0 0 28 16", "aria-hidden": "true", class: "legend-swatch" },
       s("defs", {}, hatch(pid)), s("rect", { width: 28, height: 16, rx: 3, fill: `url(#${pid})`, class: "bar-hidden" })),
-    ` Hatched: ${fewerThan(k)}. When a count comes out under ${k}, it reads "${fewerThan(k)}" instead of a number. It is not a zero. `
-    + "The whiskers on each bar show its margin: the true count is inside it 95 times in 100.");
+    " ", t("dashboard.chart.legend", { fewer: fewerThan(k), k: formatNumber(k) }));
 }

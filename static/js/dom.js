@@ -1,5 +1,7 @@
 // Small helpers for building the page without any markup strings.
 
+import { formatDate, formatDateTime } from "./i18n.js";
+
 const SVGNS = "http://www.w3.org/2000/svg";
 
 function set(el, attrs) {
@@ -63,18 +65,11 @@ export function addMonths(iso, n) {
   return isoDate(dt);
 }
 
-const dayFmt = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", year: "numeric" });
-const timeFmt = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" });
+/** Shows a YYYY-MM-DD date in the reader's language. */
+export function showDate(iso) { return formatDate(iso); }
 
-/** Shows a YYYY-MM-DD date in the reader's own format. */
-export function showDate(iso) {
-  if (!iso) return "";
-  const [y, m, d] = iso.split("-").map(Number);
-  return dayFmt.format(new Date(y, m - 1, d));
-}
-
-/** Shows an RFC 3339 time in the reader's own format. */
-export function showTime(t) { return t ? timeFmt.format(new Date(t)) : ""; }
+/** Shows an RFC 3339 time in the reader's language and time zone. */
+export function showTime(ts) { return formatDateTime(ts); }
 
 /** Days from today to a YYYY-MM-DD date. */
 export function daysUntil(iso) {
@@ -87,5 +82,5 @@ export function daysUntil(iso) {
 /** A link handled by the app's router. */
 export function link(href, ...children) { return h("a", { href }, ...children); }
 
-/** A plural phrase: plural(3, "person", "people"). */
+/** A plural phrase in English: plural(3, "person", "people"). Words in a catalogue use tn() instead. */
 export function plural(n, one, many) { return `${n} ${n === 1 ? one : many}`; }

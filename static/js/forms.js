@@ -3,6 +3,7 @@
 
 import { h, newId } from "./dom.js";
 import { NOTE_MAX } from "./words.js";
+import { t, formatNumber } from "./i18n.js";
 
 function wrap(name, label, control, { hint, id, extra } = {}) {
   const hintEl = hint ? h("p", { class: "hint", id: id + "-hint" }, hint) : null;
@@ -44,18 +45,18 @@ export function selectField({ name, label, options, value, hint }) {
 }
 
 /** A short note, flagged as sensitive, with a character count. */
-export function noteField({ name = "note", label = "Note (optional)", value = "" } = {}) {
+export function noteField({ name = "note", label = t("app.form.note"), value = "" } = {}) {
   const id = newId("f");
   const counter = h("p", { class: "counter", id: id + "-count", "aria-live": "polite" });
   const area = h("textarea", { id, name, maxlength: NOTE_MAX, rows: 3 }, value);
   const update = () => {
     const left = NOTE_MAX - area.value.length;
-    counter.textContent = left <= 50 ? `${left} characters left` : `Up to ${NOTE_MAX} characters`;
+    counter.textContent = left <= 50 ? t("app.form.note_left", { n: formatNumber(left) }) : t("app.form.note_max", { n: formatNumber(NOTE_MAX) });
   };
   area.addEventListener("input", update);
   update();
   const field = wrap(name, label, area, {
-    hint: "Sensitive: only staff see notes. Keep it short and factual; no health details, addresses or ID numbers.",
+    hint: t("app.form.note_hint"),
     id, extra: counter,
   });
   field.classList.add("sensitive");
@@ -71,7 +72,7 @@ export function choiceGroup({ name, legend, type = "radio", options, value, hint
   const err = h("p", { class: "field-error", id: id + "-error", hidden: true });
   const fs = h("fieldset", { class: "field choices" + (inline ? " inline" : ""), dataset: { field: name }, id },
     h("legend", {}, legend), hintEl, err,
-    options.length === 0 ? h("p", { class: "muted" }, "None to choose from yet.") : null,
+    options.length === 0 ? h("p", { class: "muted" }, t("app.form.no_choices")) : null,
     options.map(([v, l, more]) => {
       const cid = newId("c");
       const input = h("input", { type, id: cid, name, value: v, checked: chosen.includes(String(v)) });
@@ -139,7 +140,7 @@ export function showErrors(frm, err) {
     const label = field.querySelector("legend, label");
     const name = field.dataset.label || (label ? label.firstChild.textContent.trim() : key);
     const msg = field.querySelector(".field-error");
-    const text = phrase ? `${name} ${fe.message}.`.replace(/\.\.$/, ".") : fe.message;
+    const text = phrase ? t("app.form.field_error", { label: name, message: fe.message }).replace(/\.\.$/, ".") : fe.message;
     msg.textContent = msg.textContent ? msg.textContent + " " + text : text;
     msg.hidden = false;
     field.classList.add("has-error");
@@ -150,7 +151,7 @@ export function showErrors(frm, err) {
     if (!first) first = field.matches("fieldset") ? field.querySelector("input") : field.querySelector("input, select, textarea");
   }
   if (box) {
-    const lead = (err.errors && err.errors.length) ? "Some details need another look; they are marked below." : (err.message || "That did not work. Please try again.");
+    const lead = (err.errors && err.errors.length) ? t("app.form.look_again") : (err.message || t("app.form.failed"));
     box.replaceChildren(h("p", {}, lead));
     if (loose.length) box.append(h("ul", {}, loose.map((l) => h("li", {}, l))));
     box.hidden = false;
@@ -162,8 +163,12 @@ export function showErrors(frm, err) {
 /**
  * Runs handler on submit. While it runs the submit button is disabled and
  * says so; when it throws, the errors are shown and what was typed stays.
+ * Through api.js every form also survives the session ending (the request
+ * waits while the person signs in again, then goes) and a lost connection
+ * (it says nothing was saved, keeps the form, and says when the connection
+ * is back).
  */
-export function onSubmit(frm, handler, busyText = "Saving…") {
+export function onSubmit(frm, handler, busyText = t("app.form.saving")) {
   frm.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     if (frm.dataset.busy) return;
@@ -181,6 +186,7 @@ export function onSubmit(frm, handler, busyText = "Saving…") {
       if (!frm.isConnected) throw err;
       btn.disabled = false;
       showErrors(frm, err);
+      if (err && err.offline) whenBackOnline(frm);
     } finally {
       delete frm.dataset.busy;
       frm.removeAttribute("aria-busy");
@@ -190,4 +196,13 @@ export function onSubmit(frm, handler, busyText = "Saving…") {
     }
   });
   return frm;
+}
+
+/** Says on a form that failed offline when the connection is back. */
+function whenBackOnline(frm) {
+  window.addEventListener("online", () => {
+    const box = frm.querySelector(":scope > .form-error");
+    if (!frm.isConnected || !box || box.hidden || box.querySelector(".back-online")) return;
+    box.append(h("p", { class: "back-online" }, t("app.form.back_online")));
+  }, { once: true });
 }

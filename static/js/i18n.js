@@ -11,12 +11,25 @@ const catalogues = { en, es };
 export const LANGUAGES = { en: "English", es: "Español" };
 
 let current = "en";
+const listeners = [];
 
-/** Sets the language every later t() and format call uses. */
+/**
+ * Sets the language every later t() and format call uses, and tells each
+ * onLanguageChange listener when it changes.
+ */
 export function setLanguage(lang) {
-  current = catalogues[lang] ? lang : "en";
-  document.documentElement.lang = current;
+  const next = catalogues[lang] ? lang : "en";
+  document.documentElement.lang = next;
+  if (next === current) return;
+  current = next;
+  for (const fn of listeners) fn(current);
 }
+
+/**
+ * Runs fn(lang) each time the language changes, so that words built once
+ * (words.js's objects, a module's cached labels) can be built again.
+ */
+export function onLanguageChange(fn) { listeners.push(fn); }
 
 /** The language in use: "en" or "es". */
 export const language = () => current;

@@ -7,21 +7,22 @@ import { RUNGS, RUNG, rungName, STRATEGIES } from "./words.js";
 import { form, textField, selectField, choiceGroup, onSubmit, value, ticked } from "./forms.js";
 import { rungTag } from "./parts.js";
 import { periodName } from "./periods.js";
+import { t, tn, formatNumber } from "./i18n.js";
 
 /** People per rung: the anonymised report for leadership and admin, exact counts of visible people otherwise. */
 async function rungCounts(ctx) {
   if (ctx.can.reports) {
     const { items } = await get("/releases");
     const month = items.find((it) => it.kind === "month");
-    if (!month) return { caption: "People on each rung appear here once the first monthly release is published.", text: () => "" };
+    if (!month) return { caption: t("ladder.counts.none_yet"), text: () => "" };
     const rep = await get("/reports/distribution", { period: month.period });
     const by = new Map(rep.cells.map((c) => [c.rung, c]));
     return {
-      caption: `People on each rung at the end of ${periodName(month.period)}, from its release. Each count is within ±${rep.margin_95} of the truth 95 times in 100; a count under ${rep.min_cell_size} reads "fewer than ${rep.min_cell_size}".`,
+      caption: t("ladder.counts.release", { period: periodName(month.period), margin: formatNumber(rep.margin_95), k: formatNumber(rep.min_cell_size) }),
       text: (r) => {
         const c = by.get(r);
-        if (!c || c.fewer_than_k) return h("span", { class: "hidden-count" }, `fewer than ${rep.min_cell_size}`);
-        return `about ${c.count} ${c.count === 1 ? "person" : "people"}`;
+        if (!c || c.fewer_than_k) return h("span", { class: "hidden-count" }, t("dashboard.fewer_than", { k: formatNumber(rep.min_cell_size) }));
+        return tn("ladder.counts.about", c.count);
       },
     };
   }
@@ -29,10 +30,10 @@ async function rungCounts(ctx) {
   const by = new Map(counts.rungs.map((c) => [c.rung, c.count]));
   const scoped = ctx.user.role === "staff" && (ctx.user.program_ids || []).length > 0;
   return {
-    caption: scoped ? "People on each rung in your caseload." : "People on each rung.",
+    caption: scoped ? t("ladder.counts.caseload") : t("ladder.counts.all"),
     text: (r) => {
       const n = by.get(r) || 0;
-      return n === 0 ? "Nobody yet" : `${n} ${n === 1 ? "person" : "people"}`;
+      return n === 0 ? t("ladder.counts.nobody") : tn("ladder.counts.people", n);
     },
   };
 }
@@ -49,16 +50,16 @@ export async function ladderView(ctx) {
         h("p", { class: "rung-count" }, counts.text(r))),
       h("p", { class: "rung-meaning" }, RUNG[r].meaning),
       programs.length
-        ? h("ul", { class: "programs", "aria-label": `Programs on ${rungName(r)}` }, programs.map(programItem))
-        : h("p", { class: "gap" }, "No programs on this rung yet. A gap here shows where a pathway is missing."));
+        ? h("ul", { class: "programs", "aria-label": t("ladder.programs_on", { rung: rungName(r) }) }, programs.map(programItem))
+        : h("p", { class: "gap" }, t("ladder.gap")));
   }));
   return h("section", { class: "page" },
-    h("h1", {}, "The ladder of engagement"),
-    h("p", { class: "lede" }, "Five rungs, from first contact to leading change. Every rung has value, and people move in both directions, skip rungs and come back."),
-    h("p", { class: "hint" }, counts.caption, " The board reads from leading change at the top to first contact at the bottom."),
+    h("h1", {}, t("ladder.title")),
+    h("p", { class: "lede" }, t("ladder.lede")),
+    h("p", { class: "hint" }, counts.caption, " ", t("ladder.reading")),
     counts.reason ? h("p", { class: "notice" }, counts.reason) : null,
     board,
-    ctx.can.editPrograms ? h("details", { class: "panel action" }, h("summary", {}, "Add a program to the ladder"), programForm(ctx)) : null);
+    ctx.can.editPrograms ? h("details", { class: "panel action" }, h("summary", {}, t("ladder.add.summary")), programForm(ctx)) : null);
 }
 
 function programItem(p) {
@@ -66,20 +67,20 @@ function programItem(p) {
     h("strong", {}, p.name),
     p.description ? h("span", { class: "program-desc" }, p.description) : null,
     h("span", { class: "muted" }, [
-      p.beneficiaries ? `For ${p.beneficiaries}` : "",
-      p.estimated_served != null ? `about ${p.estimated_served} a year` : "",
+      p.beneficiaries ? t("ladder.program.for", { who: p.beneficiaries }) : "",
+      p.estimated_served != null ? t("ladder.program.served", { n: formatNumber(p.estimated_served) }) : "",
     ].filter(Boolean).join(", ")),
     (p.strategies || []).length ? h("span", { class: "tags" }, p.strategies.map((st) => h("span", { class: "tag" }, STRATEGIES[st] || st))) : null);
 }
 
 function programForm(ctx) {
-  const frm = form({ label: "Add a program", submit: "Add program" },
-    textField({ name: "name", label: "Program name", maxlength: 200 }),
-    selectField({ name: "rung", label: "Rung it fits best", options: RUNGS.map((r) => [r, rungName(r)]), value: "observer" }),
-    textField({ name: "description", label: "What it does (optional)", maxlength: 2000 }),
-    textField({ name: "beneficiaries", label: "Who it serves (optional)", maxlength: 500 }),
-    textField({ name: "estimated_served", label: "About how many people a year (optional)", type: "number", min: 0, inputmode: "numeric" }),
-    choiceGroup({ name: "strategies", legend: "Social change strategies", type: "checkbox", options: Object.entries(STRATEGIES) }));
+  const frm = form({ label: t("ladder.add.form"), submit: t("ladder.add.submit") },
+    textField({ name: "name", label: t("ladder.add.name"), maxlength: 200 }),
+    selectField({ name: "rung", label: t("ladder.add.rung"), options: RUNGS.map((r) => [r, rungName(r)]), value: RUNGS[0] }),
+    textField({ name: "description", label: t("ladder.add.description"), maxlength: 2000 }),
+    textField({ name: "beneficiaries", label: t("ladder.add.beneficiaries"), maxlength: 500 }),
+    textField({ name: "estimated_served", label: t("ladder.add.served"), type: "number", min: 0, inputmode: "numeric" }),
+    choiceGroup({ name: "strategies", legend: t("ladder.add.strategies"), type: "checkbox", options: Object.entries(STRATEGIES) }));
   return onSubmit(frm, async () => {
     const body = {
       name: value(frm, "name"), rung: value(frm, "rung"), description: value(frm, "description"),
@@ -88,6 +89,6 @@ function programForm(ctx) {
     const n = value(frm, "estimated_served");
     if (n !== "") body.estimated_served = Number(n);
     const p = await post("/programs", body);
-    await ctx.rerender("h1", `${p.name} was added to ${rungName(p.rung)}.`);
+    await ctx.rerender("h1", t("ladder.add.done", { name: p.name, rung: rungName(p.rung) }));
   });
 }

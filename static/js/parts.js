@@ -1,8 +1,9 @@
 // Pieces shared by several pages.
 
 import { get } from "./api.js";
-import { h } from "./dom.js";
+import { h, newId } from "./dom.js";
 import { RUNG, rungName } from "./words.js";
+import { t, formatNumber } from "./i18n.js";
 
 /** A rung shown as a coloured tag with its name. */
 export function rungTag(rung, extra) {
@@ -14,14 +15,19 @@ export function rungTag(rung, extra) {
  * marked "fewer than k" cell. margin defaults to the count's own.
  */
 export function countText(c, k, margin) {
-  if (!c || c.fewer_than_k) return h("span", { class: "hidden-count" }, `fewer than ${k}`);
+  if (!c || c.fewer_than_k) return h("span", { class: "hidden-count" }, t("dashboard.fewer_than", { k: formatNumber(k) }));
   const m = margin ?? c.margin_95;
-  return h("span", { class: "count" }, String(c.count), m ? h("span", { class: "margin" }, ` ±${m}`) : null);
+  return h("span", { class: "count" }, formatNumber(c.count), m ? h("span", { class: "margin" }, ` ±${formatNumber(m)}`) : null);
 }
 
-/** A page section with a heading. */
-export function section(title, ...children) {
-  const id = title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+/**
+ * A page section with a heading: section(title, ...children). Its heading's
+ * id is "h-" and the title in lower case; section({title, id}, ...) names
+ * the id instead, so that links to it hold in every language.
+ */
+export function section(heading, ...children) {
+  const title = typeof heading === "string" ? heading : heading.title;
+  const id = typeof heading === "string" ? slug(title) : heading.id;
   return h("section", { class: "panel", "aria-labelledby": "h-" + id },
     h("h2", { id: "h-" + id }, title), ...children);
 }
@@ -40,17 +46,17 @@ export const rungMeaning = (r) => (RUNG[r] ? RUNG[r].meaning : "");
 
 /** Rung choices for a group: [value, label, hint]. */
 export function rungChoices(current) {
-  return Object.keys(RUNG).map((r) => [r, rungName(r) + (r === current ? " (where they are now)" : ""), RUNG[r].meaning]);
+  return Object.keys(RUNG).map((r) => [r, r === current ? t("words.rung_now", { rung: rungName(r) }) : rungName(r), RUNG[r].meaning]);
 }
 
 /**
  * Asks for confirmation in a modal dialog. Resolves true when the person
  * chooses the confirm button. Focus starts on the safe choice.
  */
-export function confirmDialog({ title, body, confirm, cancel = "Cancel", danger = false }) {
+export function confirmDialog({ title, body, confirm, cancel = t("app.cancel"), danger = false }) {
   return new Promise((resolve) => {
     const opener = document.activeElement;
-    const titleId = "dlg-title-" + Date.now();
+    const titleId = newId("dlg-title");
     const yes = h("button", { type: "button", class: danger ? "danger" : "" }, confirm);
     const no = h("button", { type: "button", class: "button-secondary" }, cancel);
     const dlg = h("dialog", { class: "dialog", "aria-labelledby": titleId },
@@ -85,3 +91,6 @@ export function actionButton(label, busy, action, className) {
   });
   return btn;
 }
+
+/** Words as an id: lower case, without accents, dashes between. */
+export const slug = (text) => text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");

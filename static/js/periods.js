@@ -1,10 +1,9 @@
 // Release periods: months (YYYY-MM), quarters (YYYY-Qn) and years (YYYY),
 // named in the reader's own language.
 
-const monthLong = new Intl.DateTimeFormat(undefined, { month: "long", year: "numeric", timeZone: "UTC" });
-const monthOnly = new Intl.DateTimeFormat(undefined, { month: "long", timeZone: "UTC" });
-const monthShort = new Intl.DateTimeFormat(undefined, { month: "short", year: "2-digit", timeZone: "UTC" });
-const published = new Intl.DateTimeFormat(undefined, { dateStyle: "long" });
+import { t, language, formatDateTime } from "./i18n.js";
+
+const fmt = (options) => new Intl.DateTimeFormat(language(), { ...options, timeZone: "UTC" });
 
 const utcMonth = (y, m) => new Date(Date.UTC(y, m - 1, 1));
 
@@ -36,11 +35,12 @@ export function parsePeriod(label) {
 export function periodName(label) {
   const p = parsePeriod(label);
   if (!p) return label;
-  if (p.kind === "month") return monthLong.format(utcMonth(p.year, p.n));
+  if (p.kind === "month") return fmt({ month: "long", year: "numeric" }).format(utcMonth(p.year, p.n));
   if (p.kind === "quarter") {
-    const first = monthOnly.format(utcMonth(p.year, p.n * 3 - 2));
-    const last = monthOnly.format(utcMonth(p.year, p.n * 3));
-    return `${first} to ${last} ${p.year}`;
+    const month = fmt({ month: "long" });
+    const first = month.format(utcMonth(p.year, p.n * 3 - 2));
+    const last = month.format(utcMonth(p.year, p.n * 3));
+    return t("dashboard.period.quarter", { first, last, year: p.year });
   }
   return String(p.year);
 }
@@ -49,8 +49,8 @@ export function periodName(label) {
 export function periodShort(label) {
   const p = parsePeriod(label);
   if (!p) return label;
-  if (p.kind === "month") return monthShort.format(utcMonth(p.year, p.n));
-  if (p.kind === "quarter") return `Q${p.n} ${p.year}`;
+  if (p.kind === "month") return fmt({ month: "short", year: "2-digit" }).format(utcMonth(p.year, p.n));
+  if (p.kind === "quarter") return t("dashboard.period.quarter_short", { n: p.n, year: p.year });
   return String(p.year);
 }
 
@@ -64,4 +64,4 @@ export function yearBefore(label) {
 }
 
 /** When a release was published, as a date in the reader's format. */
-export function publishedOn(t) { return published.format(new Date(t)); }
+export function publishedOn(ts) { return formatDateTime(ts, { dateStyle: "long" }); }

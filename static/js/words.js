@@ -1,85 +1,62 @@
-// The words Pathway uses for the values the API sends.
+// The words Pathway uses for the values the API sends, in the reader's
+// language. Each exported object is filled from the catalogue's "words"
+// section and filled again, in place, when the language changes, so that
+// RUNG[r].name, STRATEGIES[x] and the rest always read in the language in use.
+
+import { t, onLanguageChange } from "./i18n.js";
+
+const sets = [];
+
+/**
+ * An object from each value to its words, kept in the catalogue under
+ * words.<set>.<value> (a camelCase name is looked up in snake_case).
+ */
+function named(set, values) {
+  const obj = {};
+  const key = (v) => `words.${set}.` + v.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase());
+  sets.push(() => { for (const v of values) obj[v] = t(key(v)); });
+  return obj;
+}
 
 export const RUNGS = ["observer", "follower", "member", "contributor", "leader"];
 
-export const RUNG = {
-  observer: { name: "Observer", meaning: "Uses services when needed, and opts in or out as life allows. Trust starts here." },
-  follower: { name: "Follower", meaning: "Comes to events and meetings beyond regular services, in support of the mission." },
-  member: { name: "Member", meaning: "Is invited to take part as a representative of the people served, and can decline." },
-  contributor: { name: "Contributor", meaning: "Is consulted on, advises on and co-designs the programs staff lead." },
-  leader: { name: "Leader", meaning: "Produces and leads their own activity about problems they identified." },
-};
+/** Each rung's name and what it means. */
+export const RUNG = {};
+sets.push(() => {
+  for (const r of RUNGS) {
+    RUNG[r] = RUNG[r] || {};
+    RUNG[r].name = t(`words.rung.${r}`);
+    RUNG[r].meaning = t(`words.rung.${r}.meaning`);
+  }
+});
 
 export const rungName = (r) => (RUNG[r] ? RUNG[r].name : r);
 
-export const ROLES = { admin: "Admin", staff: "Program staff", coordinator: "Coordinator", leadership: "Leadership" };
+export const ROLES = named("role", ["admin", "staff", "coordinator", "leadership"]);
 
-export const BODY_KINDS = {
-  advisory_board: "Advisory board",
-  speakers_bureau: "Speakers bureau",
-  board_of_directors: "Board of directors",
-  committee: "Committee",
-  staff: "Staff (hired from the community)",
-};
+export const BODY_KINDS = named("body_kind", ["advisory_board", "speakers_bureau", "board_of_directors", "committee", "staff"]);
 
-export const AUDIENCES = {
-  city_council: "City council",
-  state_legislature: "State legislature",
-  media: "Media",
-  funders: "Funders",
-  conference: "Conference",
-  school: "School",
-  community: "Community",
-  other: "Other",
-};
+export const AUDIENCES = named("audience", ["city_council", "state_legislature", "media", "funders", "conference", "school", "community", "other"]);
 
-export const STRATEGIES = {
-  organizing: "Organizing",
-  education: "Education",
-  networking: "Networking",
-  advocacy: "Advocacy",
-  electoral: "Civic engagement and voting",
-};
+export const STRATEGIES = named("strategy", ["organizing", "education", "networking", "advocacy", "electoral"]);
 
-export const CAPACITIES = {
-  self_advocacy: "Speaks up for their own needs",
-  root_cause_analysis: "Names the policies and systems behind the problem",
-  leadership: "Steps into their own leadership",
-};
+export const CAPACITIES = named("capacity", ["self_advocacy", "root_cause_analysis", "leadership"]);
 
-export const CONSENT_METHODS = { written: "Written", verbal: "Verbal", electronic: "Electronic" };
+export const CONSENT_METHODS = named("consent_method", ["written", "verbal", "electronic"]);
 
-export const SCOPES = {
-  tracking: "Follow their journey in Pathway",
-  public_story: "Share their story in public (speaking, media)",
-};
+export const SCOPES = named("scope", ["tracking", "public_story"]);
 
-export const PERSPECTIVES = { self: "Their own view", staff: "Staff view" };
+export const PERSPECTIVES = named("perspective", ["self", "staff"]);
 
 export const NOTE_MAX = 500;
 
 /** How a time in a program reads, from dates already formatted: "since 3 Jan 2026" while it lasts, "3 Jan 2025 – 2 Jun 2025" once over. */
-export const enrolmentSpan = (from, to) => (to ? `${from} – ${to}` : `since ${from}`);
+export const enrolmentSpan = (from, to) => (to ? t("words.enrolment.span", { from, to }) : t("words.enrolment.since", { from }));
 
 /** The words of the programs panel on a person's page. */
-export const ENROLMENT_WORDS = {
-  heading: "Programs",
-  none: "Not in a program yet.",
-  earlier: "Earlier",
-  correct: "Correct the dates",
-  firstDay: "First day in the program",
-  lastDay: "Last day in the program",
-  lastDayHint: "Leave empty while they are still in the program.",
-  save: "Save dates",
-  saved: "Dates saved.",
-  change: "Change programs",
-  changeHint: "A program you untick ends today; its dates stay on their record. A program you tick starts today.",
-  changeSave: "Save programs",
-  changed: "Programs saved.",
-  record: "Record an earlier time in a program",
-  recordHint: "For a time in a program before they were followed here, or one that has already ended.",
-  recordSave: "Record time in program",
-  recorded: "Time in program recorded.",
-  program: "Program",
-};
+export const ENROLMENT_WORDS = named("enrolment", ["heading", "none", "earlier", "correct", "firstDay", "lastDay", "lastDayHint", "save", "saved",
+  "change", "changeHint", "changeSave", "changed", "record", "recordHint", "recordSave", "recorded", "program"]);
 
+function build() { for (const fill of sets) fill(); }
+build();
+onLanguageChange(build);
