@@ -272,12 +272,31 @@ func (s *Server) listPlacements(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	ps, err := s.Participants.ListPlacements(c.Request.Context(), actor(c), id)
+	a := actor(c)
+	ps, err := s.Participants.ListPlacements(c.Request.Context(), a, id)
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, gin.H{"items": ps})
+	if a.Role.Can(pathway.ReadNotes) {
+		c.JSON(http.StatusOK, gin.H{"items": ps})
+		return nil
+	}
+	// Without notes, not with empty ones: a reader can tell a note is
+	// withheld from there being none.
+	items := make([]placementWithoutNote, len(ps))
+	for i := range ps {
+		items[i].Placement = &ps[i]
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items})
 	return nil
+}
+
+// placementWithoutNote is a placement as someone who may not read notes
+// receives it: its note field, shallower than the placement's, is never set
+// and so left out.
+type placementWithoutNote struct {
+	*pathway.Placement
+	Note *string `json:"note,omitempty"`
 }
 
 func (s *Server) deletePlacement(c *gin.Context) error {

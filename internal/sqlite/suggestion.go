@@ -5,6 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
 
 	"pathway/internal/pathway"
 )
@@ -19,64 +22,231 @@ func NewSuggestionService(db *DB) *SuggestionService { return &SuggestionService
 var _ pathway.SuggestionService = (*SuggestionService)(nil)
 
 // evidenceSQL lists every piece of evidence: roles held on the day (first
-// two parameters) and engagements in programs since a day (third).
+// two parameters) and engagements in programs since a day (third), with
+// when each was recorded. The engagements are read from the covering index
+// engagements_recent (migration 000012).
 const evidenceSQL = `
-SELECT 'role' AS kind, r.id AS ref, r.participant_id AS pid, b.rung AS rung, r.starts_on AS on_date, b.name || ': ' || r.title AS what
+SELECT 'role' AS kind, r.id AS ref, r.participant_id AS pid, b.rung AS rung, r.starts_on AS on_date, r.recorded_at AS recorded_at, r.body_id AS src, r.title AS title
 FROM roles r JOIN bodies b ON b.id = r.body_id
 WHERE r.starts_on <= ? AND (r.ends_on IS NULL OR r.ends_on >= ?)
 UNION ALL
-SELECT 'engagement', e.id, e.participant_id, pr.rung, e.occurred_on, pr.name || ': ' || e.activity
-FROM engagements e JOIN programs pr ON pr.id = e.program_id
+SELECT 'engagement', e.id, e.participant_id, pr.rung, e.occurred_on, e.recorded_at, e.program_id, NULL
+FROM engagements e INDEXED BY engagements_recent JOIN programs pr ON pr.id = e.program_id
 WHERE e.occurred_on >= ?`
 
 // maxEvidence bounds the evidence listed for one suggestion.
 const maxEvidence = 10
 
 // Suggestions implements pathway.SuggestionService.
-func (s *SuggestionService) Suggestions(ctx context.Context, a pathway.Actor, participantID int64) ([]pathway.Suggestion, error) {
-	out := []pathway.Suggestion{}
+func (s *SuggestionService) Suggestions(ctx context.Context, a pathway.Actor, f pathway.SuggestionFilter) ([]pathway.Suggestion, int64, error) {
+	var out []pathway.Suggestion
+	var next int64
 	err := s.db.commit(ctx, a, func(tx *Tx) error {
-		clause, cargs := caseloadClause(a)
-		if participantID != 0 {
-			clause += ` AND p.id = ?`
-			cargs = append(cargs, participantID)
-		}
-		q := `SELECT p.id, p.display_name, p.current_rung, ev.kind, ev.ref, ev.rung, ev.on_date, ev.what
-FROM (` + evidenceSQL + `) ev JOIN participants p ON p.id = ev.pid
-WHERE ev.rung > p.current_rung` + clause + `
-ORDER BY p.id, ev.rung DESC, ev.on_date DESC, ev.ref DESC`
-		today := tx.today()
-		args := append([]any{today.String(), today.String(), today.AddDays(-pathway.SuggestionWindowDays).String()}, cargs...)
-		rows, err := tx.QueryContext(ctx, q, args...)
-		if err != nil {
-			return fmt.Errorf("suggestions: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var sg pathway.Suggestion
-			var ev pathway.Evidence
-			var on string
-			if err := rows.Scan(&sg.ParticipantID, &sg.DisplayName, &sg.CurrentRung, &ev.Kind, &ev.ID, &ev.Rung, &on, &ev.What); err != nil {
-				return err
-			}
-			if ev.On, err = pathway.ParseDate(on); err != nil {
-				return err
-			}
-			if n := len(out); n == 0 || out[n-1].ParticipantID != sg.ParticipantID {
-				sg.SuggestedRung = ev.Rung // rows come highest rung first
-				out = append(out, sg)
-			}
-			last := &out[len(out)-1]
-			if len(last.Evidence) < maxEvidence {
-				last.Evidence = append(last.Evidence, ev)
-			}
-		}
-		if err := rows.Err(); err != nil {
+		var err error
+		if out, next, err = suggestions(ctx, tx, f); err != nil {
 			return err
 		}
-		return tx.audit("suggestion.list", "participant", 0)
+		return tx.audit("suggestion.list", "participant", f.ParticipantID)
 	})
-	return out, err
+	return out, next, err
+}
+
+// suggestions lists a page of the suggestions the transaction's actor may
+// see. Evidence recorded before the participant's latest dismissal does not
+// count. The evidence rows come in participant order, so the page ends at
+// the first participant past the limit, and the last participant on the
+// page is the next cursor.
+func suggestions(ctx context.Context, tx *Tx, f pathway.SuggestionFilter) ([]pathway.Suggestion, int64, error) {
+	clause, cargs := caseloadClause(tx.actor)
+	if f.ParticipantID != 0 {
+		clause += ` AND p.id = ?`
+		cargs = append(cargs, f.ParticipantID)
+	}
+	q := `SELECT p.id, p.display_name, p.current_rung, ev.kind, ev.ref, ev.rung, ev.on_date, ev.src, ev.title
+FROM (` + evidenceSQL + `) ev JOIN participants p ON p.id = ev.pid
+LEFT JOIN suggestion_dismissals d ON d.participant_id = ev.pid
+WHERE ev.rung > p.current_rung AND p.id > ? AND (d.dismissed_at IS NULL OR ev.recorded_at > d.dismissed_at)` + clause + `
+ORDER BY p.id, ev.rung DESC, ev.on_date DESC, ev.ref DESC`
+	today := tx.today()
+	args := append([]any{today.String(), today.String(), today.AddDays(-pathway.SuggestionWindowDays).String(), f.After}, cargs...)
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("suggestions: %w", err)
+	}
+	defer rows.Close()
+	out := []pathway.Suggestion{}
+	var next int64
+	var names sourceNames
+	for rows.Next() {
+		var sg pathway.Suggestion
+		var ev pathway.Evidence
+		var on string
+		var src int64
+		var title sql.NullString
+		if err := rows.Scan(&sg.ParticipantID, &sg.DisplayName, &sg.CurrentRung, &ev.Kind, &ev.ID, &ev.Rung, &on, &src, &title); err != nil {
+			return nil, 0, err
+		}
+		if n := len(out); n == 0 || out[n-1].ParticipantID != sg.ParticipantID {
+			if f.Limit > 0 && n == f.Limit {
+				next = out[n-1].ParticipantID
+				break
+			}
+			sg.SuggestedRung = ev.Rung // rows come highest rung first
+			out = append(out, sg)
+		}
+		last := &out[len(out)-1]
+		if len(last.Evidence) == maxEvidence {
+			continue
+		}
+		if ev.On, err = pathway.ParseDate(on); err != nil {
+			return nil, 0, err
+		}
+		// Engagements carry their activity in a second read, only for the
+		// evidence shown, so the listing does not build text for every row.
+		ev.What = title.String
+		names.note(ev.Kind, src, ev.ID)
+		last.Evidence = append(last.Evidence, ev)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	if err := names.fill(ctx, tx, out); err != nil {
+		return nil, 0, err
+	}
+	return out, next, nil
+}
+
+// sourceNames gathers what the evidence on a page needs to read: the bodies
+// and programs it names, and the engagements whose activity it shows.
+type sourceNames struct {
+	bodies, programs, engagements map[int64]string
+	src                           map[pathway.EvidenceKind]map[int64]int64 // evidence ID -> body or program ID
+}
+
+func (n *sourceNames) note(kind pathway.EvidenceKind, src, id int64) {
+	if n.src == nil {
+		n.bodies, n.programs, n.engagements = map[int64]string{}, map[int64]string{}, map[int64]string{}
+		n.src = map[pathway.EvidenceKind]map[int64]int64{pathway.EvidenceRole: {}, pathway.EvidenceEngagement: {}}
+	}
+	n.src[kind][id] = src
+	if kind == pathway.EvidenceRole {
+		n.bodies[src] = ""
+	} else {
+		n.programs[src] = ""
+		n.engagements[id] = ""
+	}
+}
+
+// fill reads the names noted and writes each piece of evidence's "what" as
+// the body or program and the title or activity.
+func (n *sourceNames) fill(ctx context.Context, tx *Tx, out []pathway.Suggestion) error {
+	if n.src == nil {
+		return nil
+	}
+	for _, r := range []struct {
+		q    string
+		into map[int64]string
+	}{
+		{`SELECT id, name FROM bodies WHERE id IN `, n.bodies},
+		{`SELECT id, name FROM programs WHERE id IN `, n.programs},
+		{`SELECT id, activity FROM engagements WHERE id IN `, n.engagements},
+	} {
+		if len(r.into) == 0 {
+			continue
+		}
+		ids := make([]int64, 0, len(r.into))
+		for id := range r.into {
+			ids = append(ids, id)
+		}
+		in, args := inList(ids)
+		err := each(ctx, tx, r.q+`(`+in+`)`, args, func(rows *sql.Rows) error {
+			var id int64
+			var name string
+			if err := rows.Scan(&id, &name); err != nil {
+				return err
+			}
+			r.into[id] = name
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("suggestion evidence: %w", err)
+		}
+	}
+	for i := range out {
+		for j := range out[i].Evidence {
+			ev := &out[i].Evidence[j]
+			src := n.src[ev.Kind][ev.ID]
+			if ev.Kind == pathway.EvidenceRole {
+				ev.What = n.bodies[src] + ": " + ev.What
+			} else {
+				ev.What = n.programs[src] + ": " + n.engagements[ev.ID]
+			}
+		}
+	}
+	return nil
+}
+
+// Dismiss implements pathway.SuggestionService.
+func (s *SuggestionService) Dismiss(ctx context.Context, a pathway.Actor, participantID int64, reason string) (*pathway.Dismissal, error) {
+	const q = `INSERT INTO suggestion_dismissals (participant_id, dismissed_at, dismissed_by, reason) VALUES (?1, ?2, ?3, ?4)
+ON CONFLICT (participant_id) DO UPDATE SET dismissed_at = ?2, dismissed_by = ?3, reason = ?4`
+	reason = strings.TrimSpace(reason)
+	if utf8.RuneCountInString(reason) > pathway.MaxDismissReason {
+		return nil, pathway.Invalid("reason", "must be at most %d characters", pathway.MaxDismissReason)
+	}
+	var d *pathway.Dismissal
+	err := s.db.commit(ctx, a, func(tx *Tx) error {
+		if _, err := requireParticipant(ctx, tx, participantID); err != nil {
+			return err
+		}
+		open, _, err := suggestions(ctx, tx, pathway.SuggestionFilter{ParticipantID: participantID})
+		if err != nil {
+			return err
+		}
+		if len(open) == 0 {
+			return pathway.Errorf(pathway.ECONFLICT, "There is no suggestion for this person to dismiss: it may have been accepted or dismissed already.")
+		}
+		if _, err := tx.ExecContext(ctx, q, participantID, formatTime(tx.now), a.UserID, reason); err != nil {
+			return fmt.Errorf("dismiss suggestion: %w", err)
+		}
+		d = &pathway.Dismissal{ParticipantID: participantID, DismissedAt: tx.now, DismissedBy: a.Email, Reason: reason}
+		return tx.audit("suggestion.dismiss", "participant", participantID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// UndoAcceptance implements pathway.SuggestionService.
+func (s *SuggestionService) UndoAcceptance(ctx context.Context, a pathway.Actor, participantID, placementID int64) error {
+	const q = `SELECT ` + placementColumns + `, EXISTS (SELECT 1 FROM placement_evidence pe WHERE pe.placement_id = pl.id)
+FROM placements pl JOIN users u ON u.id = pl.recorded_by WHERE pl.id = ? AND pl.participant_id = ?`
+	return s.db.commit(ctx, a, func(tx *Tx) error {
+		if _, err := requireParticipant(ctx, tx, participantID); err != nil {
+			return err
+		}
+		var accepted bool
+		p, err := scanPlacement(tx.QueryRowContext(ctx, q, placementID, participantID), &accepted)
+		if errors.Is(err, sql.ErrNoRows) {
+			return pathway.Errorf(pathway.ENOTFOUND, "This move is not on this person's journey; it may have been undone or deleted already.")
+		} else if err != nil {
+			return fmt.Errorf("find placement: %w", err)
+		}
+		if !accepted {
+			return pathway.Errorf(pathway.ECONFLICT, "Only a move accepted from a suggestion can be undone. To correct the journey, delete the move from the person's page.")
+		}
+		if p.RecordedByID != a.UserID {
+			return pathway.Errorf(pathway.EFORBIDDEN, "Only the person who accepted a suggestion can undo it. To correct the journey, the person who recorded it or an admin can delete the move.")
+		}
+		if tx.now.Sub(p.RecordedAt) > pathway.UndoWindow {
+			return pathway.Errorf(pathway.ECONFLICT, "This move was accepted more than %d minutes ago, so it can no longer be undone. To correct the journey, delete the move from the person's page.", int(pathway.UndoWindow/time.Minute))
+		}
+		if err := removePlacement(ctx, tx, p); err != nil {
+			return err
+		}
+		return tx.audit("suggestion.undo", "placement", placementID)
+	})
 }
 
 // resolveEvidence fills the rung, day and description of each piece of

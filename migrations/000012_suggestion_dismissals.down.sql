@@ -1,0 +1,2 @@
+DROP INDEX engagements_recent;
+DROP TABLE suggestion_dismissals;
