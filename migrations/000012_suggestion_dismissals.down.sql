@@ -1,2 +1,1 @@
-DROP INDEX engagements_recent;
 DROP TABLE suggestion_dismissals;

@@ -7,7 +7,3 @@ CREATE TABLE suggestion_dismissals (
     dismissed_by   INTEGER NOT NULL REFERENCES users (id),
     reason         TEXT NOT NULL DEFAULT ''
 );
-
--- The evidence of the last 90 days, found by date without visiting the
--- table: the organisation's suggestions read only these entries.
-CREATE INDEX engagements_recent ON engagements (occurred_on, program_id, participant_id, recorded_at);

@@ -7,6 +7,7 @@ import { ROLES } from "./js/words.js";
 import { signInView } from "./js/signin.js";
 import { peopleView, newPersonView } from "./js/people.js";
 import { personView } from "./js/person.js";
+import { suggestionsView } from "./js/suggestions.js";
 import { ladderView } from "./js/ladder.js";
 import { bodiesView, bodyView } from "./js/bodies.js";
 import { dashboardView } from "./js/dashboard.js";
@@ -19,6 +20,7 @@ const routes = [
   { path: /^\/participants$/, view: peopleView, needs: "readPeople" },
   { path: /^\/participants\/new$/, view: newPersonView, needs: "writePeople" },
   { path: /^\/participants\/(\d+)$/, view: personView, needs: "readPeople" },
+  { path: /^\/suggestions$/, view: suggestionsView, needs: "writePeople" },
   { path: /^\/import$/, view: importView, needs: "writePeople" },
   { path: /^\/ladder$/, view: ladderView },
   { path: /^\/bodies$/, view: bodiesView, needs: "readBodies" },
@@ -62,6 +64,7 @@ function abilities(list) {
     runBodies: has("run_bodies"),
     reports: has("read_reports"),
     admin: has("administer"),
+    readNotes: has("read_notes"),
   };
 }
 

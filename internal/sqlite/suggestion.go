@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -21,18 +22,39 @@ func NewSuggestionService(db *DB) *SuggestionService { return &SuggestionService
 
 var _ pathway.SuggestionService = (*SuggestionService)(nil)
 
-// evidenceSQL lists every piece of evidence: roles held on the day (first
-// two parameters) and engagements in programs since a day (third), with
-// when each was recorded. The engagements are read from the covering index
-// engagements_recent (migration 000012).
+// suggestedSQL finds, in ID order, the participants after a cursor (first
+// parameter) with evidence pointing past their current rung: a role held
+// today (second) or an engagement since a day (third) in a program on a
+// higher rung, recorded after their latest dismissal if any. It walks the
+// participants by primary key and stops at the page's end, each person
+// costing a seek or two in engagements_participant and roles_participant,
+// so a page does not read the whole organisation's evidence.
+const suggestedSQL = `
+SELECT p.id FROM participants p LEFT JOIN suggestion_dismissals d ON d.participant_id = p.id
+WHERE p.id > ?1 AND p.current_rung < 5 AND (
+    EXISTS (SELECT 1 FROM engagements e JOIN programs pr ON pr.id = e.program_id
+            WHERE e.participant_id = p.id AND e.occurred_on >= ?3 AND pr.rung > p.current_rung
+              AND e.recorded_at > coalesce(d.dismissed_at, ''))
+ OR EXISTS (SELECT 1 FROM roles r JOIN bodies b ON b.id = r.body_id
+            WHERE r.participant_id = p.id AND r.starts_on <= ?2 AND (r.ends_on IS NULL OR r.ends_on >= ?2) AND b.rung > p.current_rung
+              AND r.recorded_at > coalesce(d.dismissed_at, '')))`
+
+// evidenceSQL lists the evidence of the participants named by the IN list
+// that stands for %s, with the same rules as suggestedSQL.
 const evidenceSQL = `
-SELECT 'role' AS kind, r.id AS ref, r.participant_id AS pid, b.rung AS rung, r.starts_on AS on_date, r.recorded_at AS recorded_at, r.body_id AS src, r.title AS title
-FROM roles r JOIN bodies b ON b.id = r.body_id
-WHERE r.starts_on <= ? AND (r.ends_on IS NULL OR r.ends_on >= ?)
-UNION ALL
-SELECT 'engagement', e.id, e.participant_id, pr.rung, e.occurred_on, e.recorded_at, e.program_id, NULL
-FROM engagements e INDEXED BY engagements_recent JOIN programs pr ON pr.id = e.program_id
-WHERE e.occurred_on >= ?`
+SELECT p.id, p.display_name, p.current_rung, ev.kind, ev.ref, ev.rung, ev.on_date, ev.src, ev.title
+FROM (
+    SELECT 'role' AS kind, r.id AS ref, r.participant_id AS pid, b.rung AS rung, r.starts_on AS on_date, r.recorded_at AS recorded_at, r.body_id AS src, r.title AS title
+    FROM roles r JOIN bodies b ON b.id = r.body_id
+    WHERE r.participant_id IN (%[1]s) AND r.starts_on <= ?2 AND (r.ends_on IS NULL OR r.ends_on >= ?2)
+    UNION ALL
+    SELECT 'engagement', e.id, e.participant_id, pr.rung, e.occurred_on, e.recorded_at, e.program_id, NULL
+    FROM engagements e JOIN programs pr ON pr.id = e.program_id
+    WHERE e.participant_id IN (%[1]s) AND e.occurred_on >= ?3
+) ev JOIN participants p ON p.id = ev.pid
+LEFT JOIN suggestion_dismissals d ON d.participant_id = ev.pid
+WHERE ev.rung > p.current_rung AND ev.recorded_at > coalesce(d.dismissed_at, '')
+ORDER BY p.id, ev.rung DESC, ev.on_date DESC, ev.ref DESC`
 
 // maxEvidence bounds the evidence listed for one suggestion.
 const maxEvidence = 10
@@ -52,63 +74,81 @@ func (s *SuggestionService) Suggestions(ctx context.Context, a pathway.Actor, f 
 }
 
 // suggestions lists a page of the suggestions the transaction's actor may
-// see. Evidence recorded before the participant's latest dismissal does not
-// count. The evidence rows come in participant order, so the page ends at
-// the first participant past the limit, and the last participant on the
-// page is the next cursor.
+// see, and the cursor of the next page (0 when none): first who, in ID
+// order, then their evidence, read for the page's people only.
 func suggestions(ctx context.Context, tx *Tx, f pathway.SuggestionFilter) ([]pathway.Suggestion, int64, error) {
-	clause, cargs := caseloadClause(tx.actor)
-	if f.ParticipantID != 0 {
-		clause += ` AND p.id = ?`
-		cargs = append(cargs, f.ParticipantID)
-	}
-	q := `SELECT p.id, p.display_name, p.current_rung, ev.kind, ev.ref, ev.rung, ev.on_date, ev.src, ev.title
-FROM (` + evidenceSQL + `) ev JOIN participants p ON p.id = ev.pid
-LEFT JOIN suggestion_dismissals d ON d.participant_id = ev.pid
-WHERE ev.rung > p.current_rung AND p.id > ? AND (d.dismissed_at IS NULL OR ev.recorded_at > d.dismissed_at)` + clause + `
-ORDER BY p.id, ev.rung DESC, ev.on_date DESC, ev.ref DESC`
 	today := tx.today()
-	args := append([]any{today.String(), today.String(), today.AddDays(-pathway.SuggestionWindowDays).String(), f.After}, cargs...)
-	rows, err := tx.QueryContext(ctx, q, args...)
+	args := []any{f.After, today.String(), today.AddDays(-pathway.SuggestionWindowDays).String()}
+	q := suggestedSQL
+	if f.ParticipantID != 0 {
+		q += ` AND p.id = ?`
+		args = append(args, f.ParticipantID)
+	}
+	clause, cargs := caseloadClause(tx.actor)
+	q += clause + ` ORDER BY p.id`
+	args = append(args, cargs...)
+	if f.Limit > 0 {
+		q += ` LIMIT ?`
+		args = append(args, f.Limit+1)
+	}
+	var ids []int64
+	err := each(ctx, tx, q, args, func(rows *sql.Rows) error {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		ids = append(ids, id)
+		return nil
+	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("suggestions: %w", err)
 	}
-	defer rows.Close()
-	out := []pathway.Suggestion{}
 	var next int64
-	var names sourceNames
-	for rows.Next() {
-		var sg pathway.Suggestion
-		var ev pathway.Evidence
-		var on string
-		var src int64
-		var title sql.NullString
-		if err := rows.Scan(&sg.ParticipantID, &sg.DisplayName, &sg.CurrentRung, &ev.Kind, &ev.ID, &ev.Rung, &on, &src, &title); err != nil {
-			return nil, 0, err
-		}
-		if n := len(out); n == 0 || out[n-1].ParticipantID != sg.ParticipantID {
-			if f.Limit > 0 && n == f.Limit {
-				next = out[n-1].ParticipantID
-				break
-			}
-			sg.SuggestedRung = ev.Rung // rows come highest rung first
-			out = append(out, sg)
-		}
-		last := &out[len(out)-1]
-		if len(last.Evidence) == maxEvidence {
-			continue
-		}
-		if ev.On, err = pathway.ParseDate(on); err != nil {
-			return nil, 0, err
-		}
-		// Engagements carry their activity in a second read, only for the
-		// evidence shown, so the listing does not build text for every row.
-		ev.What = title.String
-		names.note(ev.Kind, src, ev.ID)
-		last.Evidence = append(last.Evidence, ev)
+	if f.Limit > 0 && len(ids) > f.Limit {
+		ids = ids[:f.Limit]
+		next = ids[len(ids)-1]
 	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
+	out := []pathway.Suggestion{}
+	var names sourceNames
+	for chunk := range slices.Chunk(ids, 500) { // within SQLite's limit on parameters
+		eargs := []any{nil, today.String(), today.AddDays(-pathway.SuggestionWindowDays).String()}
+		for _, id := range chunk {
+			eargs = append(eargs, id)
+		}
+		// The IN list's parameters follow the numbered ones: ?4 onwards.
+		list := make([]string, len(chunk))
+		for i := range chunk {
+			list[i] = fmt.Sprintf("?%d", i+4)
+		}
+		err := each(ctx, tx, fmt.Sprintf(evidenceSQL, strings.Join(list, ",")), eargs, func(rows *sql.Rows) error {
+			var sg pathway.Suggestion
+			var ev pathway.Evidence
+			var on string
+			var src int64
+			var title sql.NullString
+			if err := rows.Scan(&sg.ParticipantID, &sg.DisplayName, &sg.CurrentRung, &ev.Kind, &ev.ID, &ev.Rung, &on, &src, &title); err != nil {
+				return err
+			}
+			if n := len(out); n == 0 || out[n-1].ParticipantID != sg.ParticipantID {
+				sg.SuggestedRung = ev.Rung // rows come highest rung first
+				out = append(out, sg)
+			}
+			last := &out[len(out)-1]
+			if len(last.Evidence) == maxEvidence {
+				return nil
+			}
+			var err error
+			if ev.On, err = pathway.ParseDate(on); err != nil {
+				return err
+			}
+			ev.What = title.String // a role's title; fill adds the body, or the program and activity
+			names.note(ev.Kind, src, ev.ID)
+			last.Evidence = append(last.Evidence, ev)
+			return nil
+		})
+		if err != nil {
+			return nil, 0, fmt.Errorf("suggestion evidence: %w", err)
+		}
 	}
 	if err := names.fill(ctx, tx, out); err != nil {
 		return nil, 0, err
@@ -158,18 +198,20 @@ func (n *sourceNames) fill(ctx context.Context, tx *Tx, out []pathway.Suggestion
 		for id := range r.into {
 			ids = append(ids, id)
 		}
-		in, args := inList(ids)
-		err := each(ctx, tx, r.q+`(`+in+`)`, args, func(rows *sql.Rows) error {
-			var id int64
-			var name string
-			if err := rows.Scan(&id, &name); err != nil {
-				return err
+		for chunk := range slices.Chunk(ids, 500) { // within SQLite's limit on parameters
+			in, args := inList(chunk)
+			err := each(ctx, tx, r.q+`(`+in+`)`, args, func(rows *sql.Rows) error {
+				var id int64
+				var name string
+				if err := rows.Scan(&id, &name); err != nil {
+					return err
+				}
+				r.into[id] = name
+				return nil
+			})
+			if err != nil {
+				return fmt.Errorf("suggestion evidence: %w", err)
 			}
-			r.into[id] = name
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("suggestion evidence: %w", err)
 		}
 	}
 	for i := range out {

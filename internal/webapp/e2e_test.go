@@ -61,6 +61,7 @@ func TestWebApp(t *testing.T) {
 	t.Run("staff correct a person's dates in a program and change their programs", s.testEnrolments)
 	t.Run("an admin manages accounts, tokens and reads the audit log", s.testAdmin)
 	t.Run("staff check a CSV export, read its problems by row and import it", s.testImport)
+	t.Run("staff correct a journey: delete a move, undo an acceptance, dismiss and page suggestions", s.testCorrections)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, p := range s.problems {
@@ -473,9 +474,10 @@ func (s *site) testStaff(t *testing.T) {
 	click(t, ctx, "button", "Log engagement")
 	waitFor(t, ctx, "the engagement listed", `document.querySelector("#h-engagements").parentElement.textContent.includes("Tenant meeting")`)
 
-	// The engagement suggests the member rung; accept it in one tap.
+	// The engagement suggests the member rung; accept it, confirming.
 	waitFor(t, ctx, "a suggestion", `!!document.querySelector(".suggestion")`)
-	click(t, ctx, ".suggestion button", "Move them to Member")
+	click(t, ctx, ".suggestion button", "Move to Member")
+	click(t, ctx, "dialog button", "Move to Member")
 	waitFor(t, ctx, "the person on member", `document.querySelector(".facts dd .rung-tag")?.textContent === "Member"`)
 	if got := eval[string](t, ctx, `document.querySelector(".timeline li .evidence")?.textContent || ""`); !strings.Contains(got, "Tenant meeting") {
 		t.Errorf("the accepted move shows evidence %q, want the tenant meeting", got)

@@ -57,29 +57,3 @@ export const SCOPES = {
 export const PERSPECTIVES = { self: "Their own view", staff: "Staff view" };
 
 export const NOTE_MAX = 500;
-
-/** How a time in a program reads, from dates already formatted: "since 3 Jan 2026" while it lasts, "3 Jan 2025 – 2 Jun 2025" once over. */
-export const enrolmentSpan = (from, to) => (to ? `${from} – ${to}` : `since ${from}`);
-
-/** The words of the programs panel on a person's page. */
-export const ENROLMENT_WORDS = {
-  heading: "Programs",
-  none: "Not in a program yet.",
-  earlier: "Earlier",
-  correct: "Correct the dates",
-  firstDay: "First day in the program",
-  lastDay: "Last day in the program",
-  lastDayHint: "Leave empty while they are still in the program.",
-  save: "Save dates",
-  saved: "Dates saved.",
-  change: "Change programs",
-  changeHint: "A program you untick ends today; its dates stay on their record. A program you tick starts today.",
-  changeSave: "Save programs",
-  changed: "Programs saved.",
-  record: "Record an earlier time in a program",
-  recordHint: "For a time in a program before they were followed here, or one that has already ended.",
-  recordSave: "Record time in program",
-  recorded: "Time in program recorded.",
-  program: "Program",
-};
-
