@@ -9,7 +9,7 @@ import { peopleView, newPersonView } from "./js/people.js";
 import { personView } from "./js/person.js";
 import { suggestionsView } from "./js/suggestions.js";
 import { ladderView } from "./js/ladder.js";
-import { bodiesView, bodyView } from "./js/bodies.js";
+import { bodiesView, bodyView, talksView } from "./js/bodies.js";
 import { dashboardView } from "./js/dashboard.js";
 import { usersView, tokensView, auditView } from "./js/admin.js";
 import { importView } from "./js/import.js";
@@ -25,6 +25,7 @@ const routes = [
   { path: /^\/ladder$/, view: ladderView },
   { path: /^\/bodies$/, view: bodiesView, needs: "readBodies" },
   { path: /^\/bodies\/(\d+)$/, view: bodyView, needs: "readBodies" },
+  { path: /^\/bodies\/(\d+)\/talks$/, view: talksView, needs: "readBodies" },
   { path: /^\/dashboard$/, view: dashboardView, needs: "reports" },
   { path: /^\/admin\/users$/, view: usersView, needs: "admin" },
   { path: /^\/admin\/tokens$/, view: tokensView, needs: "admin" },

@@ -184,7 +184,7 @@ func (s *Server) routes() *gin.Engine {
 	everyone.GET("/bodies", s.h(s.listBodies))
 	bodyReaders := authed.Group("", s.allowAbility(pathway.ReadBodies))
 	bodyReaders.GET("/bodies/:id", s.hq(s.getBody))
-	bodyReaders.GET("/bodies/:id/speaking-engagements", s.h(s.listSpeakingEngagements))
+	bodyReaders.GET("/bodies/:id/speaking-engagements", s.hq(s.listSpeakingEngagements))
 	bodyReaders.GET("/roles", s.hq(s.listRoles))
 	bodyReaders.GET("/suggestions", s.hq(s.listSuggestions))
 	coordinators := authed.Group("", s.allowAbility(pathway.RunBodies))

@@ -61,6 +61,7 @@ func TestWebApp(t *testing.T) {
 	t.Run("staff correct a person's dates in a program and change their programs", s.testEnrolments)
 	t.Run("an admin manages accounts, tokens and reads the audit log", s.testAdmin)
 	t.Run("staff check a CSV export, read its problems by row and import it", s.testImport)
+	t.Run("a coordinator ends a term, fills the seat from the next day, reads any day's roster and records a talk", s.testBodies)
 	t.Run("staff correct a journey: delete a move, undo an acceptance, dismiss and page suggestions", s.testCorrections)
 	s.mu.Lock()
 	defer s.mu.Unlock()
