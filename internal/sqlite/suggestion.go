@@ -59,18 +59,27 @@ ORDER BY p.id, ev.rung DESC, ev.on_date DESC, ev.ref DESC`
 // maxEvidence bounds the evidence listed for one suggestion.
 const maxEvidence = 10
 
-// Suggestions implements pathway.SuggestionService.
+// Suggestions implements pathway.SuggestionService. The page is read on a
+// reader connection, so a long walk never holds up the writer; the audit
+// entry is then committed, and nothing is answered unless it is.
 func (s *SuggestionService) Suggestions(ctx context.Context, a pathway.Actor, f pathway.SuggestionFilter) ([]pathway.Suggestion, int64, error) {
 	var out []pathway.Suggestion
 	var next int64
-	err := s.db.commit(ctx, a, func(tx *Tx) error {
+	err := s.db.read(ctx, a, func(tx *Tx) error {
 		var err error
-		if out, next, err = suggestions(ctx, tx, f); err != nil {
-			return err
-		}
+		out, next, err = suggestions(ctx, tx, f)
+		return err
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	err = s.db.commit(ctx, a, func(tx *Tx) error {
 		return tx.audit("suggestion.list", "participant", f.ParticipantID)
 	})
-	return out, next, err
+	if err != nil {
+		return nil, 0, err
+	}
+	return out, next, nil
 }
 
 // suggestions lists a page of the suggestions the transaction's actor may

@@ -158,16 +158,13 @@ export function undoOffer(ctx, participantId, onUndone) {
 }
 
 /**
- * A link to the suggestions screen for the people list, shown once it is
- * known there are some.
+ * A link to the suggestions screen, for the people list. It is always
+ * there for those who may act on suggestions: finding out whether there
+ * are any would cost the list a walk through the organisation.
  */
 export function suggestionsLink(ctx) {
-  const slot = h("p", { class: "suggestions-link" });
-  if (!ctx.can.writePeople) return slot;
-  get("/suggestions", { limit: 1 }).then((page) => {
-    if (page.items.length) fill(slot, h("a", { href: "/suggestions" }, t("suggestions.link")));
-  }).catch(() => { /* the list still works without the link */ });
-  return slot;
+  if (!ctx.can.writePeople) return null;
+  return h("p", { class: "suggestions-link" }, h("a", { href: "/suggestions" }, t("suggestions.link")));
 }
 
 /**
