@@ -13,6 +13,8 @@ import { bodiesView, bodyView, talksView } from "./js/bodies.js";
 import { dashboardView } from "./js/dashboard.js";
 import { usersView, tokensView, auditView } from "./js/admin.js";
 import { importView } from "./js/import.js";
+import { accountView } from "./js/account.js";
+import { t } from "./js/i18n.js";
 
 // Each page names the ability it needs (see abilities below); pages without
 // one are open to every signed-in account.
@@ -30,6 +32,7 @@ const routes = [
   { path: /^\/admin\/users$/, view: usersView, needs: "admin" },
   { path: /^\/admin\/tokens$/, view: tokensView, needs: "admin" },
   { path: /^\/admin\/audit$/, view: auditView, needs: "admin" },
+  { path: /^\/account$/, view: accountView },
 ];
 
 const navItems = [
@@ -41,6 +44,7 @@ const navItems = [
   { href: "/admin/users", label: "Accounts", needs: "admin" },
   { href: "/admin/tokens", label: "API tokens", needs: "admin" },
   { href: "/admin/audit", label: "Audit log", needs: "admin" },
+  { href: "/account", get label() { return t("account.nav"); } },
 ];
 
 const homes = { admin: "/participants", staff: "/participants", coordinator: "/bodies", leadership: "/dashboard" };
@@ -70,7 +74,7 @@ function abilities(list) {
 }
 
 /** Whether the signed-in account may open a page or menu item. */
-const mayOpen = (item) => !item.needs || can[item.needs];
+const mayOpen = (item) => (!item.needs || can[item.needs]) && !(item.href && user?.must_change_password && item.href !== "/account");
 
 /** Keeps the account and its abilities from a sign-in or GET /me answer. */
 function keepAccount(me) {
@@ -121,6 +125,11 @@ async function render(focusSelector) {
     show(await signInView({ signedIn, next: path === "/" || path === "/signin" ? "" : path + location.search }), seq);
     return;
   }
+  // After a one-time reset the account may only choose its own password.
+  if (user.must_change_password && path !== "/account") {
+    navigate("/account", { replace: true, message: pendingMessage });
+    return;
+  }
   if (path === "/" || path === "/signin") {
     navigate(params.get("next") || homes[user.role] || "/ladder", { replace: true, message: pendingMessage });
     return;
@@ -138,7 +147,7 @@ async function render(focusSelector) {
   main.setAttribute("aria-busy", "true");
   const ctx = {
     user, can, params: path.match(route.path).slice(1), query: params,
-    navigate, announce, rerender: (sel, message) => { pendingMessage = message || ""; return render(sel); },
+    navigate, announce, keepAccount, rerender: (sel, message) => { pendingMessage = message || ""; return render(sel); },
   };
   try {
     show(await route.view(ctx), seq, focusSelector);

@@ -347,7 +347,8 @@ func TestOnlyTheRolesThatWriteNotesReadThem(t *testing.T) {
 				t.Errorf("/me says read_notes %v, want %v", got, tc.reads)
 			}
 			var answers [][]byte
-			for _, route := range []string{"/participants/%d/placements", "/participants/%d/engagements", "/participants/%d/capacity-checkins", "/participants/%d"} {
+			for _, route := range []string{"/participants/%d/placements", "/participants/%d/engagements", "/participants/%d/capacity-checkins", "/participants/%d",
+				"/participants/%d?include=placements", "/participants/%d?include=placements,engagements,capacity_checkins"} {
 				res := e.as(tc.role, "GET", path(route, p.ID), nil)
 				if res.Code == http.StatusOK {
 					answers = append(answers, res.Body)
@@ -371,7 +372,14 @@ func TestOnlyTheRolesThatWriteNotesReadThem(t *testing.T) {
 			if len(hist.Items) != 2 {
 				t.Fatalf("coordinator sees %d placements, want 2", len(hist.Items))
 			}
-			for _, pl := range hist.Items {
+			var rec struct {
+				Placements []map[string]json.RawMessage `json:"placements"`
+			}
+			e.as(tc.role, "GET", path("/participants/%d?include=placements", p.ID), nil).must(t, 200).decode(t, &rec)
+			if len(rec.Placements) != 2 {
+				t.Fatalf("coordinator's record holds %d placements, want 2", len(rec.Placements))
+			}
+			for _, pl := range append(hist.Items, rec.Placements...) {
 				if _, ok := pl["note"]; ok {
 					t.Errorf("a coordinator's placement carries a note field: %s", pl["note"])
 				}

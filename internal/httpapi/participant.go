@@ -77,16 +77,37 @@ func (s *Server) createParticipant(c *gin.Context) error {
 	return nil
 }
 
+// getParticipant answers one person; ?include= adds parts of their
+// history (see recordParts), so that a page of them is one audited read.
 func (s *Server) getParticipant(c *gin.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
-	p, err := s.Participants.FindParticipant(c.Request.Context(), actor(c), id)
+	var q recordQuery
+	if err := bindQuery(c, &q); err != nil {
+		return err
+	}
+	parts, err := q.parts(actor(c))
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, p)
+	a := actor(c)
+	r, err := s.Records.FindRecord(c.Request.Context(), a, id, parts)
+	if err != nil {
+		return err
+	}
+	if r.Placements == nil || a.Role.Can(pathway.ReadNotes) {
+		c.JSON(http.StatusOK, r)
+		return nil
+	}
+	// The placements without their note field, as GET .../placements
+	// answers someone who may not read notes.
+	pls := withoutNotes(*r.Placements)
+	c.JSON(http.StatusOK, struct {
+		*pathway.ParticipantRecord
+		Placements *[]placementWithoutNote `json:"placements,omitempty"`
+	}{r, &pls})
 	return nil
 }
 
@@ -281,14 +302,19 @@ func (s *Server) listPlacements(c *gin.Context) error {
 		c.JSON(http.StatusOK, gin.H{"items": ps})
 		return nil
 	}
-	// Without notes, not with empty ones: a reader can tell a note is
-	// withheld from there being none.
-	items := make([]placementWithoutNote, len(ps))
-	for i := range ps {
-		items[i].Placement = &ps[i]
-	}
-	c.JSON(http.StatusOK, gin.H{"items": items})
+	c.JSON(http.StatusOK, gin.H{"items": withoutNotes(ps)})
 	return nil
+}
+
+// withoutNotes is placements as someone who may not read notes receives
+// them: without notes, not with empty ones, so a reader can tell a note is
+// withheld from there being none.
+func withoutNotes(ps []pathway.Placement) []placementWithoutNote {
+	out := make([]placementWithoutNote, len(ps))
+	for i := range ps {
+		out[i].Placement = &ps[i]
+	}
+	return out
 }
 
 // placementWithoutNote is a placement as someone who may not read notes

@@ -39,6 +39,7 @@ var domainSets = map[string][]string{
 	"DeliveryOutcome": pathway.DeliveryOutcomes,
 	"ImportKind":      values(pathway.ImportKinds),
 	"ImportStatus":    values(pathway.ImportStatuses),
+	"Language":        values(pathway.Languages),
 	"ImportOnError":   pathway.ImportErrorPolicies,
 	// The tables of a release, by name.
 	"ReleaseTableName": pathway.ReleaseTables,

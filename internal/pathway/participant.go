@@ -163,6 +163,9 @@ type CapacityCheckin struct {
 	Note              string      `json:"note"`
 	RecordedAt        time.Time   `json:"recorded_at"`
 	RecordedBy        string      `json:"recorded_by"`
+	// RecordedByParticipant is true when the participant recorded it
+	// themself, through their personal link; RecordedBy is then empty.
+	RecordedByParticipant bool `json:"recorded_by_participant"`
 }
 
 // MaxNoteLength bounds every free-text note: notes are short by design.
@@ -222,7 +225,8 @@ type ParticipantService interface {
 	// ListEngagements returns engagements newest first.
 	ListEngagements(ctx context.Context, a Actor, participantID int64) ([]Engagement, error)
 
-	// AddCheckin records a capacity check-in. ENOTFOUND, EINVALID.
+	// AddCheckin records a capacity check-in; a zero AssessedOn is today.
+	// ENOTFOUND, EINVALID.
 	AddCheckin(ctx context.Context, a Actor, participantID int64, c *CapacityCheckin) error
 	// ListCheckins returns check-ins newest first.
 	ListCheckins(ctx context.Context, a Actor, participantID int64) ([]CapacityCheckin, error)

@@ -362,8 +362,8 @@ func (tx *Tx) context(ctx context.Context) context.Context {
 // audit appends an audit entry in the transaction, so the entry and the
 // change it records land together or not at all.
 func (tx *Tx) audit(action, entity string, entityID int64) error {
-	const q = `INSERT INTO audit_log (at, user_id, user_email, action, entity, entity_id, remote_addr)
-VALUES (?, ?, ?, ?, ?, ?, ?)`
+	const q = `INSERT INTO audit_log (at, user_id, user_email, action, entity, entity_id, remote_addr, by_participant)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 	var uid, eid any
 	if tx.actor.UserID != 0 {
 		uid = tx.actor.UserID
@@ -371,7 +371,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?)`
 	if entityID != 0 {
 		eid = entityID
 	}
-	if _, err := tx.ExecContext(context.Background(), q, formatTime(tx.now), uid, tx.actor.Email, action, entity, eid, tx.actor.RemoteAddr); err != nil {
+	if _, err := tx.ExecContext(context.Background(), q, formatTime(tx.now), uid, tx.actor.Email, action, entity, eid, tx.actor.RemoteAddr, tx.actor.ByParticipant()); err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
 	}
 	return nil

@@ -9,6 +9,8 @@ import { RUNGS, rungName, STRATEGIES, CAPACITIES, CONSENT_METHODS, SCOPES, PERSP
 import { form, textField, selectField, choiceGroup, noteField, onSubmit, value, ticked } from "./forms.js";
 import { rungTag, programsById, section, empty, rungChoices, confirmDialog } from "./parts.js";
 import { suggestionCard, undoOffer, askingButton } from "./suggestions.js";
+import { personAuditLink } from "./admin.js";
+import { checkinsPanel } from "./checkins.js";
 
 const showDate = (iso) => formatDate(iso);
 const showTime = (iso) => formatDateTime(iso);
@@ -21,12 +23,12 @@ export async function personView(ctx) {
   const id = Number(ctx.params[0]);
   const base = `/participants/${id}`;
   const writer = ctx.can.writePeople;
-  const [p, placements, programs, engagements, checkins, suggestions] = await Promise.all([
-    get(base), get(base + "/placements").then((r) => r.items), programsById(),
-    writer ? get(base + "/engagements").then((r) => r.items) : null,
-    writer ? get(base + "/capacity-checkins").then((r) => r.items) : null,
+  // One read of the record (one audit entry) brings the history the page shows.
+  const [p, programs, suggestions] = await Promise.all([
+    get(base, { include: writer ? "placements,engagements,capacity_checkins" : "placements" }), programsById(),
     writer ? get(`/suggestions?participant_id=${id}`).then((r) => r.items) : [],
   ]);
+  const { placements, engagements = null, capacity_checkins: checkins = null } = p;
   const programNames = (p.program_ids || []).map((pid) => programs.get(pid)?.name).filter(Boolean);
   const done = (sel, msg) => ctx.rerender(sel, msg);
 
@@ -59,12 +61,12 @@ export async function personView(ctx) {
     writer ? action(t("person.enrolment.record"), earlierEnrolmentForm(base, p, programs, () => done("#h-programs", t("person.enrolment.recorded")))) : null);
   const roles = sec("roles", t("person.roles"), rolesList(p.roles || []));
   const engagementList = engagements ? sec("engagements", t("person.engagements"), engagementsList(engagements, programs)) : null;
-  const capacity = checkins ? sec("capacity-check-ins", t("person.checkins"), checkinsTable(checkins)) : null;
+  const capacity = checkins ? checkinsPanel({ base, p, checkins }) : null;
   const consent = sec("consent", t("person.consent"), consentFacts(p.consent),
     writer ? action(t("person.consent.update"), consentForm(base, p, () => done("#h-consent", t("person.consent.done")))) : null,
     writer ? withdrawBlock(ctx, base, p) : null);
 
-  return h("article", { class: "page person-page" }, head,
+  return h("article", { class: "page person-page" }, head, ctx.can.admin ? h("p", { class: "audit-link" }, personAuditLink(id)) : null,
     h("div", { class: "columns" },
       h("div", { class: "col-main" }, actions, journey, engagementList, capacity),
       h("div", { class: "col-side" }, enrolments, roles, consent)));
@@ -216,20 +218,6 @@ function engagementsList(items, programs) {
     e.program_id ? h("span", { class: "muted" }, " · " + (programs.get(e.program_id)?.name || t("person.engagements.a_program"))) : null,
     e.strategy ? h("span", { class: "tag" }, STRATEGIES[e.strategy] || e.strategy) : null,
     sensitiveNote(e.note))));
-}
-
-function checkinsTable(items) {
-  if (!items.length) return empty(t("person.checkins.none"));
-  return h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": t("person.checkins") },
-    h("table", {},
-      h("caption", { class: "visually-hidden" }, t("person.checkins.caption")),
-      h("thead", {}, h("tr", {},
-        h("th", { scope: "col" }, t("person.checkins.date")), h("th", { scope: "col" }, t("person.checkins.view")),
-        Object.values(CAPACITIES).map((c) => h("th", { scope: "col" }, c)))),
-      h("tbody", {}, items.map((c) => h("tr", {},
-        h("th", { scope: "row" }, showDate(c.assessed_on)), h("td", {}, PERSPECTIVES[c.perspective] || c.perspective),
-        h("td", {}, String(c.self_advocacy)), h("td", {}, String(c.root_cause_analysis)), h("td", {}, String(c.leadership)))))),
-    items.some((c) => c.note) ? h("div", {}, items.filter((c) => c.note).map((c) => sensitiveNote(t("person.checkins.note", { date: showDate(c.assessed_on), note: c.note })))) : null);
 }
 
 function consentFacts(c) {
