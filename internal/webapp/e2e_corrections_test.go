@@ -196,6 +196,36 @@ func (s *site) testCorrections(t *testing.T) {
 		}
 	})
 
+	t.Run("in Spanish the journey and the suggestions show none of the English words", func(t *testing.T) {
+		// Sets the language the way the app's switch does and draws the page again.
+		speak := func(lang, path string) {
+			eval[chromedp.Void](t, ctx2, fmt.Sprintf(`import("/js/i18n.js").then((m) => { m.setLanguage(%s); history.pushState(null, "", %s); dispatchEvent(new PopStateEvent("popstate")); })`, js(lang), js(path)))
+		}
+		// Every English text of this branch's areas that is whole (no
+		// placeholder) and shows as words of its own ("Program" is not
+		// found inside "Programa").
+		english := func() []string {
+			return eval[[]string](t, ctx2, `import("/js/i18n/en.js").then((m) => {
+				const text = document.querySelector("main").innerText;
+				const shown = (v) => new RegExp("(^|[^\\p{L}])" + v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + "($|[^\\p{L}])", "u").test(text);
+				return Object.entries(m.default).filter(([k, v]) => (k.startsWith("person.") || k.startsWith("suggestions.")) && !v.includes("{") && v.length >= 4 && shown(v)).map(([k]) => k); })`)
+		}
+		for _, page := range []struct{ path, h1, shot string }{
+			{fmt.Sprintf("/participants/%d", people["Corrie 02"]), "Corrie 02", "person-es"},
+			{"/suggestions", "Próximos pasos sugeridos", "suggestions-es"},
+		} {
+			speak("es", page.path)
+			waitPage(t, ctx2, page.h1)
+			waitFor(t, ctx2, "the Spanish page drawn", `/Acciones rápidas|Página 1/.test(document.querySelector("main").innerText)`)
+			if left := english(); len(left) > 0 {
+				t.Errorf("%s in Spanish still shows the English of %v", page.path, left)
+			}
+			s.check(t, ctx2, page.shot)
+		}
+		speak("en", "/participants")
+		waitPage(t, ctx2, "People on the pathway")
+	})
+
 	t.Run("coordinators read a journey without its notes, and are told why", func(t *testing.T) {
 		c := s.tab(t)
 		s.signIn(t, c, pathway.RoleCoordinator)
