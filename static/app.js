@@ -13,6 +13,7 @@ import { bodiesView, bodyView, talksView } from "./js/bodies.js";
 import { dashboardView } from "./js/dashboard.js";
 import { usersView, tokensView, auditView } from "./js/admin.js";
 import { importView } from "./js/import.js";
+import { eventView } from "./js/event.js";
 import { accountView } from "./js/account.js";
 import { t } from "./js/i18n.js";
 
@@ -24,6 +25,7 @@ const routes = [
   { path: /^\/participants\/(\d+)$/, view: personView, needs: "readPeople" },
   { path: /^\/suggestions$/, view: suggestionsView, needs: "writePeople" },
   { path: /^\/import$/, view: importView, needs: "writePeople" },
+  { path: /^\/events\/new$/, view: eventView, needs: "writePeople" },
   { path: /^\/ladder$/, view: ladderView },
   { path: /^\/bodies$/, view: bodiesView, needs: "readBodies" },
   { path: /^\/bodies\/(\d+)$/, view: bodyView, needs: "readBodies" },
@@ -37,6 +39,7 @@ const routes = [
 
 const navItems = [
   { href: "/participants", label: "People", needs: "readPeople" },
+  { href: "/events/new", get label() { return t("event.nav"); }, needs: "writePeople" },
   { href: "/import", label: "Import", needs: "writePeople" },
   { href: "/ladder", label: "Ladder" },
   { href: "/bodies", label: "Boards and bureaus", needs: "readBodies" },

@@ -119,6 +119,8 @@ type listQuery struct {
 	Q           string `form:"q" json:"q" validate:"max=100"`
 	Limit       *int   `form:"limit" json:"limit" validate:"omitnil,min=1,max=200"`
 	Cursor      string `form:"cursor" json:"cursor"`
+	Sort        string `form:"sort" json:"sort" validate:"omitempty,oneof=added name last_engaged"`
+	Recent      string `form:"recent" json:"recent" validate:"omitempty,oneof=true false"`
 }
 
 func encodeCursor(id int64) *string {
@@ -150,9 +152,18 @@ func (s *Server) listParticipants(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	f := pathway.ParticipantFilter{ExternalRef: q.ExternalRef, ProgramID: q.ProgramID, Text: strings.TrimSpace(q.Q), After: after, Limit: 50}
+	f := pathway.ParticipantFilter{ExternalRef: q.ExternalRef, ProgramID: q.ProgramID, Text: strings.TrimSpace(q.Q), After: after, Limit: 50, Recent: q.Recent == "true"}
 	if q.Limit != nil {
 		f.Limit = *q.Limit
+	}
+	switch q.Sort {
+	case "name":
+		f.Sort = pathway.SortByName
+	case "last_engaged":
+		f.Sort = pathway.SortByLastEngaged
+	}
+	if f.Recent && (q.Sort != "" || q.Cursor != "") {
+		return pathway.Invalid("recent", "lists the people you opened lately, newest first, on one page: it takes no sort and no cursor")
 	}
 	if q.Rung != "" {
 		f.Rung = rung(q.Rung)

@@ -52,6 +52,7 @@ var transportSets = [][]string{
 	// How a release was published, as the releases table allows; the
 	// audit trail names the account.
 	{"schedule", "admin", "command line"},
+	{"added", "name", "last_engaged"}, // the orders of the participant list
 }
 
 func TestAPIEnumsAreTheDomainsLists(t *testing.T) {

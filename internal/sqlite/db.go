@@ -161,6 +161,9 @@ func (db *DB) Open() error {
 		if err := db.fillRefKeys(context.Background()); err != nil {
 			return errors.Join(err, db.Close())
 		}
+		if err := db.fillSearchKeys(context.Background()); err != nil {
+			return errors.Join(err, db.Close())
+		}
 	}
 	if db.reader, err = openPool(db.dsn(connRead)); err != nil {
 		return errors.Join(fmt.Errorf("open readers: %w", err), db.Close())

@@ -204,6 +204,10 @@ func insertEngagement(ctx context.Context, tx *Tx, participantID int64, since pa
 		return err
 	}
 	e.ParticipantID, e.RecordedAt, e.RecordedBy = participantID, tx.now, tx.actor.Email
+	const engaged = `UPDATE participants SET last_engaged_on = max(last_engaged_on, ?) WHERE id = ?`
+	if _, err := tx.ExecContext(ctx, engaged, e.OccurredOn.String(), participantID); err != nil {
+		return fmt.Errorf("insert engagement: %w", err)
+	}
 	ch := change{typ: pathway.EngagementCreated, participantID: participantID, engagementID: e.ID}
 	if e.ProgramID != nil {
 		ch.programID = *e.ProgramID

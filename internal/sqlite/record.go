@@ -40,6 +40,9 @@ func (s *ParticipantService) FindRecord(ctx context.Context, a pathway.Actor, id
 			}
 			r.Checkins = &cs
 		}
+		if err := noteView(ctx, tx, id); err != nil {
+			return err
+		}
 		return tx.audit("participant.read", "participant", id)
 	})
 	if err != nil {

@@ -64,6 +64,7 @@ func TestWebApp(t *testing.T) {
 	t.Run("a coordinator ends a term, fills the seat from the next day, reads any day's roster and records a talk", s.testBodies)
 	t.Run("everyone changes their own password, admins reset one, tokens expire, a record's audit opens from it", s.testAccounts)
 	t.Run("a participant follows their personal link, checks in and withdraws, in Spanish and English", s.testSelf)
+	t.Run("staff find people by any spelling, sort them, and log a supper of 30 in a few taps", s.testPeople)
 	t.Run("staff correct a journey: delete a move, undo an acceptance, dismiss and page suggestions", s.testCorrections)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -379,8 +380,8 @@ func (s *site) check(t *testing.T, ctx context.Context, name string) {
 
 func (s *site) testRoles(t *testing.T) {
 	want := map[pathway.Role][]string{
-		pathway.RoleAdmin:       {"People", "Import", "Ladder", "Boards and bureaus", "Dashboard", "Accounts", "API tokens", "Audit log", "Your account"},
-		pathway.RoleStaff:       {"People", "Import", "Ladder", "Boards and bureaus", "Your account"},
+		pathway.RoleAdmin:       {"People", "Log an event", "Import", "Ladder", "Boards and bureaus", "Dashboard", "Accounts", "API tokens", "Audit log", "Your account"},
+		pathway.RoleStaff:       {"People", "Log an event", "Import", "Ladder", "Boards and bureaus", "Your account"},
 		pathway.RoleCoordinator: {"People", "Ladder", "Boards and bureaus", "Your account"},
 		pathway.RoleLeadership:  {"Ladder", "Dashboard", "Your account"},
 	}
@@ -464,6 +465,7 @@ func (s *site) testStaff(t *testing.T) {
 	}
 	s.check(t, ctx, "add-person")
 	fill(t, ctx, `input[name="external_ref"]`, "CM-9001")
+	do(t, ctx, "tick their consent to be followed", chromedp.Click(chromedp.CSS(`input[name="consent.scopes"][value="tracking"]`)))
 	do(t, ctx, "tick Tenant organizing", chromedp.Click(chromedp.JSPath(`[...document.querySelectorAll('input[name="program_ids"]')].filter((i) => i.labels[0].textContent.trim() === "Tenant organizing")`)))
 	click(t, ctx, "button", "Add person")
 	waitPage(t, ctx, "Rosa Delgado")
