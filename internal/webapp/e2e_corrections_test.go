@@ -46,14 +46,14 @@ func (s *site) testCorrections(t *testing.T) {
 
 	// Dana's journey: a first rung, a move an admin recorded with a note,
 	// and a mistaken move staff recorded today.
-	dana := add("CM-7001", "Dana Whitfield")
+	dana := add("COR-7001", "Dana Whitfield")
 	place(s.admin, dana, pathway.Member, 20, "Prefers calls in the evening")
 	place(staff, dana, pathway.Contributor, 0, "")
 	// Enough suggestions for three pages of ten.
 	people := map[string]int64{}
 	for i := range 23 {
 		name := fmt.Sprintf("Corrie %02d", i)
-		people[name] = add(fmt.Sprintf("CM-71%02d", i), name)
+		people[name] = add(fmt.Sprintf("COR-71%02d", i), name)
 		engage(people[name], "Shared their story at the circle")
 	}
 
