@@ -47,7 +47,7 @@ func TestImportCommandImportsOnceAndReportsErrorsByRow(t *testing.T) {
 	if err == nil {
 		t.Fatal("an import with a bad row succeeded")
 	}
-	if !strings.Contains(stderr, "row 5, consent_given_on: must be a date written YYYY-MM-DD") {
+	if !strings.Contains(stderr, "row 5, consent_given_on: “Date consent was given” must be a date written YYYY-MM-DD.") {
 		t.Errorf("stderr %q does not name row 5", stderr)
 	}
 	if !strings.Contains(stdout, "0 created, 0 updated, 0 unchanged, 1 errors") || !strings.Contains(err.Error(), "nothing was written") {

@@ -31,6 +31,7 @@ import (
 	"pathway/internal/pathway"
 	"pathway/internal/secret"
 	"pathway/internal/sqlite"
+	"pathway/internal/words"
 )
 
 func main() {
@@ -236,13 +237,7 @@ func loadDemo(ctx context.Context, srv *httpapi.Server, db *sqlite.DB, out io.Wr
 }
 
 // describe puts a domain error in one line for a person at a terminal.
-func describe(err error) string {
-	msg := pathway.ErrorMessage(err)
-	for _, fe := range pathway.ErrorFields(err) {
-		msg += fmt.Sprintf(" %s %s.", fe.Field, fe.Message)
-	}
-	return msg
-}
+func describe(err error) string { return words.Describe(err) }
 
 // cliActor is how the audit trail names work done from the command line.
 var cliActor = pathway.Actor{Email: "command line", RemoteAddr: "local"}

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"pathway/internal/pathway"
+	"pathway/internal/words"
 )
 
 // A column a kind of import reads, and whether every file must have it.
@@ -67,10 +68,10 @@ func ParseColumnMap(s string) (map[string]string, error) {
 		ours, theirs, ok := strings.Cut(pair, ":")
 		ours, theirs = headerKey(ours), strings.TrimSpace(theirs)
 		if !ok || ours == "" || theirs == "" {
-			return nil, pathway.Invalid("map", "must be pairs written pathway_column:Their Column, separated by commas")
+			return nil, pathway.Invalid("map", "import.map_format")
 		}
 		if _, dup := out[ours]; dup {
-			return nil, pathway.Invalid("map", "maps %s twice", ours)
+			return nil, pathway.Invalid("map", "import.map_twice", ours)
 		}
 		out[ours] = theirs
 	}
@@ -83,7 +84,7 @@ func ParseColumnMap(s string) (map[string]string, error) {
 func Read(data []byte, o pathway.ImportOptions) (*File, error) {
 	cols, ok := columns[o.Kind]
 	if !ok {
-		return nil, pathway.Invalid("kind", "must be one of: participants, engagements")
+		return nil, pathway.Invalid("kind", "import.kind")
 	}
 	known := map[string]bool{}
 	for _, c := range cols {
@@ -93,7 +94,7 @@ func Read(data []byte, o pathway.ImportOptions) (*File, error) {
 	theirs := map[string]string{}
 	for ours, t := range o.Columns {
 		if !known[ours] {
-			return nil, pathway.Invalid("map", "%s is not a column of a %s import (columns: %s)", ours, o.Kind, strings.Join(Columns(o.Kind), ", "))
+			return nil, pathway.Invalid("map", "import.map_unknown", ours, o.Kind, strings.Join(Columns(o.Kind), ", "))
 		}
 		theirs[headerKey(t)] = ours
 	}
@@ -101,7 +102,7 @@ func Read(data []byte, o pathway.ImportOptions) (*File, error) {
 	r.FieldsPerRecord = 0
 	header, err := r.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, pathway.Invalid("file", "is empty; the first row must name the columns")
+		return nil, pathway.Invalid("file", "import.file_empty")
 	} else if err != nil {
 		return nil, csvError(err, 1)
 	}
@@ -120,18 +121,18 @@ func Read(data []byte, o pathway.ImportOptions) (*File, error) {
 			unknown = append(unknown, fmt.Sprintf("%q", strings.TrimSpace(h)))
 		} else {
 			if _, dup := f.index[name]; dup {
-				return nil, pathway.Invalid(name, "the header names this column twice")
+				return nil, pathway.Invalid(name, "import.column_twice", name)
 			}
 			f.index[name] = i
 		}
 	}
-	perr := &pathway.Error{Code: pathway.EINVALID, Message: "The file's header does not match a " + string(o.Kind) + " import."}
+	perr := &pathway.Error{Code: pathway.EINVALID, Message: "import.header_mismatch", Args: []any{o.Kind}}
 	if len(unknown) > 0 {
-		perr.Fields = append(perr.Fields, pathway.FieldError{Field: "header", Message: fmt.Sprintf("has columns Pathway does not take: %s (it takes %s; use map= to name your own)", strings.Join(unknown, ", "), strings.Join(Columns(o.Kind), ", "))})
+		perr.Fields = append(perr.Fields, pathway.FieldError{Field: "header", Message: "import.header_unknown", Args: []any{strings.Join(unknown, ", "), strings.Join(Columns(o.Kind), ", ")}})
 	}
 	for _, c := range cols {
 		if _, ok := f.index[c.name]; c.required && !ok {
-			perr.Fields = append(perr.Fields, pathway.FieldError{Field: c.name, Message: "is a column every " + string(o.Kind) + " import needs"})
+			perr.Fields = append(perr.Fields, pathway.FieldError{Field: c.name, Message: "import.column_missing", Args: []any{o.Kind, c.name}})
 		}
 	}
 	if len(perr.Fields) > 0 {
@@ -169,9 +170,9 @@ func endLine(start int, rec []string) int {
 func csvError(err error, row int) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return pathway.Invalid(fmt.Sprintf("row %d", row), "cannot be read as CSV: %v", pe.Err)
+		return pathway.Invalid(fmt.Sprintf("row %d", row), "import.row_unreadable", row)
 	}
-	return pathway.Invalid(fmt.Sprintf("row %d", row), "cannot be read as CSV: %v", err)
+	return pathway.Invalid(fmt.Sprintf("row %d", row), "import.row_unreadable", row)
 }
 
 // get returns a record's trimmed value of a column, "" when absent.
@@ -189,8 +190,10 @@ func (f *File) has(name string) bool { _, ok := f.index[name]; return ok }
 // rowErrors collects the problems of rows as they are read.
 type rowErrors []pathway.ImportError
 
-func (e *rowErrors) add(row int, field, format string, args ...any) {
-	*e = append(*e, pathway.ImportError{Row: row, Field: field, Message: fmt.Sprintf(format, args...)})
+// add reports the message key of a cell's column, in English: the report is
+// kept, and read later by whoever asks.
+func (e *rowErrors) add(row int, field, key string, args ...any) {
+	*e = append(*e, pathway.ImportError{Row: row, Field: field, Message: words.FieldText(words.English, field, key, args...)})
 }
 
 // splitList reads a ;-separated cell.
@@ -217,15 +220,15 @@ func (f *File) ParticipantRows() ([]pathway.ParticipantRow, []pathway.ImportErro
 		checkText(&errs, n, "display_name", row.DisplayName, 100, true)
 		var err error
 		if row.Consent.GivenOn, err = pathway.ParseDate(f.get(rec, "consent_given_on")); err != nil {
-			errs.add(n, "consent_given_on", "must be a date written YYYY-MM-DD")
+			errs.add(n, "consent_given_on", "import.cell_date")
 		}
 		if row.Consent.Method, err = pathway.ParseConsentMethod(f.get(rec, "consent_method")); err != nil {
-			errs.add(n, "consent_method", "must be one of: %s", strings.Join(names(pathway.ConsentMethods), ", "))
+			errs.add(n, "consent_method", "import.cell_oneof", strings.Join(names(pathway.ConsentMethods), ", "))
 		}
 		for _, sc := range splitList(f.get(rec, "consent_scopes")) {
 			scope, err := pathway.ParseConsentScope(sc)
 			if err != nil {
-				errs.add(n, "consent_scopes", "%q is not a scope; scopes are %s, separated by ;", sc, strings.Join(names(pathway.ConsentScopes), ", "))
+				errs.add(n, "consent_scopes", "import.cell_scope", sc, strings.Join(names(pathway.ConsentScopes), ", "))
 				continue
 			}
 			if !slices.Contains(row.Consent.Scopes, scope) {
@@ -234,12 +237,12 @@ func (f *File) ParticipantRows() ([]pathway.ParticipantRow, []pathway.ImportErro
 		}
 		if s := f.get(rec, "rung"); s != "" {
 			if row.Rung, err = pathway.ParseRung(strings.ToLower(s)); err != nil {
-				errs.add(n, "rung", "must be one of: %s", strings.Join(names(pathway.Rungs), ", "))
+				errs.add(n, "rung", "import.cell_oneof", strings.Join(names(pathway.Rungs), ", "))
 			}
 		}
 		if s := f.get(rec, "rung_effective_on"); s != "" {
 			if row.RungEffectiveOn, err = pathway.ParseDate(s); err != nil {
-				errs.add(n, "rung_effective_on", "must be a date written YYYY-MM-DD")
+				errs.add(n, "rung_effective_on", "import.cell_date")
 			}
 		}
 		if len(errs) == bad {
@@ -262,12 +265,12 @@ func (f *File) EngagementRows() ([]pathway.EngagementRow, []pathway.ImportError)
 		checkText(&errs, n, "note", row.Note, pathway.MaxNoteLength, false)
 		var err error
 		if row.OccurredOn, err = pathway.ParseDate(f.get(rec, "occurred_on")); err != nil {
-			errs.add(n, "occurred_on", "must be a date written YYYY-MM-DD")
+			errs.add(n, "occurred_on", "import.cell_date")
 		}
 		if s := f.get(rec, "strategy"); s != "" {
 			st, err := pathway.ParseStrategy(strings.ToLower(s))
 			if err != nil {
-				errs.add(n, "strategy", "must be one of: %s", strings.Join(names(pathway.Strategies), ", "))
+				errs.add(n, "strategy", "import.cell_oneof", strings.Join(names(pathway.Strategies), ", "))
 			}
 			row.Strategy = &st
 		}
@@ -281,9 +284,9 @@ func (f *File) EngagementRows() ([]pathway.EngagementRow, []pathway.ImportError)
 // checkText enforces a cell's presence and length in characters.
 func checkText(errs *rowErrors, row int, field, v string, max int, required bool) {
 	if required && v == "" {
-		errs.add(row, field, "is required")
+		errs.add(row, field, "field.required")
 	} else if n := len([]rune(v)); n > max {
-		errs.add(row, field, "must be at most %d characters", max)
+		errs.add(row, field, "field.max_chars", max)
 	}
 }
 

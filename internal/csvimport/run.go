@@ -45,7 +45,7 @@ func Run(ctx context.Context, store pathway.ImportStore, a pathway.Actor, o path
 			return store.ImportEngagements(ctx, a, rows[lo:hi], w)
 		}
 	default:
-		return pathway.ImportResult{}, pathway.Invalid("kind", "must be one of: participants, engagements")
+		return pathway.ImportResult{}, pathway.Invalid("kind", "import.kind")
 	}
 	total := f.Len()
 	bad := len(readErr)
@@ -121,7 +121,7 @@ func (r *Runner) StartImport(ctx context.Context, a pathway.Actor, o pathway.Imp
 	r.init()
 	if r.closed {
 		r.mu.Unlock()
-		return nil, pathway.Errorf(pathway.EUNAVAILABLE, "The service is shutting down; send the import again shortly.")
+		return nil, pathway.Errorf(pathway.EUNAVAILABLE, "import.shutting_down")
 	}
 	r.wg.Add(1) // Close waits for this import from here on
 	r.mu.Unlock()

@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 
 	"pathway/internal/pathway"
+	"pathway/internal/words"
 )
 
 // Services are the stores the demo writes through, so that it keeps every
@@ -113,7 +114,7 @@ func loadAccounts(ctx context.Context, s Services, sys pathway.Actor, hash strin
 	for _, role := range []pathway.Role{pathway.RoleStaff, pathway.RoleCoordinator, pathway.RoleLeadership} {
 		u := &pathway.User{Email: string(role) + "@demo.pathway.local", Role: role}
 		if err := s.Users.CreateUser(ctx, sys, u, hash); err != nil {
-			return nil, staff, fmt.Errorf("demo account %s: %s", u.Email, pathway.ErrorMessage(err))
+			return nil, staff, fmt.Errorf("demo account %s: %s", u.Email, words.Describe(err))
 		}
 		accounts = append(accounts, Account{Email: u.Email, Role: role})
 		if role == pathway.RoleStaff {

@@ -41,7 +41,7 @@ func (s *Server) authenticate(c *gin.Context) {
 	if h := c.GetHeader("Authorization"); h != "" {
 		token, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok || token == "" {
-			s.writeError(c, pathway.Errorf(pathway.EUNAUTHORIZED, "Use Authorization: Bearer <token>."))
+			s.writeError(c, pathway.Errorf(pathway.EUNAUTHORIZED, "auth.bearer"))
 			return
 		}
 		a, err = s.Users.ActorByToken(c.Request.Context(), secret.HashToken(token))
@@ -50,13 +50,13 @@ func (s *Server) authenticate(c *gin.Context) {
 		var csrf string
 		a, csrf, err = s.Users.ActorBySession(c.Request.Context(), hash)
 		if err == nil && !safeMethod(c.Request.Method) && subtle.ConstantTimeCompare([]byte(c.GetHeader(csrfHeader)), []byte(csrf)) != 1 {
-			err = pathway.Errorf(pathway.EFORBIDDEN, "This change needs the X-CSRF-Token header from your sign-in.")
+			err = pathway.Errorf(pathway.EFORBIDDEN, "auth.csrf")
 		}
 		c.Set(ctxViaCookie, true)
 		c.Set(ctxSession, hash)
 		c.Set(ctxCSRF, csrf)
 	} else {
-		err = pathway.Errorf(pathway.EUNAUTHORIZED, "Please sign in, or send an API token.")
+		err = pathway.Errorf(pathway.EUNAUTHORIZED, "auth.sign_in")
 	}
 	if err != nil {
 		s.writeError(c, err)
@@ -77,7 +77,7 @@ func safeMethod(m string) bool {
 func (s *Server) allow(roles ...pathway.Role) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if !slices.Contains(roles, actor(c).Role) {
-			s.writeError(c, pathway.Errorf(pathway.EFORBIDDEN, "Your role does not give access to this."))
+			s.writeError(c, pathway.Errorf(pathway.EFORBIDDEN, "auth.role"))
 			return
 		}
 		c.Next()
@@ -143,7 +143,7 @@ func (s *Server) login(c *gin.Context) error {
 		if err := s.Users.RecordLogin(ctx, userID, false, client, nil, nil); err != nil {
 			return err
 		}
-		return pathway.Errorf(pathway.EUNAUTHORIZED, "That email and password do not match an account.")
+		return pathway.Errorf(pathway.EUNAUTHORIZED, "auth.mismatch")
 	}
 	g.accounts.forget(key)
 	now := s.Now().UTC()

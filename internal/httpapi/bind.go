@@ -131,7 +131,7 @@ func must(err error) {
 // and anything after the JSON object.
 func bindJSON(c *gin.Context, v any) error {
 	if mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type")); mt != "application/json" {
-		return pathway.Errorf(codeUnsupported, "Send the request body as JSON with Content-Type: application/json.")
+		return pathway.Errorf(codeUnsupported, "request.not_json")
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxBody))
 	if err != nil {
@@ -153,13 +153,13 @@ func decodeStrict(body []byte, v any) error {
 		return err
 	}
 	if tok != json.Delim('{') {
-		return pathway.Errorf(codeMalformed, "The request body must be a JSON object.")
+		return pathway.Errorf(codeMalformed, "request.not_object")
 	}
 	if err := w.object(t, ""); err != nil {
 		return err
 	}
 	if _, err := w.dec.Token(); !errors.Is(err, io.EOF) {
-		return pathway.Errorf(codeMalformed, "The request body holds something after its JSON object.")
+		return pathway.Errorf(codeMalformed, "request.trailing")
 	}
 	if w.err != nil {
 		return w.err
@@ -209,9 +209,9 @@ func (w *strictWalker) token(field string) (json.Token, error) {
 		raw := w.body[start:end]
 		switch {
 		case !utf8.Valid(raw) || replaced(str, raw):
-			w.refuse(fieldOrMalformed(field, "must be valid UTF-8 text"))
+			w.refuse(fieldOrMalformed(field, "field.utf8", "request.utf8"))
 		case strings.ContainsRune(str, 0):
-			w.refuse(fieldOrMalformed(field, "must not contain NUL characters"))
+			w.refuse(fieldOrMalformed(field, "field.nul", "request.nul"))
 		}
 	}
 	return tok, nil
@@ -226,12 +226,13 @@ func replaced(str string, raw []byte) bool {
 	return !bytes.ContainsRune(raw, utf8.RuneError) && !bytes.Contains(bytes.ToLower(raw), []byte(`\ufffd`))
 }
 
-// fieldOrMalformed is a field error, or a malformed body when no field is known.
-func fieldOrMalformed(field, msg string) error {
+// fieldOrMalformed is a field error, or a malformed body when no field is
+// known: the message fieldKey or bodyKey.
+func fieldOrMalformed(field, fieldKey, bodyKey string) error {
 	if field == "" {
-		return pathway.Errorf(codeMalformed, "The request body %s.", msg)
+		return pathway.Errorf(codeMalformed, bodyKey)
 	}
-	return pathway.Invalid(field, "%s", msg)
+	return pathway.Invalid(field, fieldKey)
 }
 
 // jsonFields maps the exact JSON names of t's fields to the fields.
@@ -281,7 +282,7 @@ func (w *strictWalker) value(t reflect.Type, nullOK bool, path string) error {
 	switch tok {
 	case nil:
 		if !nullOK && t != nil {
-			w.refuse(pathway.Invalid(path, "must not be null; leave it out instead"))
+			w.refuse(pathway.Invalid(path, "field.null"))
 		}
 	case json.Delim('{'):
 		return w.object(t, path)
@@ -303,14 +304,14 @@ func (w *strictWalker) value(t reflect.Type, nullOK bool, path string) error {
 
 var jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
 
-// unknownField refuses key, naming the field it differs from only in case.
+// unknownField refuses key, saying when it differs from a field only in case.
 func unknownField(fields map[string]reflect.StructField, path, key string) error {
 	for name := range fields {
 		if strings.EqualFold(name, key) {
-			return pathway.Invalid(join(path, key), "is not a field of this request; field names are written exactly, as %q", name)
+			return pathway.Invalid(join(path, key), "field.wrong_case")
 		}
 	}
-	return pathway.Invalid(join(path, key), "is not a field of this request")
+	return pathway.Invalid(join(path, key), "field.unknown")
 }
 
 // object walks the members of an object whose '{' was just read, decoded
@@ -335,7 +336,7 @@ func (w *strictWalker) object(t reflect.Type, path string) error {
 		key, _ := tok.(string)
 		field := join(path, key)
 		if seen[key] {
-			w.refuse(pathway.Invalid(field, "appears more than once"))
+			w.refuse(pathway.Invalid(field, "field.duplicate"))
 		}
 		seen[key] = true
 		vt, nullOK := elem, false
@@ -361,41 +362,44 @@ func decodeError(err error) error {
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.Is(err, io.EOF):
-		return pathway.Errorf(codeMalformed, "The request body is empty; send a JSON object.")
+		return pathway.Errorf(codeMalformed, "request.empty")
 	case errors.As(err, &tooLarge):
-		return pathway.Errorf(codeTooLarge, "The request body is larger than %d bytes.", maxBody)
-	case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF):
-		return pathway.Errorf(codeMalformed, "The request body is not valid JSON: %v.", err)
+		return pathway.Errorf(codeTooLarge, "request.too_large", maxBody>>20)
+	case errors.As(err, &syntax):
+		return pathway.Errorf(codeMalformed, "request.syntax", syntax.Offset)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return pathway.Errorf(codeMalformed, "request.cut_short")
 	case errors.As(err, &typ):
 		if typ.Field == "" {
-			return pathway.Errorf(codeMalformed, "The request body must be a JSON object.")
+			return pathway.Errorf(codeMalformed, "request.not_object")
 		}
-		return pathway.Invalid(typ.Field, "must be %s", jsonKind(typ.Type))
+		return pathway.Invalid(typ.Field, kindMessage(typ.Type))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return pathway.Invalid(field, "is not a field of this request")
+		return pathway.Invalid(field, "field.unknown")
 	}
-	return pathway.Errorf(codeMalformed, "The request body could not be read: %v.", err)
+	return pathway.Errorf(codeMalformed, "request.unreadable")
 }
 
-// jsonKind names a Go type the way a JSON client thinks of it.
-func jsonKind(t reflect.Type) string {
+// kindMessage says what a value decoded into t must be, in the words a
+// person filling a form thinks in.
+func kindMessage(t reflect.Type) string {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
 	switch t.Kind() {
 	case reflect.String:
-		return "a string"
+		return "field.type_text"
 	case reflect.Int, reflect.Int64, reflect.Int32:
-		return "a whole number"
+		return "field.type_whole_number"
 	case reflect.Bool:
-		return "true or false"
+		return "field.type_bool"
 	case reflect.Slice:
-		return "an array"
+		return "field.type_list"
 	case reflect.Struct, reflect.Map:
-		return "an object"
+		return "field.type_object"
 	}
-	return "of another type"
+	return "field.type_other"
 }
 
 // validateStruct turns validator failures into field errors with JSON paths
@@ -408,48 +412,60 @@ func validateStruct(v any) error {
 	} else if !errors.As(err, &verrs) {
 		return fmt.Errorf("validate: %w", err)
 	}
-	perr := &pathway.Error{Code: pathway.EINVALID, Message: "The request has invalid fields."}
+	perr := &pathway.Error{Code: pathway.EINVALID, Message: pathway.MsgInvalidFields}
 	for _, fe := range verrs {
 		ns := fe.Namespace()
 		if _, rest, ok := strings.Cut(ns, "."); ok {
 			ns = rest
 		}
-		perr.Fields = append(perr.Fields, pathway.FieldError{Field: ns, Message: fieldMessage(fe)})
+		key, args := fieldMessage(fe)
+		perr.Fields = append(perr.Fields, pathway.FieldError{Field: ns, Message: key, Args: args})
 	}
 	return perr
 }
 
-func fieldMessage(fe validator.FieldError) string {
+// fieldMessage is the message key of a validator failure, and what fills
+// it; the message names the field by its label.
+func fieldMessage(fe validator.FieldError) (string, []any) {
 	kind := fe.Kind()
 	switch fe.ActualTag() {
 	case "required", "notblank":
-		return "is required"
+		if kind == reflect.Slice {
+			return "field.choose_one", nil
+		}
+		return "field.required", nil
 	case "oneof":
-		return "must be one of: " + strings.ReplaceAll(fe.Param(), " ", ", ")
-	case "date":
-		return "must be a date written YYYY-MM-DD, from " + pathway.MinDate.String()
+		return "field.oneof", nil
+	case "date", "datetime":
+		return "field.date", []any{pathway.MinDate}
 	case "email":
-		return "must be an email address"
+		return "field.email", nil
 	case "min", "gte":
 		if kind == reflect.String {
-			return fmt.Sprintf("must be at least %s characters", fe.Param())
+			return "field.min_chars", []any{fe.Param()}
 		} else if kind == reflect.Slice {
-			return fmt.Sprintf("must have at least %s items", fe.Param())
+			if fe.Param() == "1" {
+				return "field.choose_one", nil
+			}
+			return "field.min_items", []any{fe.Param()}
 		}
-		return "must be at least " + fe.Param()
+		return "field.min", []any{fe.Param()}
 	case "max", "lte":
 		if kind == reflect.String {
-			return fmt.Sprintf("must be at most %s characters", fe.Param())
+			return "field.max_chars", []any{fe.Param()}
 		} else if kind == reflect.Slice {
-			return fmt.Sprintf("must have at most %s items", fe.Param())
+			return "field.max_items", []any{fe.Param()}
 		}
-		return "must be at most " + fe.Param()
+		return "field.max", []any{fe.Param()}
 	case "unique":
-		return "must not repeat a value"
+		return "field.unique", nil
 	case "gt":
-		return "must be greater than " + fe.Param()
+		if fe.Param() == "0" {
+			return "field.positive", nil
+		}
+		return "field.gt", []any{fe.Param()}
 	}
-	return "is not valid (" + fe.ActualTag() + ")"
+	return "field.invalid", nil
 }
 
 // bindQuery reads query parameters into v and validates them. A parameter
@@ -495,9 +511,9 @@ func refuseUnknownQuery(c *gin.Context, known map[string]bool) error {
 		return nil
 	}
 	slices.Sort(unknown)
-	perr := &pathway.Error{Code: pathway.EINVALID, Message: "The request has query parameters this address does not take."}
+	perr := &pathway.Error{Code: pathway.EINVALID, Message: "query.unknown_detail"}
 	for _, name := range unknown {
-		perr.Fields = append(perr.Fields, pathway.FieldError{Field: name, Message: "is not a query parameter of this address"})
+		perr.Fields = append(perr.Fields, pathway.FieldError{Field: name, Message: "query.unknown"})
 	}
 	return perr
 }
@@ -518,18 +534,18 @@ func queryTypeError(c *gin.Context, v any) error {
 		}
 		if kind >= reflect.Int && kind <= reflect.Int64 {
 			if _, err := strconv.ParseInt(raw, 10, 64); err != nil {
-				return pathway.Invalid(name, "must be a whole number")
+				return pathway.Invalid(name, "field.type_whole_number")
 			}
 		}
 	}
-	return pathway.Errorf(pathway.EINVALID, "A query parameter could not be read.")
+	return pathway.Errorf(pathway.EINVALID, "query.unreadable")
 }
 
 // parseDate reads a date a validator has already checked the form of.
 func parseDate(field, s string) (pathway.Date, error) {
 	d, err := pathway.ParseDate(s)
 	if err != nil {
-		return d, pathway.Invalid(field, "must be a date written YYYY-MM-DD, from %s", pathway.MinDate)
+		return d, pathway.Invalid(field, "field.date", pathway.MinDate)
 	}
 	return d, nil
 }

@@ -32,7 +32,7 @@ func (s *Server) listChanges(c *gin.Context) error {
 	if q.After != "" {
 		after, err := strconv.ParseInt(q.After, 10, 64)
 		if err != nil || after < 0 {
-			return pathway.Invalid("after", "is not a cursor this service gave out")
+			return pathway.Invalid("after", "query.cursor")
 		}
 		f.After = after
 	}

@@ -88,6 +88,9 @@ func fakeResponse(status int, contentType string, body any) *response {
 	if contentType != "" {
 		h.Set("Content-Type", contentType)
 	}
+	if contentType == "application/problem+json" {
+		h.Set("Content-Language", "en")
+	}
 	var b []byte
 	switch v := body.(type) {
 	case nil:

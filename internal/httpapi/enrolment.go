@@ -69,7 +69,7 @@ func (s *Server) updateEnrolment(c *gin.Context) error {
 	}
 	var upd pathway.EnrolmentUpdate
 	if req.EnrolledOn.Set && req.EnrolledOn.Value == nil {
-		return pathway.Invalid("enrolled_on", "cannot be null: every enrolment has a first day; leave it out to keep it")
+		return pathway.Invalid("enrolled_on", "enrolment.first_day_null")
 	}
 	if upd.EnrolledOn, err = optionalDate("enrolled_on", req.EnrolledOn.Value); err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin/render"
 
 	"pathway/internal/pathway"
+	"pathway/internal/words"
 )
 
 // Error codes that belong to HTTP alone: they describe the request as sent,
@@ -38,7 +39,8 @@ var statuses = map[string]int{
 	codeMethodNotAllowed:  http.StatusMethodNotAllowed,
 }
 
-// Problem is an RFC 9457 problem detail.
+// Problem is an RFC 9457 problem detail, in the language the request's
+// Accept-Language asks for: its title, detail and each field's message.
 type Problem struct {
 	Type      string               `json:"type"`
 	Title     string               `json:"title"`
@@ -49,27 +51,35 @@ type Problem struct {
 	Errors    []pathway.FieldError `json:"errors,omitempty"`
 }
 
-// writeError writes err as problem JSON. Internal errors are logged with the
-// request id; the client sees only a generic message.
+// writeError writes err as problem JSON, in the words of the language the
+// request asks for (Content-Language says which). Internal errors are logged
+// with the request id; the client sees only a generic message.
 func (s *Server) writeError(c *gin.Context, err error) {
 	code := pathway.ErrorCode(err)
 	status, ok := statuses[code]
 	if !ok {
-		status = http.StatusInternalServerError
+		status, code = http.StatusInternalServerError, pathway.EINTERNAL
 	}
 	if status >= 500 {
 		s.logger(c).Error("request failed", slog.String("error", err.Error()))
 	}
+	lang := words.Negotiate(c.GetHeader("Accept-Language"))
+	if status == http.StatusInternalServerError {
+		err = nil // a fault of ours reads as the generic message, whatever its code
+	}
+	text := words.Explain(lang, err)
 	p := Problem{
 		Type:      "urn:pathway:problem:" + code,
-		Title:     http.StatusText(status),
+		Title:     words.Title(lang, code),
 		Status:    status,
-		Detail:    pathway.ErrorMessage(err),
+		Detail:    text.Detail,
 		Instance:  c.Request.URL.Path,
 		RequestID: c.GetString(ctxRequestID),
-		Errors:    pathway.ErrorFields(err),
+		Errors:    text.Fields,
 	}
 	c.Header("Cache-Control", "no-store")
+	c.Header("Content-Language", string(lang))
+	c.Writer.Header().Add("Vary", "Accept-Language")
 	if status == http.StatusServiceUnavailable {
 		// The database is full, read-only or closing: worth a retry later.
 		c.Header("Retry-After", retryAfter)

@@ -66,7 +66,7 @@ func (k *keyLocks) lock(name string) func() {
 // printable ASCII.
 func checkIdempotencyKey(key string) error {
 	if key == "" || len(key) > pathway.MaxIdempotencyKeyLength || strings.ContainsFunc(key, func(r rune) bool { return r < ' ' || r > '~' }) {
-		return pathway.Invalid(idempotencyHeader, "must be 1 to %d printable ASCII characters", pathway.MaxIdempotencyKeyLength)
+		return pathway.Invalid(idempotencyHeader, "idempotency.key_format", pathway.MaxIdempotencyKeyLength)
 	}
 	return nil
 }
@@ -126,7 +126,7 @@ func (s *Server) idempotent(c *gin.Context) {
 		return
 	}
 	if len(key) != 1 {
-		s.writeError(c, pathway.Invalid(idempotencyHeader, "must be sent once"))
+		s.writeError(c, pathway.Invalid(idempotencyHeader, "idempotency.key_twice"))
 		return
 	}
 	if err := checkIdempotencyKey(key[0]); err != nil {
@@ -138,7 +138,7 @@ func (s *Server) idempotent(c *gin.Context) {
 	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, max(s.maxImport(), maxBody)))
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
-		s.writeError(c, pathway.Errorf(codeTooLarge, "The request body is larger than this address takes."))
+		s.writeError(c, pathway.Errorf(codeTooLarge, "request.too_large_here"))
 		return
 	} else if err != nil {
 		s.writeError(c, decodeError(err))
@@ -159,10 +159,10 @@ func (s *Server) idempotent(c *gin.Context) {
 	case errors.As(err, &taken) && taken.Stored.Status == 0:
 		// Only an interrupted request leaves a claim without an answer:
 		// a running one holds the lock.
-		s.writeError(c, pathway.Errorf(pathway.ECONFLICT, "A request with this Idempotency-Key was interrupted before its answer was kept, so Pathway cannot tell whether it took effect. Check, then send the request with a new key."))
+		s.writeError(c, pathway.Errorf(pathway.ECONFLICT, "idempotency.interrupted"))
 		return
 	case taken != nil && taken.Stored.RequestHash != hash:
-		s.writeError(c, pathway.Invalid(idempotencyHeader, "was already used for a different request in the last 24 hours; send a new key for a new request"))
+		s.writeError(c, pathway.Invalid(idempotencyHeader, "idempotency.key_reused"))
 		return
 	case taken != nil:
 		c.Header("Idempotent-Replayed", "true")

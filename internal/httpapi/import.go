@@ -39,14 +39,14 @@ func (s *Server) startImport(c *gin.Context) error {
 		return err
 	}
 	if mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type")); mt != "text/csv" {
-		return pathway.Errorf(codeUnsupported, "Send the file as CSV with Content-Type: text/csv.")
+		return pathway.Errorf(codeUnsupported, "import.not_csv")
 	}
 	data, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, s.maxImport()))
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
-		return pathway.Errorf(codeTooLarge, "The file is larger than %d bytes; split it into parts.", s.maxImport())
+		return pathway.Errorf(codeTooLarge, "import.too_large", max(1, s.maxImport()>>20))
 	} else if err != nil {
-		return pathway.Errorf(codeMalformed, "The file could not be read: %v.", err)
+		return pathway.Errorf(codeMalformed, "import.unreadable")
 	}
 	o := pathway.ImportOptions{Kind: pathway.ImportKind(q.Kind), DryRun: q.DryRun == "true", SkipErrors: q.OnError == "skip", Columns: cols}
 	im, err := s.Imports.StartImport(c.Request.Context(), actor(c), o, data)

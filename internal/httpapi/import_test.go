@@ -149,8 +149,8 @@ func TestASkippingImportWritesTheGoodRowsAndNumbersTheBadAsASpreadsheetDoes(t *t
 	e := importEnv(t)
 	im := e.runImport("kind=participants&on_error=skip", e.badPeopleCSV())
 	want := []pathway.ImportError{
-		{Row: 3, Field: "consent_given_on", Message: "cannot be in the future"},
-		{Row: 4, Field: "programs", Message: `there is no program named "Choir"`},
+		{Row: 3, Field: "consent_given_on", Message: "“Date consent was given” cannot be in the future."},
+		{Row: 4, Field: "programs", Message: "There is no program named “Choir”."},
 	}
 	if diff := cmp.Diff(want, im.Errors); diff != "" {
 		t.Errorf("errors (-want +got):\n%s", diff)

@@ -41,7 +41,7 @@ type invitationCreated struct {
 // only as a hash.
 func (s *Server) refuseIdempotencyKey(c *gin.Context) {
 	if _, sent := c.Request.Header[idempotencyHeader]; sent {
-		s.writeError(c, pathway.Invalid(idempotencyHeader, "is not accepted here: a personal link is shown once and never kept; send the request without it"))
+		s.writeError(c, pathway.Invalid(idempotencyHeader, "invitation.no_idempotency_key"))
 		return
 	}
 	c.Next()
@@ -74,7 +74,7 @@ func (s *Server) createInvitation(c *gin.Context) error {
 	}
 	lang, err := pathway.ParseLanguage(req.Language)
 	if err != nil {
-		return pathway.Invalid("language", "must be one of: en, es")
+		return pathway.Invalid("language", "field.language")
 	}
 	days := pathway.DefaultInvitationDays
 	if req.ExpiresInDays != nil {

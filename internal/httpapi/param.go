@@ -13,7 +13,7 @@ import (
 func pathID(c *gin.Context, name string) (int64, error) {
 	id, err := strconv.ParseInt(c.Param(name), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, pathway.Errorf(pathway.ENOTFOUND, "There is no record with id %q.", c.Param(name))
+		return 0, pathway.Errorf(pathway.ENOTFOUND, "route.not_found")
 	}
 	return id, nil
 }

@@ -138,7 +138,7 @@ func decodeCursor(s string) (int64, error) {
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	id, perr := strconv.ParseInt(string(b), 10, 64)
 	if err != nil || perr != nil || id <= 0 {
-		return 0, pathway.Invalid("cursor", "is not a cursor this service gave out")
+		return 0, pathway.Invalid("cursor", "query.cursor")
 	}
 	return id, nil
 }
@@ -163,7 +163,7 @@ func (s *Server) listParticipants(c *gin.Context) error {
 		f.Sort = pathway.SortByLastEngaged
 	}
 	if f.Recent && (q.Sort != "" || q.Cursor != "") {
-		return pathway.Invalid("recent", "lists the people you opened lately, newest first, on one page: it takes no sort and no cursor")
+		return pathway.Invalid("recent", "query.recent_alone")
 	}
 	if q.Rung != "" {
 		f.Rung = rung(q.Rung)

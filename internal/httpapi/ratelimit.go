@@ -85,20 +85,15 @@ func (s *Server) guard() *signInGuard {
 // tooMany answers 429 with Retry-After for a refused attempt.
 func tooMany(c *gin.Context, wait time.Duration) error {
 	setRetryAfter(c, wait)
-	return pathway.Errorf(pathway.ELOCKED, "Too many sign-in attempts from here. Please wait %s and try again.", waitWords(wait))
+	if wait <= time.Minute {
+		return pathway.Errorf(pathway.ELOCKED, "signin.too_many_minute")
+	}
+	return pathway.Errorf(pathway.ELOCKED, "signin.too_many", int(math.Ceil(wait.Minutes())))
 }
 
 // setRetryAfter sets Retry-After to wait in whole seconds, at least one.
 func setRetryAfter(c *gin.Context, wait time.Duration) {
 	c.Header("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
-}
-
-// waitWords says how long to wait in plain words.
-func waitWords(d time.Duration) string {
-	if d <= time.Minute {
-		return "a minute"
-	}
-	return strconv.Itoa(int(math.Ceil(d.Minutes()))) + " minutes"
 }
 
 // clientKey is the address a client's budget is kept under: its IPv4
@@ -147,7 +142,7 @@ func (g *signInGuard) check(c *gin.Context, fn func() error) error {
 	case g.checks <- struct{}{}:
 	default:
 		setRetryAfter(c, time.Second)
-		return pathway.Errorf(pathway.EUNAVAILABLE, "Pathway is busy checking other sign-ins. Please try again in a moment.")
+		return pathway.Errorf(pathway.EUNAVAILABLE, "signin.busy")
 	}
 	defer func() { <-g.checks }()
 	return fn()

@@ -29,10 +29,10 @@ func (q recordQuery) parts(a pathway.Actor) (pathway.RecordParts, error) {
 	for _, name := range strings.Split(q.Include, ",") {
 		ab, ok := recordIncludes[strings.TrimSpace(name)]
 		if !ok {
-			return p, pathway.Invalid("include", "may list placements, engagements and capacity_checkins")
+			return p, pathway.Invalid("include", "record.include")
 		}
 		if !a.Role.Can(ab) {
-			return p, pathway.Errorf(pathway.EFORBIDDEN, "Your role does not give access to a person's engagements or check-ins.")
+			return p, pathway.Errorf(pathway.EFORBIDDEN, "record.include_forbidden")
 		}
 		switch strings.TrimSpace(name) {
 		case "placements":

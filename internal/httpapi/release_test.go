@@ -243,7 +243,7 @@ func TestThePrivacyBudgetRefusesAReleaseThatWouldExceedIt(t *testing.T) {
 	before := e.rowCounts("releases", "release_tables")
 
 	res := e.as(pathway.RoleAdmin, "POST", path("/releases"), map[string]any{"period": fmt.Sprintf("%d-03", year)}).must(t, 422)
-	want := fmt.Sprintf("publishing would spend ε 1.00, but %d has only 0.50 of its 1.50 left; nothing was published", year)
+	want := fmt.Sprintf("Publishing this would spend ε 1.00, but %d has only 0.50 of its 1.50 left. Nothing was published.", year)
 	if msg := res.fieldMessage(t, "period"); msg != want {
 		t.Errorf("refusal says %q, want %q", msg, want)
 	}

@@ -51,10 +51,10 @@ func (s *Server) reportTable(name string) func(c *gin.Context) error {
 			table = pathway.TableCapacityStaff
 		}
 		if q.ProgramID != 0 && name != pathway.TableDistribution {
-			return pathway.Invalid("program_id", "is only for the distribution report")
+			return pathway.Invalid("program_id", "report.program_only_distribution")
 		}
 		if q.Perspective != "" && name != pathway.TableCapacitySelf {
-			return pathway.Invalid("perspective", "is only for the capacity report")
+			return pathway.Invalid("perspective", "report.perspective_only_capacity")
 		}
 		if q.ProgramID != 0 {
 			table = pathway.TablePrograms

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/hex"
 	"io/fs"
+	"math"
 	"net/http"
 	"strings"
 	"sync"
@@ -73,7 +74,10 @@ func (s *Server) selfGuard() *selfGuard {
 // slowDown answers 429 with Retry-After.
 func slowDown(c *gin.Context, wait time.Duration) error {
 	setRetryAfter(c, wait)
-	return pathway.Errorf(pathway.ELOCKED, "Too many requests. Please wait %s and try again.", waitWords(wait))
+	if wait <= time.Minute {
+		return pathway.Errorf(pathway.ELOCKED, "self.too_many_minute")
+	}
+	return pathway.Errorf(pathway.ELOCKED, "self.too_many", int(math.Ceil(wait.Minutes())))
 }
 
 // selfAuth lets through only a request that carries the token of a working
@@ -92,11 +96,11 @@ func (s *Server) selfAuth(c *gin.Context) {
 	}
 	token, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
 	if staffCredentials(c, token) {
-		s.writeError(c, pathway.Errorf(pathway.EFORBIDDEN, "A staff sign-in does not open a participant's own pages; only their personal link does."))
+		s.writeError(c, pathway.Errorf(pathway.EFORBIDDEN, "self.staff_sign_in"))
 		return
 	}
 	if !ok || !strings.HasPrefix(token, invitationTokenPrefix) || len(token) > selfTokenMaxLength {
-		s.writeError(c, pathway.Errorf(pathway.EUNAUTHORIZED, "Open your personal link again to see this page."))
+		s.writeError(c, pathway.Errorf(pathway.EUNAUTHORIZED, "self.open_link_again"))
 		return
 	}
 	hash := secret.HashToken(token)
@@ -130,7 +134,7 @@ func selfOf(c *gin.Context) pathway.Self { return c.MustGet(ctxSelf).(pathway.Se
 // in the browser, after #), but it is never cached all the same.
 func (s *Server) selfPage(c *gin.Context) error {
 	if s.Static == nil {
-		return pathway.Errorf(pathway.ENOTFOUND, "There is nothing at this address.")
+		return pathway.Errorf(pathway.ENOTFOUND, "route.not_found")
 	}
 	b, err := fs.ReadFile(s.Static, "p.html")
 	if err != nil {

@@ -120,12 +120,12 @@ func (s *Server) routes() *gin.Engine {
 	r.Use(newHTTPMetrics(s.Metrics).observe, s.requestContext, s.recover, s.securityHeaders)
 	r.NoRoute(s.hq(func(c *gin.Context) error {
 		if strings.HasPrefix(c.Request.URL.Path, "/api/") || s.Static == nil {
-			return pathway.Errorf(pathway.ENOTFOUND, "There is nothing at this address.")
+			return pathway.Errorf(pathway.ENOTFOUND, "route.not_found")
 		}
 		return s.serveStatic(c)
 	}))
 	r.NoMethod(s.hq(func(c *gin.Context) error {
-		return &pathway.Error{Code: codeMethodNotAllowed, Message: "This address does not accept " + c.Request.Method + "."}
+		return pathway.Errorf(codeMethodNotAllowed, "route.method", c.Request.Method)
 	}))
 
 	r.GET("/healthz", s.h(func(c *gin.Context) error { c.JSON(http.StatusOK, gin.H{"status": "ok"}); return nil }))
@@ -316,7 +316,7 @@ func (s *Server) recover(c *gin.Context) {
 	defer func() {
 		if p := recover(); p != nil {
 			s.logger(c).Error("panic", slog.Any("panic", p))
-			s.writeError(c, pathway.Errorf(pathway.EINTERNAL, "Something went wrong on our side. The request was not applied."))
+			s.writeError(c, pathway.Errorf(pathway.EINTERNAL, pathway.MsgInternal))
 		}
 	}()
 	c.Next()
@@ -349,7 +349,7 @@ func (s *Server) ready(c *gin.Context) error {
 // serveStatic serves the web app, falling back to index.html for app routes.
 func (s *Server) serveStatic(c *gin.Context) error {
 	if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
-		return pathway.Errorf(pathway.ENOTFOUND, "There is nothing at this address.")
+		return pathway.Errorf(pathway.ENOTFOUND, "route.not_found")
 	}
 	name := strings.TrimPrefix(c.Request.URL.Path, "/")
 	if name == "" {

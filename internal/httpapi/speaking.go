@@ -63,7 +63,7 @@ func decodeTalkCursor(s string) (*pathway.TalkKey, error) {
 	if s == "" {
 		return nil, nil
 	}
-	bad := pathway.Invalid("cursor", "is not a cursor this service gave out")
+	bad := pathway.Invalid("cursor", "query.cursor")
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
 		return nil, bad

@@ -120,16 +120,16 @@ type issuedToken struct {
 func tokenExpiry(req tokenRequest, now time.Time) (*time.Time, error) {
 	var fields []pathway.FieldError
 	if strings.TrimSpace(req.Name) == "" {
-		fields = append(fields, pathway.FieldError{Field: "name", Message: "must say what the token is for, so it can be recognised later"})
+		fields = append(fields, pathway.FieldError{Field: "name", Message: "token.name_required"})
 	}
 	var at *time.Time
 	limit := now.AddDate(0, 0, pathway.MaxTokenDays)
 	switch {
 	case req.ExpiresAt != nil && req.ExpiresInDays != nil:
-		fields = append(fields, pathway.FieldError{Field: "expires_in_days", Message: "cannot be combined with an end date: give one or the other"})
+		fields = append(fields, pathway.FieldError{Field: "expires_in_days", Message: "token.expiry_both"})
 	case req.ExpiresInDays != nil:
 		if d := *req.ExpiresInDays; d < 1 || d > pathway.MaxTokenDays {
-			fields = append(fields, pathway.FieldError{Field: "expires_in_days", Message: fmt.Sprintf("must be from 1 to %d days", pathway.MaxTokenDays)})
+			fields = append(fields, pathway.FieldError{Field: "expires_in_days", Message: "token.expiry_days", Args: []any{pathway.MaxTokenDays}})
 		} else {
 			t := now.AddDate(0, 0, d)
 			at = &t
@@ -138,18 +138,18 @@ func tokenExpiry(req tokenRequest, now time.Time) (*time.Time, error) {
 		t, err := time.Parse(time.RFC3339, *req.ExpiresAt)
 		switch {
 		case err != nil:
-			fields = append(fields, pathway.FieldError{Field: "expires_at", Message: "must be a date and time such as 2030-01-31T17:00:00Z"})
+			fields = append(fields, pathway.FieldError{Field: "expires_at", Message: "token.expires_at_format"})
 		case !t.After(now):
-			fields = append(fields, pathway.FieldError{Field: "expires_at", Message: "must be in the future"})
+			fields = append(fields, pathway.FieldError{Field: "expires_at", Message: "token.expires_at_past"})
 		case t.After(limit):
-			fields = append(fields, pathway.FieldError{Field: "expires_at", Message: fmt.Sprintf("must be within %d days", pathway.MaxTokenDays)})
+			fields = append(fields, pathway.FieldError{Field: "expires_at", Message: "token.expires_at_far", Args: []any{pathway.MaxTokenDays}})
 		default:
 			t = t.UTC()
 			at = &t
 		}
 	}
 	if len(fields) > 0 {
-		return nil, &pathway.Error{Code: pathway.EINVALID, Message: "The token was not created.", Fields: fields}
+		return nil, &pathway.Error{Code: pathway.EINVALID, Message: "token.not_created", Fields: fields}
 	}
 	return at, nil
 }
@@ -205,33 +205,35 @@ type meRequest struct {
 // each field that breaks one.
 func (req meRequest) check() ([]pathway.FieldError, error) {
 	var fields []pathway.FieldError
-	bad := func(field, msg string) { fields = append(fields, pathway.FieldError{Field: field, Message: msg}) }
+	bad := func(field, key string, args ...any) {
+		fields = append(fields, pathway.FieldError{Field: field, Message: key, Args: args})
+	}
 	if req.CurrentPassword == nil && req.NewPassword == nil && req.Language == nil {
-		return nil, pathway.Errorf(pathway.EINVALID, "Nothing to change: send a new password or a language.")
+		return nil, pathway.Errorf(pathway.EINVALID, "account.nothing_to_change")
 	}
 	if req.Language != nil {
 		if _, err := pathway.ParseLanguage(*req.Language); err != nil {
-			bad("language", "must be English or Spanish")
+			bad("language", "field.language")
 		}
 	}
 	switch {
 	case req.NewPassword == nil && req.CurrentPassword != nil:
-		bad("new_password", "must be given with the current password")
+		bad("new_password", "account.new_without_current")
 	case req.NewPassword != nil && (req.CurrentPassword == nil || *req.CurrentPassword == ""):
-		bad("current_password", "is needed to set a new password")
+		bad("current_password", "account.current_needed")
 	}
 	if req.NewPassword != nil {
 		switch n := len([]rune(*req.NewPassword)); {
 		case n < pathway.MinPasswordLength:
-			bad("new_password", fmt.Sprintf("must be at least %d characters", pathway.MinPasswordLength))
+			bad("new_password", "field.min_chars", pathway.MinPasswordLength)
 		case n > pathway.MaxPasswordLength:
-			bad("new_password", fmt.Sprintf("must be at most %d characters", pathway.MaxPasswordLength))
+			bad("new_password", "field.max_chars", pathway.MaxPasswordLength)
 		case req.CurrentPassword != nil && *req.NewPassword == *req.CurrentPassword:
-			bad("new_password", "must differ from your current password")
+			bad("new_password", "account.same_password")
 		}
 	}
 	if req.CurrentPassword != nil && len(*req.CurrentPassword) > pathway.MaxPasswordLength {
-		bad("current_password", "is not your current password")
+		bad("current_password", "account.not_current")
 	}
 	return fields, nil
 }
@@ -249,7 +251,7 @@ func (s *Server) updateMe(c *gin.Context) error {
 		return err
 	}
 	if len(fields) > 0 {
-		return &pathway.Error{Code: pathway.EINVALID, Message: "Your account was not changed.", Fields: fields}
+		return &pathway.Error{Code: pathway.EINVALID, Message: "account.not_changed", Fields: fields}
 	}
 	a := actor(c)
 	ctx := c.Request.Context()
@@ -278,8 +280,8 @@ func (s *Server) updateMe(c *gin.Context) error {
 			return err
 		}
 		if !ok {
-			return &pathway.Error{Code: pathway.EINVALID, Message: "Your account was not changed.",
-				Fields: []pathway.FieldError{{Field: "current_password", Message: "is not your current password"}}}
+			return &pathway.Error{Code: pathway.EINVALID, Message: "account.not_changed",
+				Fields: []pathway.FieldError{{Field: "current_password", Message: "account.not_current"}}}
 		}
 		g.accounts.forget(key)
 		hash, err := secret.HashPassword(*req.NewPassword)
@@ -361,5 +363,5 @@ func (s *Server) untilPasswordChanged(c *gin.Context) {
 		c.Next()
 		return
 	}
-	s.writeError(c, pathway.Errorf(pathway.EFORBIDDEN, "Choose a new password first: the one you signed in with was for one use only."))
+	s.writeError(c, pathway.Errorf(pathway.EFORBIDDEN, "account.one_time_password"))
 }

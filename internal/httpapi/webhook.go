@@ -28,7 +28,7 @@ func (s *Server) createWebhook(c *gin.Context) error {
 		return err
 	}
 	if err := webhook.CheckURL(c.Request.Context(), req.URL, s.AllowPrivateWebhooks, net.DefaultResolver); err != nil {
-		return pathway.Invalid("url", "%s", err.Error())
+		return err
 	}
 	w := pathway.Webhook{URL: req.URL}
 	for _, e := range req.Events {

@@ -66,10 +66,10 @@ func (c Consent) Has(s ConsentScope) bool { return slices.Contains(c.Scopes, s) 
 // Validate checks the rules every consent must keep, given today's date.
 func (c Consent) Validate(field string, today Date) error {
 	if c.GivenOn.After(today) {
-		return Invalid(field+".given_on", "cannot be in the future")
+		return Invalid(field+".given_on", "date.future")
 	}
 	if !c.Has(ScopeTracking) {
-		return Invalid(field+".scopes", "must include %q: Pathway only follows people who agreed to be tracked", ScopeTracking)
+		return Invalid(field+".scopes", "consent.tracking_required")
 	}
 	return nil
 }

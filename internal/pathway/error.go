@@ -20,37 +20,66 @@ const (
 	EUNAVAILABLE  = "unavailable"  // a dependency (the database) does not answer
 )
 
+// Messages are keys of the message catalogues (internal/words), one per
+// language; the words are written there, not here. A message's Args fill its
+// %-verbs in order, and a field message's {label} is the field's own label
+// in the reader's language, so validation and domain rules name a field the
+// same way. A message that is not a key is shown as it is, in every language,
+// and the catalogue test names it.
+
+// Message keys every layer uses.
+const (
+	MsgInvalidFields  = "problem.invalid_fields"  // the detail of an EINVALID that names fields
+	MsgConflictFields = "problem.conflict_fields" // the detail of an ECONFLICT that names fields
+	MsgInternal       = "problem.internal"        // all a client reads of a fault of ours
+)
+
 // FieldError names one field of a request and what is wrong with it.
+// Message is a catalogue key; Args fill it. Label, when set, is the field
+// whose label the message names, when the error is reported on another (an
+// event's date that is before one attendee's consent, reported on them).
 type FieldError struct {
 	Field   string `json:"field"`
 	Message string `json:"message"`
+	Args    []any  `json:"-"`
+	Label   string `json:"-"`
 }
 
-// Error is a domain error: a code, a message a person can read, and for
-// EINVALID the fields at fault.
+// Error is a domain error: a code, a message a person can read (a catalogue
+// key and what fills it), and for EINVALID the fields at fault.
 type Error struct {
 	Code    string
 	Message string
+	Args    []any
 	Fields  []FieldError
 }
 
-// Error implements the error interface.
+// Error implements the error interface, for logs: keys and arguments, in no
+// person's language.
 func (e *Error) Error() string {
-	if len(e.Fields) > 0 {
-		return fmt.Sprintf("pathway error: code=%s message=%s fields=%v", e.Code, e.Message, e.Fields)
+	msg := e.Message
+	if len(e.Args) > 0 {
+		msg += fmt.Sprint(e.Args)
 	}
-	return fmt.Sprintf("pathway error: code=%s message=%s", e.Code, e.Message)
+	if len(e.Fields) > 0 {
+		return fmt.Sprintf("pathway error: code=%s message=%s fields=%v", e.Code, msg, e.Fields)
+	}
+	return fmt.Sprintf("pathway error: code=%s message=%s", e.Code, msg)
 }
 
-// Errorf returns an Error with the given code and formatted message.
-func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+// Errorf returns an Error with the given code and message key, filled by args.
+func Errorf(code, key string, args ...any) *Error {
+	return &Error{Code: code, Message: key, Args: args}
 }
 
 // Invalid returns an EINVALID error naming one field.
-func Invalid(field, format string, args ...any) *Error {
-	msg := fmt.Sprintf(format, args...)
-	return &Error{Code: EINVALID, Message: "The request has invalid fields.", Fields: []FieldError{{Field: field, Message: msg}}}
+func Invalid(field, key string, args ...any) *Error {
+	return &Error{Code: EINVALID, Message: MsgInvalidFields, Fields: []FieldError{{Field: field, Message: key, Args: args}}}
+}
+
+// Conflict returns an ECONFLICT error naming one field.
+func Conflict(field, key string, args ...any) *Error {
+	return &Error{Code: ECONFLICT, Message: MsgConflictFields, Fields: []FieldError{{Field: field, Message: key, Args: args}}}
 }
 
 // ErrorCode returns the code of err, EINTERNAL when err is not an *Error, or
@@ -65,8 +94,9 @@ func ErrorCode(err error) string {
 	return EINTERNAL
 }
 
-// ErrorMessage returns the person-readable message of err, or a generic one
-// for internal errors so that no detail leaks to a client.
+// ErrorMessage returns the message key of err, or the generic one for
+// internal errors so that no detail leaks to a client; words.Text puts it
+// in a language.
 func ErrorMessage(err error) string {
 	var e *Error
 	if err == nil {
@@ -74,7 +104,16 @@ func ErrorMessage(err error) string {
 	} else if errors.As(err, &e) {
 		return e.Message
 	}
-	return "Something went wrong on our side. The request was not applied."
+	return MsgInternal
+}
+
+// ErrorArgs returns what fills the message of err.
+func ErrorArgs(err error) []any {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Args
+	}
+	return nil
 }
 
 // ErrorFields returns the field errors carried by err, if any.
@@ -84,10 +123,4 @@ func ErrorFields(err error) []FieldError {
 		return e.Fields
 	}
 	return nil
-}
-
-// Conflict returns an ECONFLICT error naming one field.
-func Conflict(field, format string, args ...any) *Error {
-	msg := fmt.Sprintf(format, args...)
-	return &Error{Code: ECONFLICT, Message: "The request clashes with what is already recorded.", Fields: []FieldError{{Field: field, Message: msg}}}
 }

@@ -121,7 +121,7 @@ func (e Enrolment) CheckDates(since, today Date) error {
 		return err
 	}
 	if e.LeftOn.Before(e.EnrolledOn) {
-		return Invalid("left_on", "cannot be before the enrolment began (%s)", e.EnrolledOn)
+		return Invalid("left_on", "enrolment.left_before_start", e.EnrolledOn)
 	}
 	return nil
 }
@@ -255,10 +255,10 @@ type ParticipantService interface {
 // be dated in the future or before the participant first consented (since).
 func CheckHistoryDate(field string, d, since, today Date) error {
 	if d.After(today) {
-		return Invalid(field, "cannot be in the future")
+		return Invalid(field, "date.future")
 	}
 	if d.Before(since) {
-		return Invalid(field, "cannot be before consent was given (%s)", since)
+		return Invalid(field, "date.before_consent", since)
 	}
 	return nil
 }

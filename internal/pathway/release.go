@@ -2,6 +2,7 @@ package pathway
 
 import (
 	"context"
+	"strconv"
 	"time"
 )
 
@@ -92,8 +93,8 @@ type Budget struct {
 // adding up in floating point are not refused for a rounding error.
 func CheckBudget(year int, spent, epsilon, limit float64) error {
 	if spent+epsilon > limit+1e-9 {
-		return Invalid("period", "publishing would spend ε %.2f, but %d has only %.2f of its %.2f left; nothing was published",
-			epsilon, year, max(0, limit-spent), limit)
+		return Invalid("period", "release.budget",
+			epsilon, strconv.Itoa(year), max(0, limit-spent), limit)
 	}
 	return nil
 }

@@ -165,21 +165,21 @@ func ConsecutiveTerms(others []Term, t Term) int {
 // EINVALID or ECONFLICT.
 func (b Body) CheckTerm(t Term, own, held []Term) error {
 	if t.EndsOn != nil && t.EndsOn.Before(t.StartsOn) {
-		return Invalid("ends_on", "cannot be before starts_on (%s)", t.StartsOn)
+		return Invalid("ends_on", "role.ends_before_start", t.StartsOn)
 	}
 	for _, o := range own {
 		if o.Overlaps(t) {
-			return Conflict("participant_id", "this participant already holds a role in %s during these dates", b.Name)
+			return Conflict("participant_id", "role.overlap", b.Name)
 		}
 	}
 	if b.Seats != nil {
 		if peak, day := PeakOccupancy(held, t); peak >= *b.Seats {
-			return Conflict("starts_on", "%s is full: all %d seats are taken on %s. End a term or add seats first", b.Name, *b.Seats, day)
+			return Conflict("starts_on", "role.body_full", b.Name, *b.Seats, day)
 		}
 	}
 	if b.TermLimit != nil {
 		if n := ConsecutiveTerms(own, t); n > *b.TermLimit {
-			return Conflict("starts_on", "this would be %d consecutive terms in %s; its limit is %d (a break of a year resets the count)", n, b.Name, *b.TermLimit)
+			return Conflict("starts_on", "role.term_limit", n, b.Name, *b.TermLimit)
 		}
 	}
 	return nil
@@ -192,7 +192,7 @@ func (b Body) CheckSeats(held []Term, from Date) error {
 		return nil
 	}
 	if peak, day := PeakOccupancy(held, Term{StartsOn: from}); peak > *b.Seats {
-		return Conflict("seats", "%d roles are held on %s; end some terms before lowering the seats to %d", peak, day, *b.Seats)
+		return Conflict("seats", "body.seats_below_held", peak, day, *b.Seats)
 	}
 	return nil
 }

@@ -169,9 +169,9 @@ func TestErrorsKeepTheirCodeAndHideInternals(t *testing.T) {
 		code    string
 		message string
 	}{
-		{"a domain error keeps its code", pathway.Errorf(pathway.ENOTFOUND, "No participant with id 7."), pathway.ENOTFOUND, "No participant with id 7."},
-		{"a wrapped domain error keeps its code", fmt.Errorf("find: %w", pathway.Conflict("external_ref", "taken")), pathway.ECONFLICT, "The request clashes with what is already recorded."},
-		{"any other error is internal and says nothing of itself", errors.New("disk I/O error at /var/lib/pathway.db"), pathway.EINTERNAL, "Something went wrong on our side. The request was not applied."},
+		{"a domain error keeps its code", pathway.Errorf(pathway.ENOTFOUND, "participant.not_found"), pathway.ENOTFOUND, "participant.not_found"},
+		{"a wrapped domain error keeps its code", fmt.Errorf("find: %w", pathway.Conflict("external_ref", "participant.ref_taken")), pathway.ECONFLICT, pathway.MsgConflictFields},
+		{"any other error is internal and says nothing of itself", errors.New("disk I/O error at /var/lib/pathway.db"), pathway.EINTERNAL, pathway.MsgInternal},
 		{"no error has no code", nil, "", ""},
 	}
 	for _, tt := range tests {

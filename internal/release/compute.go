@@ -326,7 +326,7 @@ func ProgramRowTable(t *pathway.ReleaseTable, id int64) (js, cs []byte, err erro
 		}
 		return js, cs, nil
 	}
-	return nil, nil, pathway.Invalid("program_id", "no program with id %d is in this release", id)
+	return nil, nil, pathway.Invalid("program_id", "release.program_absent")
 }
 
 // CSVHeader is the first row of every table's CSV: one published count a

@@ -46,7 +46,7 @@ func (s *Service) now() time.Time {
 func parse(label string) (pathway.Period, error) {
 	p, err := pathway.ParsePeriod(label)
 	if err != nil {
-		return p, pathway.Invalid("period", "must be a month (YYYY-MM), a quarter (YYYY-Qn) or a year (YYYY), such as 2026-03, 2026-Q1 or 2025")
+		return p, pathway.Invalid("period", "period.format")
 	}
 	return p, nil
 }
@@ -59,12 +59,12 @@ func (s *Service) Publish(ctx context.Context, a pathway.Actor, label string) (*
 	}
 	today := s.Store.Today()
 	if !p.Closed(today) {
-		return nil, pathway.Invalid("period", "%s is not over yet (it ends on %s): only a closed period can be published", p.Label, p.End)
+		return nil, pathway.Invalid("period", "release.not_over", p.Label, p.End)
 	}
 	// Cheap checks first, so a refused release costs no computation; the
 	// store checks both again in the transaction that writes it.
 	if _, err := s.Store.FindRelease(ctx, p.Label); err == nil {
-		return nil, pathway.Conflict("period", "%s is already published; a release is never recomputed", p.Label)
+		return nil, pathway.Conflict("period", "release.already_published", p.Label)
 	} else if pathway.ErrorCode(err) != pathway.ENOTFOUND {
 		return nil, err
 	}
@@ -102,13 +102,13 @@ func (s *Service) notPublished(p pathway.Period) error {
 	due := p.DueOn(s.AfterDays)
 	switch {
 	case p.Start.After(today):
-		return pathway.Errorf(pathway.ENOTFOUND, "%s has not begun. Its release will be published on %s, %d days after it ends.", p.Label, due, s.AfterDays)
+		return pathway.Errorf(pathway.ENOTFOUND, "release.not_begun", p.Label, due, s.AfterDays)
 	case !p.Closed(today):
-		return pathway.Errorf(pathway.ENOTFOUND, "%s is not over yet, and an open period is never published. Its release will be published on %s.", p.Label, due)
+		return pathway.Errorf(pathway.ENOTFOUND, "release.open", p.Label, due)
 	case today.Before(due):
-		return pathway.Errorf(pathway.ENOTFOUND, "The release of %s will be published on %s.", p.Label, due)
+		return pathway.Errorf(pathway.ENOTFOUND, "release.due", p.Label, due)
 	}
-	return pathway.Errorf(pathway.ENOTFOUND, "%s has no release. An admin can publish it if the year's privacy budget allows.", p.Label)
+	return pathway.Errorf(pathway.ENOTFOUND, "release.none_admin", p.Label)
 }
 
 // notPublishedYet explains an unpublished period to someone who may be
@@ -117,7 +117,7 @@ func (s *Service) notPublishedYet(ctx context.Context, p pathway.Period) error {
 	if _, ok, err := s.Store.FirstDay(ctx); err != nil {
 		return err
 	} else if !ok {
-		return pathway.Errorf(pathway.ENOTFOUND, "Nobody is followed yet, so nothing is published for %s. The first release is published %d days after the first month with participants ends.", p.Label, s.AfterDays)
+		return pathway.Errorf(pathway.ENOTFOUND, "release.nobody", p.Label, s.AfterDays)
 	}
 	return s.notPublished(p)
 }

@@ -65,7 +65,7 @@ func findBody(ctx context.Context, tx *Tx, id int64, day pathway.Date) (*pathway
 	filled, args := filledFor(tx.actor, day)
 	b, err := scanBody(tx.QueryRowContext(ctx, `SELECT `+bodyColumns+`, `+filled+` FROM bodies b WHERE b.id = ?`, append(args, id)...))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, pathway.Errorf(pathway.ENOTFOUND, "No body with id %d.", id)
+		return nil, pathway.Errorf(pathway.ENOTFOUND, "body.not_found")
 	} else if err != nil {
 		return nil, fmt.Errorf("find body: %w", err)
 	}
@@ -82,7 +82,7 @@ func (s *BodyService) CreateBody(ctx context.Context, a pathway.Actor, b *pathwa
 		now := formatTime(tx.now)
 		res, err := tx.ExecContext(ctx, q, b.Name, string(b.Kind), b.Description, b.Seats, int(b.Rung), b.TermMonths, b.TermLimit, now, now)
 		if isUniqueViolation(err) {
-			return pathway.Conflict("name", "a body with this name already exists")
+			return pathway.Conflict("name", "body.name_taken")
 		} else if err != nil {
 			return fmt.Errorf("create body: %w", err)
 		}
@@ -180,7 +180,7 @@ func (s *BodyService) UpdateBody(ctx context.Context, a pathway.Actor, id int64,
 		}
 		_, err = tx.ExecContext(ctx, q, b.Name, b.Description, b.Seats, int(b.Rung), b.TermMonths, b.TermLimit, formatTime(tx.now), id)
 		if isUniqueViolation(err) {
-			return pathway.Conflict("name", "a body with this name already exists")
+			return pathway.Conflict("name", "body.name_taken")
 		} else if err != nil {
 			return fmt.Errorf("update body: %w", err)
 		}

@@ -10,6 +10,7 @@ import (
 	"pathway/internal/pathway"
 	"pathway/internal/sqlite"
 	"pathway/internal/sqlite/sqlitetest"
+	"pathway/internal/words"
 )
 
 // bodyFixture is a database with a coordinator and a body service on it.
@@ -110,7 +111,7 @@ func TestBodySeatsCannotDropBelowTheFuturePeak(t *testing.T) {
 				if pathway.ErrorCode(err) != pathway.ECONFLICT {
 					t.Fatalf("error %v, want a conflict", err)
 				}
-				if msg := pathway.ErrorFields(err)[0].Message; !strings.Contains(msg, f.day(5).String()) {
+				if msg := words.Field(words.English, pathway.ErrorFields(err)[0]); !strings.Contains(msg, f.day(5).String()) {
 					t.Errorf("message %q does not name the busiest day %s", msg, f.day(5))
 				}
 				return

@@ -21,7 +21,7 @@ const maxBatch = 64
 
 // errClosed answers writes that come after Close began, and writes still
 // queued when it ended the committer.
-var errClosed = pathway.Errorf(pathway.EUNAVAILABLE, "The database is closed.")
+var errClosed = pathway.Errorf(pathway.EUNAVAILABLE, "db.closed")
 
 // writeJob is one queued write.
 type writeJob struct {

@@ -257,7 +257,7 @@ func (db *DB) Close() error {
 func (db *DB) Ping(ctx context.Context) error {
 	var one int
 	if err := db.reader.QueryRowContext(ctx, `SELECT 1`).Scan(&one); err != nil {
-		return pathway.Errorf(pathway.EUNAVAILABLE, "The database does not answer.")
+		return pathway.Errorf(pathway.EUNAVAILABLE, "db.no_answer")
 	}
 	return nil
 }
@@ -420,11 +420,11 @@ func mapError(err error) error {
 	}
 	switch se.Code() {
 	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-		return pathway.Errorf(pathway.ECONFLICT, "This clashes with a record that already exists.")
+		return pathway.Errorf(pathway.ECONFLICT, "db.unique")
 	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-		return pathway.Errorf(pathway.EINVALID, "The request refers to a record that does not exist.")
+		return pathway.Errorf(pathway.EINVALID, "db.foreign_key")
 	case sqlite3.SQLITE_CONSTRAINT_CHECK:
-		return pathway.Errorf(pathway.EINVALID, "The request breaks a rule of the data.")
+		return pathway.Errorf(pathway.EINVALID, "db.check")
 	}
 	return err
 }

@@ -144,7 +144,7 @@ func findEnrolment(ctx context.Context, tx *Tx, participantID, enrolmentID int64
 	const q = `SELECT ` + enrolmentColumns + ` FROM enrollments e JOIN programs pr ON pr.id = e.program_id WHERE e.id = ? AND e.participant_id = ?`
 	_, e, err := scanEnrolment(tx.QueryRowContext(ctx, q, enrolmentID, participantID))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, pathway.Errorf(pathway.ENOTFOUND, "No enrolment with id %d for this participant.", enrolmentID)
+		return nil, pathway.Errorf(pathway.ENOTFOUND, "enrolment.not_found")
 	} else if err != nil {
 		return nil, fmt.Errorf("find enrolment: %w", err)
 	}
@@ -188,14 +188,14 @@ ORDER BY enrolled_on LIMIT 1`
 		return fmt.Errorf("check enrolment overlap: %w", err)
 	}
 	if !left.Valid {
-		return pathway.Conflict(field, "overlaps their current enrolment in this program, open since %s; end or correct that one first", on)
+		return pathway.Conflict(field, "enrolment.overlaps_open", on)
 	}
-	return pathway.Conflict(field, "overlaps their enrolment in this program from %s to %s; correct that one instead", on, left.String)
+	return pathway.Conflict(field, "enrolment.overlaps", on, left.String)
 }
 
 // openConflict is the field error for a second open enrolment in one program.
 func openConflict() error {
-	return pathway.Conflict("left_on", "they are already enrolled in this program now; only one enrolment in a program can be open")
+	return pathway.Conflict("left_on", "enrolment.one_open")
 }
 
 // AddEnrolment implements pathway.ParticipantService.
@@ -271,7 +271,7 @@ func (s *ParticipantService) UpdateEnrolment(ctx context.Context, a pathway.Acto
 		// Ending a scoped staff member's last program with this person
 		// would hide them from the one correcting the record.
 		if _, err := requireParticipant(ctx, tx, participantID); pathway.ErrorCode(err) == pathway.ENOTFOUND {
-			return pathway.Invalid("left_on", "they must stay enrolled in at least one of your programs (%v), or you could no longer see this participant", tx.actor.ProgramIDs)
+			return pathway.Invalid("left_on", "participant.keep_own_program")
 		} else if err != nil {
 			return err
 		}

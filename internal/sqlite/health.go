@@ -17,7 +17,7 @@ import (
 // and readiness also tries a write of its own.
 
 // errUnavailable is the domain error for a database that cannot take writes.
-var errUnavailable = pathway.Errorf(pathway.EUNAVAILABLE, "The database cannot take changes right now. Please try again shortly.")
+var errUnavailable = pathway.Errorf(pathway.EUNAVAILABLE, "db.unavailable")
 
 // unavailableCode reports whether a driver result code (extended or not)
 // means the disk is full or the file cannot be written.
@@ -84,7 +84,7 @@ func (db *DB) probe(ctx context.Context) error {
 		return nil
 	})
 	if err != nil && pathway.ErrorCode(err) != pathway.EUNAVAILABLE {
-		return fmt.Errorf("%w: %w", pathway.Errorf(pathway.EUNAVAILABLE, "The database does not take writes."), err)
+		return fmt.Errorf("%w: %w", pathway.Errorf(pathway.EUNAVAILABLE, "db.read_only"), err)
 	}
 	return err
 }

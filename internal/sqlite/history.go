@@ -152,12 +152,12 @@ func (s *ParticipantService) DeletePlacement(ctx context.Context, a pathway.Acto
 		}
 		p, err := scanPlacement(tx.QueryRowContext(ctx, q, placementID, participantID))
 		if errors.Is(err, sql.ErrNoRows) {
-			return pathway.Errorf(pathway.ENOTFOUND, "This move is not on this person's journey; it may have been deleted already.")
+			return pathway.Errorf(pathway.ENOTFOUND, "placement.not_found")
 		} else if err != nil {
 			return fmt.Errorf("find placement: %w", err)
 		}
 		if a.Role != pathway.RoleAdmin && p.RecordedByID != a.UserID {
-			return pathway.Errorf(pathway.EFORBIDDEN, "Only the person who recorded this move, or an admin, may delete it. To correct the journey, record a new move.")
+			return pathway.Errorf(pathway.EFORBIDDEN, "placement.delete_forbidden")
 		}
 		if err := removePlacement(ctx, tx, p); err != nil {
 			return err
@@ -174,7 +174,7 @@ func removePlacement(ctx context.Context, tx *Tx, p *pathway.Placement) error {
 		return fmt.Errorf("count placements: %w", err)
 	}
 	if n <= 1 {
-		return pathway.Errorf(pathway.ECONFLICT, "This is the only rung on this person's journey. Record the right rung first, then delete this one.")
+		return pathway.Errorf(pathway.ECONFLICT, "placement.only_one")
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM placements WHERE id = ?`, p.ID); err != nil {
 		return fmt.Errorf("delete placement: %w", err)
@@ -194,7 +194,7 @@ func insertEngagement(ctx context.Context, tx *Tx, participantID int64, since pa
 		return err
 	}
 	if utf8.RuneCountInString(e.Note) > pathway.MaxNoteLength {
-		return pathway.Invalid("note", "must be at most %d characters", pathway.MaxNoteLength)
+		return pathway.Invalid("note", "field.max_chars", pathway.MaxNoteLength)
 	}
 	res, err := tx.ExecContext(ctx, q, participantID, e.OccurredOn.String(), e.Activity, e.ProgramID, e.Strategy, e.Note, tx.actor.UserID, formatTime(tx.now))
 	if err != nil {
@@ -248,12 +248,12 @@ func (s *ParticipantService) LogEvent(ctx context.Context, a pathway.Actor, ev p
 		for i, pid := range ev.ParticipantIDs {
 			field := fmt.Sprintf("participant_ids[%d]", i)
 			if j, ok := seen[pid]; ok {
-				return pathway.Invalid(field, "repeats participant %d, already at participant_ids[%d]", pid, j)
+				return pathway.Invalid(field, "event.repeated_person", j+1)
 			}
 			seen[pid] = i
 			since, err := requireParticipant(ctx, tx, pid)
 			if pathway.ErrorCode(err) == pathway.ENOTFOUND {
-				return pathway.Invalid(field, "there is no participant with id %d among those you may see", pid)
+				return pathway.Invalid(field, "participant.unknown")
 			} else if err != nil {
 				return err
 			}
@@ -278,9 +278,9 @@ func attendeeError(err error, field string) error {
 	if !errors.As(err, &perr) || len(perr.Fields) == 0 {
 		return err
 	}
-	out := &pathway.Error{Code: perr.Code, Message: perr.Message}
+	out := &pathway.Error{Code: perr.Code, Message: perr.Message, Args: perr.Args}
 	for _, fe := range perr.Fields {
-		out.Fields = append(out.Fields, pathway.FieldError{Field: field, Message: fe.Field + " " + fe.Message})
+		out.Fields = append(out.Fields, pathway.FieldError{Field: field, Message: fe.Message, Args: fe.Args, Label: fe.Field})
 	}
 	return out
 }

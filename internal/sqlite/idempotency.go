@@ -72,7 +72,7 @@ WHERE account_id = ? AND key = ? AND request_hash = ? AND status = 0`
 		if n, err := res.RowsAffected(); err != nil {
 			return err
 		} else if n == 0 {
-			return pathway.Errorf(pathway.ENOTFOUND, "The key's claim is gone.")
+			return pathway.Errorf(pathway.ENOTFOUND, "idempotency.claim_gone")
 		}
 		return nil
 	})

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"pathway/internal/pathway"
+	"pathway/internal/words"
 )
 
 // ImportStore writes CSV imports and keeps their record.
@@ -111,14 +112,14 @@ func (s *ImportStore) importBatch(ctx context.Context, a pathway.Actor, n int, w
 }
 
 // rowErrors turns a domain error into the errors of one row, in the
-// file's column names.
+// file's column names. The report is kept, so its words are English.
 func rowErrors(row int, err error) []pathway.ImportError {
-	fields := pathway.ErrorFields(err)
-	if len(fields) == 0 {
-		return []pathway.ImportError{{Row: row, Field: "", Message: pathway.ErrorMessage(err)}}
+	p := words.Explain(words.English, err)
+	if len(p.Fields) == 0 {
+		return []pathway.ImportError{{Row: row, Field: "", Message: p.Detail}}
 	}
-	out := make([]pathway.ImportError, len(fields))
-	for i, fe := range fields {
+	out := make([]pathway.ImportError, len(p.Fields))
+	for i, fe := range p.Fields {
 		field := fe.Field
 		if f, ok := importFields[field]; ok {
 			field = f
@@ -147,7 +148,7 @@ func programIDs(names map[string]int64, field string, list []string) ([]int64, e
 	for _, name := range list {
 		id, ok := names[strings.ToLower(name)]
 		if !ok {
-			return nil, pathway.Invalid(field, "there is no program named %q", name)
+			return nil, pathway.Invalid(field, "import.no_program", name)
 		}
 		ids = append(ids, id)
 	}
@@ -174,16 +175,16 @@ func findByRef(ctx context.Context, tx *Tx, ref string) (*storedPerson, error) {
 	err := tx.QueryRowContext(ctx, `SELECT p.id, p.display_name, p.current_rung, p.consented_since FROM participants p WHERE p.ref_key = ?`+clause, append([]any{key}, args...)...).Scan(&p.id, &p.displayName, &p.rung, &since)
 	if errors.Is(err, sql.ErrNoRows) {
 		if !tx.actor.Scoped() {
-			return nil, pathway.Errorf(pathway.ENOTFOUND, "No participant has this external_ref.")
+			return nil, pathway.Errorf(pathway.ENOTFOUND, "import.ref_unknown")
 		}
 		var one int
 		err = tx.QueryRowContext(ctx, `SELECT 1 FROM participants WHERE ref_key = ?`, key).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {
-			return nil, pathway.Errorf(pathway.ENOTFOUND, "No participant has this external_ref.")
+			return nil, pathway.Errorf(pathway.ENOTFOUND, "import.ref_unknown")
 		} else if err != nil {
 			return nil, fmt.Errorf("find participant by reference: %w", err)
 		}
-		return nil, pathway.Invalid("external_ref", "is followed in programs outside your caseload")
+		return nil, pathway.Invalid("external_ref", "import.ref_outside_caseload")
 	} else if err != nil {
 		return nil, fmt.Errorf("find participant by reference: %w", err)
 	}
@@ -304,7 +305,7 @@ func importEngagement(ctx context.Context, tx *Tx, names map[string]int64, row p
 AND program_id IS ? AND strategy IS ? AND note = ? LIMIT 1`
 	p, err := findByRef(ctx, tx, row.ExternalRef)
 	if pathway.ErrorCode(err) == pathway.ENOTFOUND {
-		return 0, pathway.Invalid("external_ref", "no participant has this reference; import them first")
+		return 0, pathway.Invalid("external_ref", "import.ref_import_first")
 	} else if err != nil {
 		return 0, err
 	}
@@ -312,7 +313,7 @@ AND program_id IS ? AND strategy IS ? AND note = ? LIMIT 1`
 	if row.Program != "" {
 		id, ok := names[strings.ToLower(row.Program)]
 		if !ok {
-			return 0, pathway.Invalid("program", "there is no program named %q", row.Program)
+			return 0, pathway.Invalid("program", "import.no_program", row.Program)
 		}
 		e.ProgramID = &id
 	}
@@ -388,7 +389,7 @@ func (s *ImportStore) SaveImport(ctx context.Context, a pathway.Actor, im *pathw
 		if n, err := res.RowsAffected(); err != nil {
 			return err
 		} else if n == 0 {
-			return pathway.Errorf(pathway.ENOTFOUND, "No import with id %d.", im.ID)
+			return pathway.Errorf(pathway.ENOTFOUND, "import.not_found")
 		}
 		return nil
 	})
@@ -402,7 +403,7 @@ func (s *ImportStore) FindImport(ctx context.Context, a pathway.Actor, id int64)
 		var err error
 		im, err = scanImport(tx.QueryRowContext(ctx, q, id))
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && im.OwnerID != a.UserID && a.Role != pathway.RoleAdmin) {
-			return pathway.Errorf(pathway.ENOTFOUND, "No import with id %d.", id)
+			return pathway.Errorf(pathway.ENOTFOUND, "import.not_found")
 		}
 		return err
 	})

@@ -106,7 +106,7 @@ func (s *InvitationService) RevokeInvitation(ctx context.Context, a pathway.Acto
 		if n, err := res.RowsAffected(); err != nil {
 			return err
 		} else if n == 0 {
-			return pathway.Errorf(pathway.ENOTFOUND, "This person has no personal link with id %d.", id)
+			return pathway.Errorf(pathway.ENOTFOUND, "invitation.not_found")
 		}
 		return tx.audit("invitation.revoke", "participant", participantID)
 	})
@@ -115,7 +115,7 @@ func (s *InvitationService) RevokeInvitation(ctx context.Context, a pathway.Acto
 // errLinkStopped is the answer to a link that is unknown, expired or
 // revoked, or whose participant is erased: all alike, so that a caller
 // learns nothing about a token it does not hold.
-var errLinkStopped = pathway.Errorf(pathway.EUNAUTHORIZED, "This personal link no longer works. Please ask the staff who gave it to you for a new one.")
+var errLinkStopped = pathway.Errorf(pathway.EUNAUTHORIZED, "invitation.stopped")
 
 // selfQuery finds the working link with a token hash. A link stops with
 // the account that made it: a person who left the organisation leaves no

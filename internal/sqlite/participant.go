@@ -41,7 +41,7 @@ func requireParticipant(ctx context.Context, tx *Tx, id int64) (pathway.Date, er
 	var since string
 	err := tx.QueryRowContext(ctx, `SELECT p.consented_since FROM participants p WHERE p.id = ?`+clause, append([]any{id}, args...)...).Scan(&since)
 	if errors.Is(err, sql.ErrNoRows) {
-		return pathway.Date{}, pathway.Errorf(pathway.ENOTFOUND, "No participant with id %d.", id)
+		return pathway.Date{}, pathway.Errorf(pathway.ENOTFOUND, "participant.not_found")
 	} else if err != nil {
 		return pathway.Date{}, fmt.Errorf("find participant: %w", err)
 	}
@@ -58,7 +58,7 @@ func requirePublicStory(ctx context.Context, tx *Tx, field string, participantID
 	}
 	c := pathway.Consent{Scopes: splitList[pathway.ConsentScope](scopes)}
 	if !c.Has(pathway.ScopePublicStory) {
-		return pathway.Invalid(field, "participant %d has not consented to %q, which public-facing roles need", participantID, pathway.ScopePublicStory)
+		return pathway.Invalid(field, "consent.public_story_required")
 	}
 	return nil
 }
@@ -94,7 +94,7 @@ func findParticipant(ctx context.Context, tx *Tx, id int64) (*pathway.Participan
 	clause, args := caseloadClause(tx.actor)
 	p, err := scanParticipant(tx.QueryRowContext(ctx, `SELECT `+participantColumns+` FROM participants p WHERE p.id = ?`+clause, append([]any{id}, args...)...))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, pathway.Errorf(pathway.ENOTFOUND, "No participant with id %d.", id)
+		return nil, pathway.Errorf(pathway.ENOTFOUND, "participant.not_found")
 	} else if err != nil {
 		return nil, fmt.Errorf("find participant: %w", err)
 	}
@@ -163,7 +163,7 @@ func checkPrograms(ctx context.Context, tx *Tx, ids []int64) error {
 		}
 	}
 	if tx.actor.Scoped() && !slices.ContainsFunc(ids, func(id int64) bool { return slices.Contains(tx.actor.ProgramIDs, id) }) {
-		return pathway.Invalid("program_ids", "must include at least one of your programs (%v), or you could no longer see this participant", tx.actor.ProgramIDs)
+		return pathway.Invalid("program_ids", "participant.keep_own_program")
 	}
 	return nil
 }
@@ -197,7 +197,7 @@ func createParticipant(ctx context.Context, tx *Tx, np pathway.NewParticipant) (
 	now := formatTime(tx.now)
 	res, err := tx.ExecContext(ctx, q, np.ExternalRef, pathway.NormalizeRef(np.ExternalRef), np.DisplayName, int(np.Rung), np.Consent.GivenOn.String(), now, now)
 	if isUniqueViolation(err) {
-		return 0, refClash(ctx, tx, np.ExternalRef, pathway.Conflict("external_ref", "a participant with this external_ref is already followed"))
+		return 0, refClash(ctx, tx, np.ExternalRef, pathway.Conflict("external_ref", "participant.ref_taken"))
 	} else if err != nil {
 		return 0, fmt.Errorf("create participant: %w", err)
 	}
@@ -275,7 +275,7 @@ func (s *ParticipantService) refuseHiddenRef(ctx context.Context, a pathway.Acto
 	}); err != nil {
 		return err
 	}
-	return &pathway.Error{Code: pathway.ECONFLICT, Message: "This case-management ID cannot be used.", Fields: []pathway.FieldError{{Field: "external_ref", Message: "cannot be used"}}}
+	return &pathway.Error{Code: pathway.ECONFLICT, Message: "participant.ref_unusable", Fields: []pathway.FieldError{{Field: "external_ref", Message: "participant.ref_unusable_field"}}}
 }
 
 // FindParticipant implements pathway.ParticipantService.
@@ -404,7 +404,7 @@ func requireCursor(ctx context.Context, tx *Tx, id int64) error {
 	var one int
 	err := tx.QueryRowContext(ctx, `SELECT 1 FROM participants WHERE id = ?`, id).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
-		return pathway.Invalid("cursor", "no longer leads anywhere, as the list has changed; start again from the first page")
+		return pathway.Invalid("cursor", "query.cursor_stale")
 	} else if err != nil {
 		return fmt.Errorf("list participants: %w", err)
 	}
@@ -464,7 +464,7 @@ func (s *ParticipantService) UpdateParticipant(ctx context.Context, a pathway.Ac
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE participants SET external_ref = ?, ref_key = ?, display_name = ?, updated_at = ? WHERE id = ?`, p.ExternalRef, pathway.NormalizeRef(p.ExternalRef), p.DisplayName, formatTime(tx.now), id)
 		if isUniqueViolation(err) {
-			return refClash(ctx, tx, p.ExternalRef, pathway.Conflict("external_ref", "another participant has this external_ref"))
+			return refClash(ctx, tx, p.ExternalRef, pathway.Conflict("external_ref", "participant.ref_taken_other"))
 		} else if err != nil {
 			return fmt.Errorf("update participant: %w", err)
 		}

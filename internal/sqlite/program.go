@@ -42,7 +42,7 @@ func scanProgram(row interface{ Scan(...any) error }) (*pathway.Program, error) 
 func findProgram(ctx context.Context, tx *Tx, id int64) (*pathway.Program, error) {
 	p, err := scanProgram(tx.QueryRowContext(ctx, `SELECT `+programColumns+` FROM programs WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, pathway.Errorf(pathway.ENOTFOUND, "No program with id %d.", id)
+		return nil, pathway.Errorf(pathway.ENOTFOUND, "program.not_found")
 	} else if err != nil {
 		return nil, fmt.Errorf("find program: %w", err)
 	}
@@ -54,7 +54,7 @@ func requireProgram(ctx context.Context, tx *Tx, field string, id int64) error {
 	var one int
 	err := tx.QueryRowContext(ctx, `SELECT 1 FROM programs WHERE id = ?`, id).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
-		return pathway.Invalid(field, "there is no program with id %d", id)
+		return pathway.Invalid(field, "program.unknown")
 	}
 	return err
 }
@@ -83,7 +83,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 	return s.db.commit(ctx, a, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, q, p.Name, p.Description, p.Beneficiaries, p.EstimatedServed, int(p.Rung), joinList(p.Strategies), formatTime(tx.now), formatTime(tx.now))
 		if isUniqueViolation(err) {
-			return pathway.Conflict("name", "a program with this name already exists")
+			return pathway.Conflict("name", "program.name_taken")
 		} else if err != nil {
 			return fmt.Errorf("create program: %w", err)
 		}
@@ -148,7 +148,7 @@ func (s *ProgramService) UpdateProgram(ctx context.Context, a pathway.Actor, id 
 		p.UpdatedAt = tx.now
 		_, err = tx.ExecContext(ctx, q, p.Name, p.Description, p.Beneficiaries, p.EstimatedServed, int(p.Rung), joinList(p.Strategies), formatTime(tx.now), id)
 		if isUniqueViolation(err) {
-			return pathway.Conflict("name", "a program with this name already exists")
+			return pathway.Conflict("name", "program.name_taken")
 		} else if err != nil {
 			return fmt.Errorf("update program: %w", err)
 		}

@@ -263,7 +263,7 @@ func (s *ReleaseStore) CreateRelease(ctx context.Context, a pathway.Actor, r *pa
 			return fmt.Errorf("create release: %w", err)
 		}
 		if exists > 0 {
-			return pathway.Conflict("period", "%s is already published; a release is never recomputed", r.Period.Label)
+			return pathway.Conflict("period", "release.already_published", r.Period.Label)
 		}
 		var spent float64
 		if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(epsilon), 0) FROM releases WHERE year = ?`, r.Period.Year()).Scan(&spent); err != nil {
@@ -332,7 +332,7 @@ func (s *ReleaseStore) FindRelease(ctx context.Context, label string) (*pathway.
 		var err error
 		r, err = scanRelease(tx.QueryRowContext(ctx, `SELECT `+releaseColumns+` FROM releases WHERE period = ?`, label))
 		if errors.Is(err, sql.ErrNoRows) {
-			return pathway.Errorf(pathway.ENOTFOUND, "%s has no release.", label)
+			return pathway.Errorf(pathway.ENOTFOUND, "release.none", label)
 		} else if err != nil {
 			return fmt.Errorf("find release: %w", err)
 		}
@@ -363,7 +363,7 @@ func (s *ReleaseStore) FindReleaseTable(ctx context.Context, label, name string)
 		const q = `SELECT name, epsilon, l0, linf, bound, margin_95, json, csv FROM release_tables WHERE period = ? AND name = ?`
 		err := tx.QueryRowContext(ctx, q, label, name).Scan(&t.Name, &t.Epsilon, &t.L0, &t.LInf, &t.Bound, &t.Margin95, &t.JSON, &t.CSV)
 		if errors.Is(err, sql.ErrNoRows) {
-			return pathway.Errorf(pathway.ENOTFOUND, "%s has no release.", label)
+			return pathway.Errorf(pathway.ENOTFOUND, "release.none", label)
 		}
 		return err
 	})

@@ -54,7 +54,7 @@ func findRole(ctx context.Context, tx *Tx, id int64) (*pathway.BodyRole, error) 
 		return nil, err
 	}
 	if len(roles) == 0 {
-		return nil, pathway.Errorf(pathway.ENOTFOUND, "No role with id %d.", id)
+		return nil, pathway.Errorf(pathway.ENOTFOUND, "role.not_found")
 	}
 	return &roles[0], nil
 }
@@ -140,12 +140,12 @@ func (s *BodyService) AddRole(ctx context.Context, a pathway.Actor, r *pathway.B
 		}
 		since, err := requireParticipant(ctx, tx, r.ParticipantID)
 		if pathway.ErrorCode(err) == pathway.ENOTFOUND {
-			return pathway.Invalid("participant_id", "there is no participant with id %d", r.ParticipantID)
+			return pathway.Invalid("participant_id", "participant.unknown")
 		} else if err != nil {
 			return err
 		}
 		if r.StartsOn.Before(since) {
-			return pathway.Invalid("starts_on", "cannot be before consent was given (%s)", since)
+			return pathway.Invalid("starts_on", "date.before_consent", since)
 		}
 		if r.EndsOn == nil && b.TermMonths != nil {
 			end := r.StartsOn.AddMonths(*b.TermMonths).AddDays(-1)

@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"pathway/internal/pathway"
+	"pathway/internal/words"
 )
 
 func TestRoleTermLimitCountsConsecutiveTerms(t *testing.T) {
@@ -96,7 +97,7 @@ func TestRoleSeatOccupancyIsCheckedOverTheWholeTerm(t *testing.T) {
 			if pathway.ErrorCode(err) != pathway.ECONFLICT {
 				t.Fatalf("error %v, want a conflict", err)
 			}
-			msg := pathway.ErrorFields(err)[0].Message
+			msg := words.Field(words.English, pathway.ErrorFields(err)[0])
 			if day := f.day(tt.wantDay).String(); !strings.Contains(msg, day) {
 				t.Errorf("message %q does not name the first full day %s", msg, day)
 			}

@@ -16,15 +16,15 @@ func (s *BodyService) AddSpeakingEngagement(ctx context.Context, a pathway.Actor
 			return err
 		}
 		if b.Kind != pathway.SpeakersBureau {
-			return pathway.Errorf(pathway.EINVALID, "Speaking engagements belong to a speakers bureau; %s is a %s.", b.Name, b.Kind)
+			return pathway.Errorf(pathway.EINVALID, "speaking.not_bureau", b.Name)
 		}
 		if e.HeldOn.After(tx.today()) {
-			return pathway.Invalid("held_on", "cannot be in the future; record a talk once it has happened")
+			return pathway.Invalid("held_on", "speaking.future")
 		}
 		for i, sp := range e.Speakers {
 			field := fmt.Sprintf("speaker_ids[%d]", i)
 			if _, err := requireParticipant(ctx, tx, sp.ParticipantID); pathway.ErrorCode(err) == pathway.ENOTFOUND {
-				return pathway.Invalid(field, "there is no participant with id %d", sp.ParticipantID)
+				return pathway.Invalid(field, "participant.unknown")
 			} else if err != nil {
 				return err
 			}
@@ -69,7 +69,7 @@ func notMemberOn(ctx context.Context, tx *Tx, field string, participantID int64,
 	if err := tx.QueryRowContext(ctx, `SELECT display_name FROM participants WHERE id = ?`, participantID).Scan(&name); err != nil {
 		return fmt.Errorf("speaker name: %w", err)
 	}
-	return pathway.Invalid(field, "include %s, who was not a member of %s on %s; choose from the people who held a role there that day", name, b.Name, day)
+	return pathway.Invalid(field, "speaking.not_member", name, b.Name, day)
 }
 
 // listSpeakingEngagements returns a page of a body's talks (one when only

@@ -243,7 +243,7 @@ func (s *SuggestionService) Dismiss(ctx context.Context, a pathway.Actor, partic
 ON CONFLICT (participant_id) DO UPDATE SET dismissed_at = ?2, dismissed_by = ?3, reason = ?4`
 	reason = strings.TrimSpace(reason)
 	if utf8.RuneCountInString(reason) > pathway.MaxDismissReason {
-		return nil, pathway.Invalid("reason", "must be at most %d characters", pathway.MaxDismissReason)
+		return nil, pathway.Invalid("reason", "field.max_chars", pathway.MaxDismissReason)
 	}
 	var d *pathway.Dismissal
 	err := s.db.commit(ctx, a, func(tx *Tx) error {
@@ -255,7 +255,7 @@ ON CONFLICT (participant_id) DO UPDATE SET dismissed_at = ?2, dismissed_by = ?3,
 			return err
 		}
 		if len(open) == 0 {
-			return pathway.Errorf(pathway.ECONFLICT, "There is no suggestion for this person to dismiss: it may have been accepted or dismissed already.")
+			return pathway.Errorf(pathway.ECONFLICT, "suggestion.nothing_to_dismiss")
 		}
 		if _, err := tx.ExecContext(ctx, q, participantID, formatTime(tx.now), a.UserID, reason); err != nil {
 			return fmt.Errorf("dismiss suggestion: %w", err)
@@ -280,18 +280,18 @@ FROM placements pl JOIN users u ON u.id = pl.recorded_by WHERE pl.id = ? AND pl.
 		var accepted bool
 		p, err := scanPlacement(tx.QueryRowContext(ctx, q, placementID, participantID), &accepted)
 		if errors.Is(err, sql.ErrNoRows) {
-			return pathway.Errorf(pathway.ENOTFOUND, "This move is not on this person's journey; it may have been undone or deleted already.")
+			return pathway.Errorf(pathway.ENOTFOUND, "suggestion.undo_not_found")
 		} else if err != nil {
 			return fmt.Errorf("find placement: %w", err)
 		}
 		if !accepted {
-			return pathway.Errorf(pathway.ECONFLICT, "Only a move accepted from a suggestion can be undone. To correct the journey, delete the move from the person's page.")
+			return pathway.Errorf(pathway.ECONFLICT, "suggestion.undo_not_accepted")
 		}
 		if p.RecordedByID != a.UserID {
-			return pathway.Errorf(pathway.EFORBIDDEN, "Only the person who accepted a suggestion can undo it. To correct the journey, the person who recorded it or an admin can delete the move.")
+			return pathway.Errorf(pathway.EFORBIDDEN, "suggestion.undo_forbidden")
 		}
 		if tx.now.Sub(p.RecordedAt) > pathway.UndoWindow {
-			return pathway.Errorf(pathway.ECONFLICT, "This move was accepted more than %d minutes ago, so it can no longer be undone. To correct the journey, delete the move from the person's page.", int(pathway.UndoWindow/time.Minute))
+			return pathway.Errorf(pathway.ECONFLICT, "suggestion.undo_too_late", int(pathway.UndoWindow/time.Minute))
 		}
 		if err := removePlacement(ctx, tx, p); err != nil {
 			return err
@@ -316,12 +316,12 @@ func resolveEvidence(ctx context.Context, tx *Tx, participantID int64, evs []pat
 		var what sql.NullString
 		err := tx.QueryRowContext(ctx, q, ev.ID, participantID).Scan(&rung, &on, &what)
 		if errors.Is(err, sql.ErrNoRows) {
-			return pathway.Invalid(fmt.Sprintf("evidence[%d].id", i), "this participant has no %s with id %d", ev.Kind, ev.ID)
+			return pathway.Invalid(fmt.Sprintf("evidence[%d].id", i), "suggestion.evidence_missing")
 		} else if err != nil {
 			return fmt.Errorf("evidence: %w", err)
 		}
 		if !rung.Valid {
-			return pathway.Invalid(fmt.Sprintf("evidence[%d].id", i), "engagement %d is not part of a program, so it points to no rung", ev.ID)
+			return pathway.Invalid(fmt.Sprintf("evidence[%d].id", i), "suggestion.evidence_no_program")
 		}
 		ev.Rung, ev.What = pathway.Rung(rung.Int64), what.String
 		if ev.On, err = pathway.ParseDate(on); err != nil {

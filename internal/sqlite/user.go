@@ -26,7 +26,7 @@ func (s *UserService) CreateUser(ctx context.Context, a pathway.Actor, u *pathwa
 	return s.db.commit(ctx, a, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, q, strings.TrimSpace(u.Email), string(u.Role), passwordHash, formatTime(tx.now))
 		if isUniqueViolation(err) {
-			return pathway.Conflict("email", "an account with this email already exists")
+			return pathway.Conflict("email", "user.email_taken")
 		} else if err != nil {
 			return fmt.Errorf("create user: %w", err)
 		}
@@ -75,7 +75,7 @@ func findUser(ctx context.Context, tx *Tx, id int64) (*pathway.User, error) {
 	var u pathway.User
 	err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id), &u)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, pathway.Errorf(pathway.ENOTFOUND, "No account with id %d.", id)
+		return nil, pathway.Errorf(pathway.ENOTFOUND, "user.not_found")
 	} else if err != nil {
 		return nil, fmt.Errorf("find user: %w", err)
 	}
@@ -278,7 +278,7 @@ func requireAnAdmin(ctx context.Context, tx *Tx) error {
 		return fmt.Errorf("count admins: %w", err)
 	}
 	if n == 0 {
-		return pathway.Errorf(pathway.ECONFLICT, "At least one enabled admin account must remain.")
+		return pathway.Errorf(pathway.ECONFLICT, "user.last_admin")
 	}
 	return nil
 }
@@ -290,7 +290,7 @@ func (s *UserService) CredentialsByEmail(ctx context.Context, email string) (*pa
 	err := s.db.read(ctx, pathway.Actor{}, func(tx *Tx) error {
 		err := scanUser(tx.QueryRowContext(ctx, q, strings.TrimSpace(email)), &c.User, &c.PasswordHash)
 		if errors.Is(err, sql.ErrNoRows) {
-			return pathway.Errorf(pathway.ENOTFOUND, "No such account.")
+			return pathway.Errorf(pathway.ENOTFOUND, "user.not_found")
 		} else if err != nil {
 			return fmt.Errorf("credentials: %w", err)
 		}
@@ -340,7 +340,7 @@ func (s *UserService) Unlock(ctx context.Context, a pathway.Actor, email string)
 		var id int64
 		err := tx.QueryRowContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL WHERE email = ? RETURNING id`, strings.TrimSpace(email)).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
-			return pathway.Errorf(pathway.ENOTFOUND, "No account has the email %q.", email)
+			return pathway.Errorf(pathway.ENOTFOUND, "user.email_unknown", email)
 		} else if err != nil {
 			return fmt.Errorf("unlock user: %w", err)
 		}
@@ -352,7 +352,7 @@ func (s *UserService) Unlock(ctx context.Context, a pathway.Actor, email string)
 func actorByUser(ctx context.Context, tx *Tx, userID int64) (*pathway.Actor, error) {
 	u, err := findUser(ctx, tx, userID)
 	if err != nil || u.DisabledAt != nil {
-		return nil, pathway.Errorf(pathway.EUNAUTHORIZED, "Please sign in again.")
+		return nil, pathway.Errorf(pathway.EUNAUTHORIZED, "session.sign_in_again")
 	}
 	return &pathway.Actor{UserID: u.ID, Email: u.Email, Role: u.Role, ProgramIDs: u.ProgramIDs, MustChangePassword: u.MustChangePassword}, nil
 }
@@ -366,7 +366,7 @@ func (s *UserService) ActorBySession(ctx context.Context, sessionHash []byte) (*
 		var expires string
 		err := tx.QueryRowContext(ctx, `SELECT user_id, csrf_token, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?`, sessionHash, formatTime(tx.now)).Scan(&userID, &csrf, &expires)
 		if errors.Is(err, sql.ErrNoRows) {
-			return pathway.Errorf(pathway.EUNAUTHORIZED, "Your session has ended. Please sign in again.")
+			return pathway.Errorf(pathway.EUNAUTHORIZED, "session.ended")
 		} else if err != nil {
 			return fmt.Errorf("find session: %w", err)
 		}
@@ -408,12 +408,12 @@ WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.e
 	now := s.db.Now().UTC()
 	err := s.db.reader.QueryRowContext(ctx, q, tokenHash, formatTime(now)).Scan(&tokenID, &lastUsed, &expires, &a.UserID, &a.Email, &role, &disabled, &programs)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, pathway.Errorf(pathway.EUNAUTHORIZED, "The API token is not valid.")
+		return nil, pathway.Errorf(pathway.EUNAUTHORIZED, "token.invalid")
 	} else if err != nil {
 		return nil, fmt.Errorf("find token: %w", err)
 	}
 	if disabled {
-		return nil, pathway.Errorf(pathway.EUNAUTHORIZED, "Please sign in again.")
+		return nil, pathway.Errorf(pathway.EUNAUTHORIZED, "session.sign_in_again")
 	}
 	a.Role = pathway.Role(role)
 	if a.ExpiresAt, err = nullTime(expires); err != nil {
@@ -481,7 +481,7 @@ func (s *UserService) CreateTokenUntil(ctx context.Context, a pathway.Actor, ema
 		var userID int64
 		err := tx.QueryRowContext(ctx, `SELECT id FROM users WHERE email = ?`, strings.TrimSpace(email)).Scan(&userID)
 		if errors.Is(err, sql.ErrNoRows) {
-			return pathway.Invalid("email", "no account has this email")
+			return pathway.Invalid("email", "user.email_no_account")
 		} else if err != nil {
 			return fmt.Errorf("find token owner: %w", err)
 		}
@@ -530,7 +530,7 @@ func (s *UserService) RevokeToken(ctx context.Context, a pathway.Actor, id int64
 			return fmt.Errorf("revoke token: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return pathway.Errorf(pathway.ENOTFOUND, "No API token with id %d.", id)
+			return pathway.Errorf(pathway.ENOTFOUND, "token.not_found")
 		}
 		return tx.audit("token.revoke", "api_token", id)
 	})

@@ -47,7 +47,7 @@ func scanWebhook(row interface{ Scan(...any) error }) (*pathway.Webhook, error) 
 func findWebhook(ctx context.Context, tx *Tx, id int64) (*pathway.Webhook, error) {
 	w, err := scanWebhook(tx.QueryRowContext(ctx, `SELECT `+webhookColumns+` FROM webhooks w WHERE w.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, pathway.Errorf(pathway.ENOTFOUND, "No webhook with id %d.", id)
+		return nil, pathway.Errorf(pathway.ENOTFOUND, "webhook.not_found")
 	} else if err != nil {
 		return nil, fmt.Errorf("find webhook: %w", err)
 	}

@@ -65,6 +65,7 @@ func TestWebApp(t *testing.T) {
 	t.Run("everyone changes their own password, admins reset one, tokens expire, a record's audit opens from it", s.testAccounts)
 	t.Run("a participant follows their personal link, checks in and withdraws, in Spanish and English", s.testSelf)
 	t.Run("staff find people by any spelling, sort them, and log a supper of 30 in a few taps", s.testPeople)
+	t.Run("a form shows the API's words by its fields, in the app's language", s.testWords)
 	t.Run("staff correct a journey: delete a move, undo an acceptance, dismiss and page suggestions", s.testCorrections)
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"syscall"
 	"time"
+
+	"pathway/internal/pathway"
 )
 
 // Resolver looks host names up; net.DefaultResolver is one.
@@ -37,20 +39,20 @@ func IsPublic(addr netip.Addr) bool {
 // CheckURL checks that raw is an address webhooks may be sent to: https
 // with a host whose every address is public. With allowPrivate (a
 // case-management system on the same network) http and private addresses
-// are allowed too. The message says what is wrong, for a field error.
+// are allowed too. It refuses with an EINVALID error of the field url.
 func CheckURL(ctx context.Context, raw string, allowPrivate bool, r Resolver) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || !u.IsAbs() {
-		return fmt.Errorf("must be an absolute https URL")
+		return pathway.Invalid("url", "webhook.url_absolute")
 	}
 	if u.Scheme != "https" && !(allowPrivate && u.Scheme == "http") {
-		return fmt.Errorf("must start with https://")
+		return pathway.Invalid("url", "webhook.url_https")
 	}
 	if u.User != nil {
-		return fmt.Errorf("must not carry a user name or password")
+		return pathway.Invalid("url", "webhook.url_user")
 	}
 	if u.Fragment != "" {
-		return fmt.Errorf("must not have a #fragment")
+		return pathway.Invalid("url", "webhook.url_fragment")
 	}
 	if allowPrivate {
 		return nil
@@ -60,11 +62,11 @@ func CheckURL(ctx context.Context, raw string, allowPrivate bool, r Resolver) er
 	if a, err := netip.ParseAddr(host); err == nil {
 		addrs = append(addrs, a)
 	} else if addrs, err = r.LookupNetIP(ctx, "ip", host); err != nil || len(addrs) == 0 {
-		return fmt.Errorf("names a host that could not be found")
+		return pathway.Invalid("url", "webhook.url_unknown_host")
 	}
 	for _, a := range addrs {
 		if !IsPublic(a) {
-			return fmt.Errorf("must reach a public address; %s resolves to %s, which is not", host, a)
+			return pathway.Invalid("url", "webhook.url_private", host, a.String())
 		}
 	}
 	return nil

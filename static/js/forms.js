@@ -135,11 +135,15 @@ export function showErrors(frm, err) {
   for (const fe of err.errors || []) {
     const key = fieldKey(fe.field);
     const field = [...frm.querySelectorAll(".field")].find((f) => f.dataset.field === key);
-    if (!field) { loose.push(`${fe.field} ${fe.message}`); continue; }
+    // The API's messages are whole sentences that name the field by its
+    // label; a page's own words may be a phrase ("is not the one you use
+    // now") that the field's label starts.
+    const phrase = /^\p{Ll}/u.test(fe.message || "");
+    if (!field) { loose.push(phrase ? `${fe.field} ${fe.message}` : fe.message); continue; }
     const label = field.querySelector("legend, label");
-    const msg = field.querySelector(".field-error");
     const name = field.dataset.label || (label ? label.firstChild.textContent.trim() : key);
-    const text = `${name} ${fe.message}.`.replace(/\.\.$/, ".");
+    const msg = field.querySelector(".field-error");
+    const text = phrase ? `${name} ${fe.message}.`.replace(/\.\.$/, ".") : fe.message;
     msg.textContent = msg.textContent ? msg.textContent + " " + text : text;
     msg.hidden = false;
     field.classList.add("has-error");
