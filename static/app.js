@@ -9,6 +9,7 @@ import { signInView, signInAgainDialog } from "./js/signin.js";
 import { confirmDialog } from "./js/parts.js";
 import { peopleView, newPersonView } from "./js/people.js";
 import { personView } from "./js/person.js";
+import { suggestionsView } from "./js/suggestions.js";
 import { ladderView } from "./js/ladder.js";
 import { bodiesView, bodyView, talksView } from "./js/bodies.js";
 import { dashboardView } from "./js/dashboard.js";
@@ -23,6 +24,7 @@ const routes = [
   { path: /^\/participants$/, view: peopleView, needs: "readPeople" },
   { path: /^\/participants\/new$/, view: newPersonView, needs: "writePeople" },
   { path: /^\/participants\/(\d+)$/, view: personView, needs: "readPeople" },
+  { path: /^\/suggestions$/, view: suggestionsView, needs: "writePeople" },
   { path: /^\/import$/, view: importView, needs: "writePeople" },
   { path: /^\/events\/new$/, view: eventView, needs: "writePeople" },
   { path: /^\/ladder$/, view: ladderView },
@@ -72,6 +74,7 @@ function abilities(list) {
     runBodies: has("run_bodies"),
     reports: has("read_reports"),
     admin: has("administer"),
+    readNotes: has("read_notes"),
   };
 }
 

@@ -567,6 +567,18 @@ func TestContractWalk(t *testing.T) {
 		t.Fatalf("suggestions for participant %d: %+v", rosa.ID, one.Items)
 	}
 	w.as(staff, "GET", path("/suggestions?participant_id=-1"), nil, 422)
+	var accepted pathway.Placement
+	w.as(staff, "POST", path("/participants/%d/placements", rosa.ID), map[string]any{
+		"rung": "contributor", "effective_on": e.today.String(), "evidence": []map[string]any{{"kind": "role", "id": speaker.ID}},
+	}, 201).decode(t, &accepted)
+	w.as(admin, "POST", path("/participants/%d/placements/%d/undo", rosa.ID, accepted.ID), nil, 403)
+	w.as(staff, "POST", path("/participants/%d/placements/%d/undo", rosa.ID, accepted.ID), nil, 204)
+	w.as(staff, "POST", path("/participants/%d/placements/%d/undo", rosa.ID, accepted.ID), nil, 404)
+	w.as(staff, "GET", path("/suggestions?limit=1"), nil, 200)
+	w.as(staff, "GET", path("/suggestions?limit=0"), nil, 422)
+	w.as(staff, "POST", path("/participants/%d/suggestion-dismissals", kim.ID), map[string]any{"reason": "Talked it over: not now."}, 201)
+	w.as(staff, "POST", path("/participants/%d/suggestion-dismissals", kim.ID), map[string]any{}, 409)
+	w.as(staff, "POST", path("/participants/%d/suggestion-dismissals", kim.ID), map[string]any{"reason": strings.Repeat("x", 201)}, 422)
 	w.as(staff, "POST", path("/participants/%d/placements", rosa.ID), map[string]any{
 		"rung": "contributor", "effective_on": e.today.String(), "evidence": []map[string]any{{"kind": "role", "id": speaker.ID}},
 	}, 201)

@@ -92,11 +92,22 @@ func (s *Server) getParticipant(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.Records.FindRecord(c.Request.Context(), actor(c), id, parts)
+	a := actor(c)
+	r, err := s.Records.FindRecord(c.Request.Context(), a, id, parts)
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, r)
+	if r.Placements == nil || a.Role.Can(pathway.ReadNotes) {
+		c.JSON(http.StatusOK, r)
+		return nil
+	}
+	// The placements without their note field, as GET .../placements
+	// answers someone who may not read notes.
+	pls := withoutNotes(*r.Placements)
+	c.JSON(http.StatusOK, struct {
+		*pathway.ParticipantRecord
+		Placements *[]placementWithoutNote `json:"placements,omitempty"`
+	}{r, &pls})
 	return nil
 }
 
@@ -293,12 +304,36 @@ func (s *Server) listPlacements(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	ps, err := s.Participants.ListPlacements(c.Request.Context(), actor(c), id)
+	a := actor(c)
+	ps, err := s.Participants.ListPlacements(c.Request.Context(), a, id)
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, gin.H{"items": ps})
+	if a.Role.Can(pathway.ReadNotes) {
+		c.JSON(http.StatusOK, gin.H{"items": ps})
+		return nil
+	}
+	c.JSON(http.StatusOK, gin.H{"items": withoutNotes(ps)})
 	return nil
+}
+
+// withoutNotes is placements as someone who may not read notes receives
+// them: without notes, not with empty ones, so a reader can tell a note is
+// withheld from there being none.
+func withoutNotes(ps []pathway.Placement) []placementWithoutNote {
+	out := make([]placementWithoutNote, len(ps))
+	for i := range ps {
+		out[i].Placement = &ps[i]
+	}
+	return out
+}
+
+// placementWithoutNote is a placement as someone who may not read notes
+// receives it: its note field, shallower than the placement's, is never set
+// and so left out.
+type placementWithoutNote struct {
+	*pathway.Placement
+	Note *string `json:"note,omitempty"`
 }
 
 func (s *Server) deletePlacement(c *gin.Context) error {

@@ -174,6 +174,9 @@ func (s *Server) routes() *gin.Engine {
 	writers.POST("/:id/capacity-checkins", s.h(s.createCheckin))
 	writers.PUT("/:id/consent", s.h(s.renewConsent))
 	writers.POST("/:id/consent/withdrawal", s.h(s.withdrawConsent))
+	// Corrections: undoing an accepted suggestion, dismissing one.
+	writers.POST("/:id/placements/:placement_id/undo", s.h(s.undoAcceptance))
+	writers.POST("/:id/suggestion-dismissals", s.h(s.dismissSuggestion))
 
 	// The change feed, for a case-management system to follow: ids and
 	// rungs only, limited to the caller's caseload.

@@ -140,6 +140,9 @@ type Placement struct {
 	// Evidence is what the placement was accepted on (a suggestion's role
 	// or engagements), so the history shows why someone moved.
 	Evidence []Evidence `json:"evidence"`
+	// UndoUntil is set in the answer to a placement accepted from a
+	// suggestion: until then, its recorder may undo it in one step.
+	UndoUntil *time.Time `json:"undo_until,omitempty"`
 }
 
 // Engagement is one thing a participant took part in.

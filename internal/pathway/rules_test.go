@@ -213,7 +213,7 @@ func TestOnlyStaffWithProgramsAreScoped(t *testing.T) {
 func TestEachRoleHoldsOnlyItsAbilities(t *testing.T) {
 	want := map[pathway.Role][]pathway.Ability{
 		pathway.RoleAdmin:       pathway.Abilities,
-		pathway.RoleStaff:       {pathway.ReadPeople, pathway.WritePeople, pathway.EditPrograms, pathway.ReadBodies},
+		pathway.RoleStaff:       {pathway.ReadPeople, pathway.WritePeople, pathway.EditPrograms, pathway.ReadBodies, pathway.ReadNotes},
 		pathway.RoleCoordinator: {pathway.ReadPeople, pathway.ReadBodies, pathway.RunBodies},
 		pathway.RoleLeadership:  {pathway.ReadReports},
 	}

@@ -87,10 +87,14 @@ const (
 	RunBodies    Ability = "run_bodies"    // manage bodies, seats, terms and speaking engagements
 	ReadReports  Ability = "read_reports"  // read the anonymised reports
 	Administer   Ability = "administer"    // accounts, API tokens and the audit log
+	// ReadNotes is reading the short notes on placements, engagements and
+	// check-ins: the people who write them, program staff and admins. A
+	// coordinator reads a journey without its notes.
+	ReadNotes Ability = "read_notes"
 )
 
 // Abilities lists every ability.
-var Abilities = []Ability{ReadPeople, WritePeople, EditPrograms, ReadBodies, RunBodies, ReadReports, Administer}
+var Abilities = []Ability{ReadPeople, WritePeople, EditPrograms, ReadBodies, RunBodies, ReadReports, Administer, ReadNotes}
 
 // abilityRoles says which roles hold each ability.
 var abilityRoles = map[Ability][]Role{
@@ -101,6 +105,7 @@ var abilityRoles = map[Ability][]Role{
 	RunBodies:    {RoleAdmin, RoleCoordinator},
 	ReadReports:  {RoleAdmin, RoleLeadership},
 	Administer:   {RoleAdmin},
+	ReadNotes:    {RoleAdmin, RoleStaff},
 }
 
 // Roles returns the roles that hold ab, in the order of Roles.

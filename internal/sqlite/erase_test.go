@@ -99,7 +99,7 @@ func (s *historyStore) record(tb testing.TB, p *pathway.Participant, tag string)
 	if _, err := s.participants.UpdateParticipant(ctx, s.staff, p.ID, pathway.ParticipantUpdate{DisplayName: &renamed}); err != nil {
 		tb.Fatal(err)
 	}
-	traces := []string{p.DisplayName, renamed, p.ExternalRef, "placement note heron " + tag, "engagement note osprey " + tag, "check-in note plover " + tag}
+	traces := []string{p.DisplayName, renamed, p.ExternalRef, "placement note heron " + tag, "engagement note osprey " + tag, "check-in note plover " + tag, "dismissal reason egret " + tag}
 	// The search keeps the name and reference folded (lower case, no
 	// accents): in participants.name_key and in the participant_search index.
 	traces = append(traces, strings.ToLower(renamed), strings.ToLower(p.ExternalRef))
@@ -112,6 +112,17 @@ func (s *historyStore) record(tb testing.TB, p *pathway.Participant, tag string)
 	if err := s.participants.AddCheckin(ctx, s.staff, p.ID, &pathway.CapacityCheckin{
 		AssessedOn: s.today, Perspective: pathway.PerspectiveSelf, SelfAdvocacy: 2, RootCauseAnalysis: 3, Leadership: 1, Note: traces[5],
 	}); err != nil {
+		tb.Fatal(err)
+	}
+	// A suggestion they were given and someone dismissed, with a reason.
+	lead := &pathway.Program{Name: "Workshop leads " + tag, Rung: pathway.Leader, Strategies: []pathway.Strategy{}}
+	if err := s.programs.CreateProgram(ctx, s.admin, lead); err != nil {
+		tb.Fatal(err)
+	}
+	if err := s.participants.AddEngagement(ctx, s.staff, p.ID, &pathway.Engagement{OccurredOn: s.today, Activity: "Ran a workshop", ProgramID: &lead.ID}); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := sqlite.NewSuggestionService(s.db).Dismiss(ctx, s.staff, p.ID, traces[6]); err != nil {
 		tb.Fatal(err)
 	}
 	return traces

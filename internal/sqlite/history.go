@@ -31,6 +31,10 @@ func insertPlacement(ctx context.Context, tx *Tx, participantID int64, p *pathwa
 	if p.Evidence == nil {
 		p.Evidence = []pathway.Evidence{}
 	}
+	if len(p.Evidence) > 0 {
+		until := tx.now.Add(pathway.UndoWindow)
+		p.UndoUntil = &until
+	}
 	return refreshCurrentRung(ctx, tx, participantID)
 }
 
@@ -68,10 +72,12 @@ func (s *ParticipantService) AddPlacement(ctx context.Context, a pathway.Actor, 
 
 const placementColumns = `pl.id, pl.participant_id, pl.rung, pl.effective_on, pl.note, pl.recorded_at, u.email, pl.recorded_by`
 
-func scanPlacement(row interface{ Scan(...any) error }) (*pathway.Placement, error) {
+// scanPlacement reads the placementColumns of a row, and any columns after
+// them into more.
+func scanPlacement(row interface{ Scan(...any) error }, more ...any) (*pathway.Placement, error) {
 	var p pathway.Placement
 	var eff, rec string
-	if err := row.Scan(&p.ID, &p.ParticipantID, &p.Rung, &eff, &p.Note, &rec, &p.RecordedBy, &p.RecordedByID); err != nil {
+	if err := row.Scan(append([]any{&p.ID, &p.ParticipantID, &p.Rung, &eff, &p.Note, &rec, &p.RecordedBy, &p.RecordedByID}, more...)...); err != nil {
 		return nil, err
 	}
 	var err error
@@ -122,7 +128,11 @@ WHERE pl.participant_id = ? ORDER BY pl.effective_on DESC, pl.recorded_at DESC, 
 		if err != nil {
 			return err
 		}
+		notes := tx.actor.Role.Can(pathway.ReadNotes)
 		for i := range out {
+			if !notes {
+				out[i].Note = ""
+			}
 			out[i].Evidence = evidence[out[i].ID]
 			if out[i].Evidence == nil {
 				out[i].Evidence = []pathway.Evidence{}
@@ -149,24 +159,30 @@ func (s *ParticipantService) DeletePlacement(ctx context.Context, a pathway.Acto
 		if a.Role != pathway.RoleAdmin && p.RecordedByID != a.UserID {
 			return pathway.Errorf(pathway.EFORBIDDEN, "placement.delete_forbidden")
 		}
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM placements WHERE participant_id = ?`, participantID).Scan(&n); err != nil {
-			return fmt.Errorf("count placements: %w", err)
-		}
-		if n <= 1 {
-			return pathway.Errorf(pathway.ECONFLICT, "placement.only_one")
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM placements WHERE id = ?`, placementID); err != nil {
-			return fmt.Errorf("delete placement: %w", err)
-		}
-		if err := refreshCurrentRung(ctx, tx, participantID); err != nil {
-			return err
-		}
-		if err := tx.recordChange(ctx, change{typ: pathway.PlacementDeleted, participantID: participantID, placementID: placementID, rung: p.Rung}); err != nil {
+		if err := removePlacement(ctx, tx, p); err != nil {
 			return err
 		}
 		return tx.audit("placement.delete", "placement", placementID)
 	})
+}
+
+// removePlacement deletes a placement, never a participant's only one,
+// brings their current rung up to date and announces the deletion.
+func removePlacement(ctx context.Context, tx *Tx, p *pathway.Placement) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM placements WHERE participant_id = ?`, p.ParticipantID).Scan(&n); err != nil {
+		return fmt.Errorf("count placements: %w", err)
+	}
+	if n <= 1 {
+		return pathway.Errorf(pathway.ECONFLICT, "placement.only_one")
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM placements WHERE id = ?`, p.ID); err != nil {
+		return fmt.Errorf("delete placement: %w", err)
+	}
+	if err := refreshCurrentRung(ctx, tx, p.ParticipantID); err != nil {
+		return err
+	}
+	return tx.recordChange(ctx, change{typ: pathway.PlacementDeleted, participantID: p.ParticipantID, placementID: p.ID, rung: p.Rung})
 }
 
 // insertEngagement logs an engagement of a participant whose consent date

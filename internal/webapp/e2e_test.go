@@ -67,6 +67,7 @@ func TestWebApp(t *testing.T) {
 	t.Run("staff find people by any spelling, sort them, and log a supper of 30 in a few taps", s.testPeople)
 	t.Run("a form shows the API's words by its fields, in the app's language", s.testWords)
 	t.Run("shell: nothing typed is lost, sign-out forgets, every page in both languages fits a phone", s.testShell)
+	t.Run("staff correct a journey: delete a move, undo an acceptance, dismiss and page suggestions", s.testCorrections)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, p := range s.problems {
@@ -487,9 +488,10 @@ func (s *site) testStaff(t *testing.T) {
 	click(t, ctx, "button", "Log engagement")
 	waitFor(t, ctx, "the engagement listed", `document.querySelector("#h-engagements").parentElement.textContent.includes("Tenant meeting")`)
 
-	// The engagement suggests the member rung; accept it in one tap.
+	// The engagement suggests the member rung; accept it, confirming.
 	waitFor(t, ctx, "a suggestion", `!!document.querySelector(".suggestion")`)
-	click(t, ctx, ".suggestion button", "Move them to Member")
+	click(t, ctx, ".suggestion button", "Move to Member")
+	click(t, ctx, "dialog button", "Move to Member")
 	waitFor(t, ctx, "the person on member", `document.querySelector(".facts dd .rung-tag")?.textContent === "Member"`)
 	if got := eval[string](t, ctx, `document.querySelector(".timeline li .evidence")?.textContent || ""`); !strings.Contains(got, "Tenant meeting") {
 		t.Errorf("the accepted move shows evidence %q, want the tenant meeting", got)

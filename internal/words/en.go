@@ -158,6 +158,11 @@ var english = map[string]string{
 	"placement.only_one":             "This is the only placement on their journey; record the right rung first, then delete this one.",
 	"suggestion.evidence_missing":    "This evidence is not on this person's record.",
 	"suggestion.evidence_no_program": "This engagement was not part of a program, so it points to no rung.",
+	"suggestion.nothing_to_dismiss":  "There is no suggestion for this person to dismiss: it may have been accepted or dismissed already.",
+	"suggestion.undo_not_found":      "This move is not on this person's journey; it may have been undone or deleted already.",
+	"suggestion.undo_not_accepted":   "Only a move accepted from a suggestion can be undone. To correct the journey, delete the move from the person's page.",
+	"suggestion.undo_forbidden":      "Only the person who accepted a suggestion can undo it. To correct the journey, the person who recorded the move or an admin can delete the move.",
+	"suggestion.undo_too_late":       "This move was accepted more than %d minutes ago, so it can no longer be undone. To correct the journey, delete the move from the person's page.",
 	"event.repeated_person":          "This person is already on the list, as number %d.",
 
 	// program
@@ -247,6 +252,7 @@ var english = map[string]string{
 	"label.rung_effective_on":    "From which date",
 	"label.effective_on":         "From which date",
 	"label.note":                 "Note",
+	"label.reason":               "Why, for your colleagues",
 	"label.evidence":             "Evidence",
 	"label.evidence.kind":        "Kind of evidence",
 	"label.evidence.id":          "Evidence",

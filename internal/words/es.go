@@ -182,6 +182,11 @@ var spanish = map[string]string{
 	"placement.only_one":             "Es el único paso de su camino; primero registre el peldaño correcto y luego quite este.",
 	"suggestion.evidence_missing":    "Esta evidencia no está en el registro de esta persona.",
 	"suggestion.evidence_no_program": "Esta participación no fue parte de un programa, así que no apunta a ningún peldaño.",
+	"suggestion.nothing_to_dismiss":  "No hay ninguna sugerencia que descartar para esta persona: puede que ya se haya aceptado o descartado.",
+	"suggestion.undo_not_found":      "Este paso no está en el camino de esta persona; puede que ya se haya deshecho o quitado.",
+	"suggestion.undo_not_accepted":   "Solo se puede deshacer un paso aceptado de una sugerencia. Para corregir el camino, quite el paso desde la página de la persona.",
+	"suggestion.undo_forbidden":      "Solo quien aceptó una sugerencia puede deshacerla. Para corregir el camino, quien registró el paso o la administración puede quitarlo.",
+	"suggestion.undo_too_late":       "Este paso se aceptó hace más de %d minutos, así que ya no se puede deshacer. Para corregir el camino, quite el paso desde la página de la persona.",
 	"event.repeated_person":          "Esta persona ya está en la lista, con el número %d.",
 
 	// program
@@ -271,6 +276,7 @@ var spanish = map[string]string{
 	"label.rung_effective_on":    "Desde qué fecha",
 	"label.effective_on":         "Desde qué fecha",
 	"label.note":                 "Nota",
+	"label.reason":               "Motivo, para sus colegas",
 	"label.evidence":             "Evidencia",
 	"label.evidence.kind":        "Tipo de evidencia",
 	"label.evidence.id":          "Evidencia",

@@ -2,6 +2,7 @@
 // to their fields, and a busy submit button while a request is on its way.
 
 import { h, newId } from "./dom.js";
+import { t } from "./i18n.js";
 import { NOTE_MAX } from "./words.js";
 import { t, formatNumber } from "./i18n.js";
 
@@ -44,19 +45,22 @@ export function selectField({ name, label, options, value, hint }) {
   return wrap(name, label, sel, { hint, id });
 }
 
-/** A short note, flagged as sensitive, with a character count. */
-export function noteField({ name = "note", label = t("app.form.note"), value = "" } = {}) {
+/**
+ * A short note, flagged as sensitive, with a character count. Its hint says
+ * who reads notes: the roles the API gives them to (ability read_notes).
+ */
+export function noteField({ name = "note", label = t("person.note.label"), value = "" } = {}) {
   const id = newId("f");
   const counter = h("p", { class: "counter", id: id + "-count", "aria-live": "polite" });
   const area = h("textarea", { id, name, maxlength: NOTE_MAX, rows: 3 }, value);
   const update = () => {
     const left = NOTE_MAX - area.value.length;
-    counter.textContent = left <= 50 ? t("app.form.note_left", { n: formatNumber(left) }) : t("app.form.note_max", { n: formatNumber(NOTE_MAX) });
+    counter.textContent = left <= 50 ? t("person.note.left", { n: formatNumber(left) }) : t("person.note.max", { n: formatNumber(NOTE_MAX) });
   };
   area.addEventListener("input", update);
   update();
   const field = wrap(name, label, area, {
-    hint: t("app.form.note_hint"),
+    hint: t("person.note.hint"),
     id, extra: counter,
   });
   field.classList.add("sensitive");

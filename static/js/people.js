@@ -1,12 +1,13 @@
 // Finding people on the pathway, adding a person with their consent, and
-// the pathway suggestions staff can accept in one tap.
+// a link to the pathway suggestions (suggestions.js).
 
 import { get, post } from "./api.js";
-import { h, fill, today, showDate } from "./dom.js";
+import { h, fill, today } from "./dom.js";
 import { RUNGS, rungName, CONSENT_METHODS, SCOPES } from "./words.js";
 import { form, textField, selectField, choiceGroup, onSubmit, value, ticked } from "./forms.js";
-import { rungTag, programsById, rungChoices, actionButton } from "./parts.js";
+import { rungTag, programsById, rungChoices } from "./parts.js";
 import { t, tn, formatDate } from "./i18n.js";
+import { suggestionsLink } from "./suggestions.js";
 
 const PAGE = 25;
 const RECENT = 8;
@@ -20,10 +21,7 @@ export const eventHref = (programId) => "/events/new" + (programId ? `?program_i
 
 /** The people list: search by name or reference, filter by rung and program, sort, and the people opened lately. */
 export async function peopleView(ctx) {
-  const [programs, suggestions] = await Promise.all([
-    programsById(),
-    ctx.can.writePeople ? get("/suggestions").then((r) => r.items) : Promise.resolve([]),
-  ]);
+  const programs = await programsById();
   const q = ctx.query;
   const programOptions = [["", t("people.filter.any_program")], ...[...programs.values()].map((p) => [String(p.id), p.name])];
   const search = h("form", { class: "search", role: "search", "aria-label": t("people.search.region") },
@@ -94,7 +92,7 @@ export async function peopleView(ctx) {
         ctx.can.writePeople ? h("a", { class: "button", href: "/participants/new" }, t("people.add.link")) : null)),
     search,
     recent,
-    suggestions.length ? suggestionsPanel(ctx, suggestions) : null,
+    suggestionsLink(ctx),
     count, list, more);
 }
 
@@ -118,48 +116,6 @@ function personCard(p, programs) {
     h("span", { class: "person-rung" }, h("span", { class: "visually-hidden" }, t("people.card.rung")), rungTag(p.current_rung)),
     names.length ? h("span", { class: "person-programs" }, names.join(", ")) : null,
     h("span", { class: "person-engaged" }, lastEngaged(p)));
-}
-
-/** Accepts a suggestion: a placement on the suggested rung, with its evidence. */
-export function acceptSuggestion(sg) {
-  return post(`/participants/${sg.participant_id}/placements`, {
-    rung: sg.suggested_rung, effective_on: today(), note: "",
-    evidence: sg.evidence.map((e) => ({ kind: e.kind, id: e.id })),
-  });
-}
-
-/** One suggestion with its evidence and an accept button. */
-export function suggestionCard(ctx, sg, { withName = true, onDone } = {}) {
-  const card = h("li", { class: "card suggestion" },
-    h("p", { class: "suggestion-what" },
-      withName ? h("a", { href: `/participants/${sg.participant_id}` }, sg.display_name) : "Ready for a next step",
-      ": ", rungTag(sg.current_rung), h("span", { "aria-hidden": "true" }, " → "), h("span", { class: "visually-hidden" }, " to "), rungTag(sg.suggested_rung)),
-    h("p", { class: "hint" }, "Based on:"),
-    h("ul", { class: "evidence" }, sg.evidence.map((e) => h("li", {}, e.what, " (", showDate(e.on), ")"))));
-  const err = h("p", { class: "field-error", role: "alert", hidden: true });
-  card.append(err, actionButton(`Move ${withName ? sg.display_name : "them"} to ${rungName(sg.suggested_rung)}`, "Saving…", async () => {
-    err.hidden = true;
-    try {
-      await acceptSuggestion(sg);
-    } catch (e) {
-      err.textContent = e.message;
-      err.hidden = false;
-      return;
-    }
-    if (onDone) onDone();
-    else {
-      card.remove();
-      ctx.announce(`${sg.display_name} is now on ${rungName(sg.suggested_rung)}.`);
-    }
-  }));
-  return card;
-}
-
-function suggestionsPanel(ctx, suggestions) {
-  return h("details", { class: "panel suggestions" },
-    h("summary", {}, `Suggested next steps (${suggestions.length})`),
-    h("p", { class: "hint" }, "Roles and program activity from the last 90 days point to a next rung for these people. Accepting records the move with that evidence."),
-    h("ul", { class: "cards" }, suggestions.map((sg) => suggestionCard(ctx, sg))));
 }
 
 /** Adding a person: who they are, their programs, their consent and first rung, in one form. */

@@ -50,13 +50,6 @@ export const PERSPECTIVES = named("perspective", ["self", "staff"]);
 
 export const NOTE_MAX = 500;
 
-/** How a time in a program reads, from dates already formatted: "since 3 Jan 2026" while it lasts, "3 Jan 2025 – 2 Jun 2025" once over. */
-export const enrolmentSpan = (from, to) => (to ? t("words.enrolment.span", { from, to }) : t("words.enrolment.since", { from }));
-
-/** The words of the programs panel on a person's page. */
-export const ENROLMENT_WORDS = named("enrolment", ["heading", "none", "earlier", "correct", "firstDay", "lastDay", "lastDayHint", "save", "saved",
-  "change", "changeHint", "changeSave", "changed", "record", "recordHint", "recordSave", "recorded", "program"]);
-
 function build() { for (const fill of sets) fill(); }
 build();
 onLanguageChange(build);
