@@ -2,7 +2,6 @@
 // to their fields, and a busy submit button while a request is on its way.
 
 import { h, newId } from "./dom.js";
-import { t } from "./i18n.js";
 import { NOTE_MAX } from "./words.js";
 import { t, formatNumber } from "./i18n.js";
 
