@@ -87,7 +87,7 @@ func (s *ParticipantService) ListPlacements(ctx context.Context, a pathway.Actor
 	const q = `SELECT ` + placementColumns + ` FROM placements pl JOIN users u ON u.id = pl.recorded_by
 WHERE pl.participant_id = ? ORDER BY pl.effective_on DESC, pl.recorded_at DESC, pl.id DESC`
 	out := []pathway.Placement{}
-	err := s.db.commit(ctx, a, func(tx *Tx) error {
+	err := s.db.read(ctx, a, func(tx *Tx) error {
 		if _, err := requireParticipant(ctx, tx, participantID); err != nil {
 			return err
 		}
@@ -258,7 +258,7 @@ func (s *ParticipantService) ListEngagements(ctx context.Context, a pathway.Acto
 	const q = `SELECT e.id, e.participant_id, e.occurred_on, e.activity, e.program_id, e.strategy, e.note, e.recorded_at, u.email
 FROM engagements e JOIN users u ON u.id = e.recorded_by WHERE e.participant_id = ? ORDER BY e.occurred_on DESC, e.id DESC`
 	out := []pathway.Engagement{}
-	err := s.db.commit(ctx, a, func(tx *Tx) error {
+	err := s.db.read(ctx, a, func(tx *Tx) error {
 		if _, err := requireParticipant(ctx, tx, participantID); err != nil {
 			return err
 		}
@@ -327,7 +327,7 @@ func (s *ParticipantService) ListCheckins(ctx context.Context, a pathway.Actor, 
 	const q = `SELECT c.id, c.participant_id, c.assessed_on, c.perspective, c.self_advocacy, c.root_cause_analysis, c.leadership, c.note, c.recorded_at, u.email
 FROM capacity_checkins c JOIN users u ON u.id = c.recorded_by WHERE c.participant_id = ? ORDER BY c.assessed_on DESC, c.id DESC`
 	out := []pathway.CapacityCheckin{}
-	err := s.db.commit(ctx, a, func(tx *Tx) error {
+	err := s.db.read(ctx, a, func(tx *Tx) error {
 		if _, err := requireParticipant(ctx, tx, participantID); err != nil {
 			return err
 		}

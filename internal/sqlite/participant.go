@@ -271,7 +271,7 @@ func (s *ParticipantService) refuseHiddenRef(ctx context.Context, a pathway.Acto
 // FindParticipant implements pathway.ParticipantService.
 func (s *ParticipantService) FindParticipant(ctx context.Context, a pathway.Actor, id int64) (*pathway.Participant, error) {
 	var p *pathway.Participant
-	err := s.db.commit(ctx, a, func(tx *Tx) (err error) {
+	err := s.db.read(ctx, a, func(tx *Tx) (err error) {
 		if p, err = findParticipant(ctx, tx, id); err != nil {
 			return err
 		}
@@ -290,7 +290,7 @@ func likePattern(s string) string {
 func (s *ParticipantService) ListParticipants(ctx context.Context, a pathway.Actor, f pathway.ParticipantFilter) ([]pathway.Participant, int64, error) {
 	var out []pathway.Participant
 	var next int64
-	err := s.db.commit(ctx, a, func(tx *Tx) error {
+	err := s.db.read(ctx, a, func(tx *Tx) error {
 		var where strings.Builder
 		args := []any{f.After}
 		where.WriteString(` WHERE p.id > ?`)

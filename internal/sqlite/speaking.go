@@ -135,7 +135,7 @@ WHERE se.body_id = ? AND (? = 0 OR se.id = ?)`
 // ListSpeakingEngagements implements pathway.BodyService.
 func (s *BodyService) ListSpeakingEngagements(ctx context.Context, a pathway.Actor, bodyID int64) ([]pathway.SpeakingEngagement, error) {
 	var out []pathway.SpeakingEngagement
-	err := s.db.commit(ctx, a, func(tx *Tx) error {
+	err := s.db.read(ctx, a, func(tx *Tx) error {
 		if _, err := findBody(ctx, tx, bodyID, tx.today()); err != nil {
 			return err
 		}
