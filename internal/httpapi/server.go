@@ -74,6 +74,9 @@ type Server struct {
 	signIn signInState
 	router *gin.Engine
 	keys   keyLocks // requests in flight per Idempotency-Key
+
+	// tokens keeps accepted API tokens for TokenCacheTTL (tokencache.go).
+	tokens tokenCache
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }
@@ -108,6 +111,7 @@ func (s *Server) routes() *gin.Engine {
 		s.Metrics = NewMetrics()
 	}
 	r.Use(newHTTPMetrics(s.Metrics).observe, s.requestContext, s.recover, s.securityHeaders)
+	r.Use(s.forgetTokensOnChange)
 	r.NoRoute(s.hq(func(c *gin.Context) error {
 		if strings.HasPrefix(c.Request.URL.Path, "/api/") || s.Static == nil {
 			return pathway.Errorf(pathway.ENOTFOUND, "There is nothing at this address.")
