@@ -378,9 +378,6 @@ func (tx *Tx) context(ctx context.Context) context.Context {
 // to the read log before the read is answered (readlog.go).
 func (tx *Tx) audit(action, entity string, entityID int64) error {
 	if tx.reading {
-		if tx.db.reads == nil {
-			return errReadLog
-		}
 		tx.logged = append(tx.logged, readEntry{At: formatTime(tx.now), UserID: tx.actor.UserID, Email: tx.actor.Email,
 			Action: action, Entity: entity, EntityID: entityID, RemoteAddr: tx.actor.RemoteAddr})
 		return nil
@@ -427,7 +424,7 @@ func (db *DB) read(ctx context.Context, a pathway.Actor, fn func(*Tx) error) (er
 		return fmt.Errorf("commit: %w", err)
 	}
 	if len(tx.logged) > 0 {
-		if err := db.reads.append(tx.logged); err != nil {
+		if err := db.keepReads(ctx, a, tx.logged); err != nil {
 			db.noteWrite(err)
 			return err
 		}

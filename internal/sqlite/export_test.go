@@ -39,3 +39,6 @@ func (db *DB) LogRead(a pathway.Actor, action, entity string, id int64) error {
 
 // ReadLogPaths returns the files of the read log of the database at path.
 func ReadLogPaths(path string) [2]string { return readLogPaths(path) }
+
+// KeepsReadLog reports whether this process keeps the file's read log.
+func (db *DB) KeepsReadLog() bool { return db.reads != nil }

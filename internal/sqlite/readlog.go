@@ -29,6 +29,10 @@ import (
 // left in the log before it serves. A read is never answered without its
 // entry on disk, in audit_log or in the log.
 //
+// One process keeps the log, the first to open the database (a file lock
+// says which); another process on the same file, such as a command run
+// beside the server, audits its reads through the writer as before.
+//
 // The log is two files, <db>-reads-a and <db>-reads-b, used in turn. Each
 // begins with its segment number; entries follow, each with its length and
 // checksum, so an entry torn by a crash ends its segment (its read was not
@@ -279,6 +283,17 @@ func (db *DB) openReadLog(ctx context.Context) (err error) {
 		if files[i], err = os.OpenFile(p, os.O_RDWR|os.O_CREATE, 0o600); err != nil {
 			return fmt.Errorf("open the read log: %w", err)
 		}
+		if i == 0 {
+			if lerr := lockReadLog(files[0]); lerr != nil {
+				// Another process on this file (the server, beside which
+				// a command runs) keeps the log; this one audits its
+				// reads through the writer.
+				files[0].Close()
+				files[0] = nil
+				db.Logger.Info("another process keeps the read log; audited reads go through the writer", "error", lerr.Error())
+				return nil
+			}
+		}
 		seq, entries, err := readSegment(files[i])
 		if err != nil {
 			return fmt.Errorf("read the read log: %w", err)
@@ -363,12 +378,26 @@ func (db *DB) recoverReads(ctx context.Context, conn *sql.Conn, pick func(movedS
 	return newest, nil
 }
 
-// insertReads writes entries to audit_log and records seq as moved. An
-// entry about a participant erased since the read keeps no id, as the
-// erasure's unlinking would have left it.
-func insertReads(ctx context.Context, tx interface {
+// execer runs a statement: a *sql.Tx, or a *Tx.
+type execer interface {
 	ExecContext(context.Context, string, ...any) (sql.Result, error)
-}, seq int64, entries []readEntry) error {
+}
+
+// insertReads writes entries to audit_log and records seq as moved.
+func insertReads(ctx context.Context, tx execer, seq int64, entries []readEntry) error {
+	if err := insertAudit(ctx, tx, entries); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE read_log_moved SET segment = ?`, seq); err != nil {
+		return fmt.Errorf("record the read log's progress: %w", err)
+	}
+	return nil
+}
+
+// insertAudit writes entries to audit_log. An entry about a participant
+// erased since the read keeps no id, as the erasure's unlinking would have
+// left it.
+func insertAudit(ctx context.Context, tx execer, entries []readEntry) error {
 	const q = `INSERT INTO audit_log (at, user_id, user_email, action, entity, entity_id, remote_addr)
 VALUES (?1, ?2, ?3, ?4, ?5, CASE WHEN ?5 = 'participant' THEN (SELECT id FROM participants WHERE id = ?6) ELSE ?6 END, ?7)`
 	for _, e := range entries {
@@ -383,10 +412,20 @@ VALUES (?1, ?2, ?3, ?4, ?5, CASE WHEN ?5 = 'participant' THEN (SELECT id FROM pa
 			return fmt.Errorf("audit %s: %w", e.Action, err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE read_log_moved SET segment = ?`, seq); err != nil {
-		return fmt.Errorf("record the read log's progress: %w", err)
-	}
 	return nil
+}
+
+// keepReads keeps an audited read's entries before it is answered: in the
+// read log, or, in a process without one (a command run beside the server
+// that keeps it), through the writer.
+func (db *DB) keepReads(ctx context.Context, a pathway.Actor, entries []readEntry) error {
+	if db.reads != nil {
+		return db.reads.append(entries)
+	}
+	if db.ReadOnly {
+		return errReadLog
+	}
+	return db.commit(ctx, a, func(tx *Tx) error { return insertAudit(ctx, tx, entries) })
 }
 
 // FlushReads waits until every audited read answered so far has its entry

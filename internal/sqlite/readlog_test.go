@@ -261,3 +261,40 @@ func changeLists(tb testing.TB, db *sqlite.DB) int {
 	}
 	return n
 }
+
+// A command run beside the server opens the same file: it must leave the
+// server's read log alone (the server keeps it) and audit its own reads
+// through the writer, so neither loses nor doubles an entry.
+func TestASecondProcessOnTheFileLeavesTheReadLogToTheFirst(t *testing.T) {
+	s := newHistoryStore(t)
+	p := s.add(t, "CMS-READ-7", "Two Processes")
+	ctx := context.Background()
+	if !s.db.KeepsReadLog() {
+		t.Fatal("the first to open the file does not keep its read log")
+	}
+	if _, err := s.participants.FindParticipant(ctx, s.staff, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	second := reopen(t, s.db.Path)
+	if second.KeepsReadLog() {
+		t.Fatal("a second opening of the file took the read log too")
+	}
+	if _, err := sqlite.NewParticipantService(second).FindParticipant(ctx, s.staff, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n := auditCount(t, second, "participant.read", p.ID); n < 1 {
+		t.Errorf("the second opening's read is not in audit_log when answered (%d entries)", n)
+	}
+	if err := second.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.participants.FindParticipant(ctx, s.staff, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.FlushReads(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := auditCount(t, s.db, "participant.read", p.ID); n != 3 {
+		t.Errorf("%d participant.read entries for three reads", n)
+	}
+}
