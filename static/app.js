@@ -8,10 +8,13 @@ import { signInView } from "./js/signin.js";
 import { peopleView, newPersonView } from "./js/people.js";
 import { personView } from "./js/person.js";
 import { ladderView } from "./js/ladder.js";
-import { bodiesView, bodyView } from "./js/bodies.js";
+import { bodiesView, bodyView, talksView } from "./js/bodies.js";
 import { dashboardView } from "./js/dashboard.js";
 import { usersView, tokensView, auditView } from "./js/admin.js";
 import { importView } from "./js/import.js";
+import { eventView } from "./js/event.js";
+import { accountView } from "./js/account.js";
+import { t } from "./js/i18n.js";
 
 // Each page names the ability it needs (see abilities below); pages without
 // one are open to every signed-in account.
@@ -20,17 +23,21 @@ const routes = [
   { path: /^\/participants\/new$/, view: newPersonView, needs: "writePeople" },
   { path: /^\/participants\/(\d+)$/, view: personView, needs: "readPeople" },
   { path: /^\/import$/, view: importView, needs: "writePeople" },
+  { path: /^\/events\/new$/, view: eventView, needs: "writePeople" },
   { path: /^\/ladder$/, view: ladderView },
   { path: /^\/bodies$/, view: bodiesView, needs: "readBodies" },
   { path: /^\/bodies\/(\d+)$/, view: bodyView, needs: "readBodies" },
+  { path: /^\/bodies\/(\d+)\/talks$/, view: talksView, needs: "readBodies" },
   { path: /^\/dashboard$/, view: dashboardView, needs: "reports" },
   { path: /^\/admin\/users$/, view: usersView, needs: "admin" },
   { path: /^\/admin\/tokens$/, view: tokensView, needs: "admin" },
   { path: /^\/admin\/audit$/, view: auditView, needs: "admin" },
+  { path: /^\/account$/, view: accountView },
 ];
 
 const navItems = [
   { href: "/participants", label: "People", needs: "readPeople" },
+  { href: "/events/new", get label() { return t("event.nav"); }, needs: "writePeople" },
   { href: "/import", label: "Import", needs: "writePeople" },
   { href: "/ladder", label: "Ladder" },
   { href: "/bodies", label: "Boards and bureaus", needs: "readBodies" },
@@ -38,6 +45,7 @@ const navItems = [
   { href: "/admin/users", label: "Accounts", needs: "admin" },
   { href: "/admin/tokens", label: "API tokens", needs: "admin" },
   { href: "/admin/audit", label: "Audit log", needs: "admin" },
+  { href: "/account", get label() { return t("account.nav"); } },
 ];
 
 const homes = { admin: "/participants", staff: "/participants", coordinator: "/bodies", leadership: "/dashboard" };
@@ -66,7 +74,7 @@ function abilities(list) {
 }
 
 /** Whether the signed-in account may open a page or menu item. */
-const mayOpen = (item) => !item.needs || can[item.needs];
+const mayOpen = (item) => (!item.needs || can[item.needs]) && !(item.href && user?.must_change_password && item.href !== "/account");
 
 /** Keeps the account and its abilities from a sign-in or GET /me answer. */
 function keepAccount(me) {
@@ -117,6 +125,11 @@ async function render(focusSelector) {
     show(await signInView({ signedIn, next: path === "/" || path === "/signin" ? "" : path + location.search }), seq);
     return;
   }
+  // After a one-time reset the account may only choose its own password.
+  if (user.must_change_password && path !== "/account") {
+    navigate("/account", { replace: true, message: pendingMessage });
+    return;
+  }
   if (path === "/" || path === "/signin") {
     navigate(params.get("next") || homes[user.role] || "/ladder", { replace: true, message: pendingMessage });
     return;
@@ -134,7 +147,7 @@ async function render(focusSelector) {
   main.setAttribute("aria-busy", "true");
   const ctx = {
     user, can, params: path.match(route.path).slice(1), query: params,
-    navigate, announce, rerender: (sel, message) => { pendingMessage = message || ""; return render(sel); },
+    navigate, announce, keepAccount, rerender: (sel, message) => { pendingMessage = message || ""; return render(sel); },
   };
   try {
     show(await route.view(ctx), seq, focusSelector);

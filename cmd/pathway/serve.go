@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -36,6 +37,8 @@ type serveConfig struct {
 	MetricsAddr    string // where /metrics is served without authentication; "" for nowhere
 	// AllowPrivateWebhooks lets webhooks reach private addresses and http.
 	AllowPrivateWebhooks bool
+	// PublicURL is where participants reach Pathway; personal links start with it.
+	PublicURL string
 }
 
 // parseServeConfig reads serve's flags over the environment's defaults.
@@ -58,6 +61,7 @@ func parseServeConfig(args []string, env *Env) (serveConfig, error) {
 	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", envOr(env, "PATHWAY_METRICS_ADDR", ""), "also serve /metrics without authentication on this address; off by default (PATHWAY_METRICS_ADDR)")
 	allowPrivate, _ := strconv.ParseBool(envOr(env, "PATHWAY_ALLOW_PRIVATE_WEBHOOKS", "false"))
 	fs.BoolVar(&cfg.AllowPrivateWebhooks, "allow-private-webhooks", allowPrivate, "let webhooks reach private addresses and plain http, for a case-management system on the same network (PATHWAY_ALLOW_PRIVATE_WEBHOOKS)")
+	fs.StringVar(&cfg.PublicURL, "public-url", envOr(env, "PATHWAY_PUBLIC_URL", ""), "the address participants reach Pathway at, such as https://pathway.example.org; personal links start with it (PATHWAY_PUBLIC_URL)")
 	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo organisation first when the database has no participants")
 	rs := addReleaseFlags(fs, env)
 	if err := fs.Parse(args); err != nil {
@@ -71,6 +75,9 @@ func parseServeConfig(args []string, env *Env) (serveConfig, error) {
 	}
 	if cfg.TrustedProxies, err = parseProxies(proxies); err != nil {
 		return cfg, err
+	}
+	if u, err := url.Parse(cfg.PublicURL); cfg.PublicURL != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "") {
+		return cfg, fmt.Errorf("PATHWAY_PUBLIC_URL: %q is not an http or https address such as https://pathway.example.org", cfg.PublicURL)
 	}
 	return cfg, nil
 }
@@ -134,7 +141,7 @@ func (m *Main) Open(ctx context.Context) error {
 		slog.Float64("release_epsilon", cfg.Releases.ReleaseEpsilon), slog.Float64("privacy_budget", cfg.Releases.PrivacyBudget),
 		slog.Int("release_after_days", cfg.Releases.ReleaseAfterDays),
 		slog.String("trusted_proxies", strings.Join(cfg.TrustedProxies, ",")), slog.String("metrics_addr", cfg.MetricsAddr),
-		slog.Bool("allow_private_webhooks", cfg.AllowPrivateWebhooks))
+		slog.Bool("allow_private_webhooks", cfg.AllowPrivateWebhooks), slog.String("public_url", cfg.PublicURL))
 
 	db := sqlite.NewDB(cfg.DB)
 	db.Location, db.Logger = cfg.Location, m.Logger
@@ -145,6 +152,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Server = app.NewServer(db, m.Logger, cfg.Releases)
 	m.Server.SecureCookies, m.Server.SessionTTL, m.Server.TrustedProxies = cfg.SecureCookies, cfg.SessionTTL, cfg.TrustedProxies
 	m.Server.AllowPrivateWebhooks = cfg.AllowPrivateWebhooks
+	m.Server.PublicURL = cfg.PublicURL
 	if err := bootstrapAdmin(ctx, m.Server.Users, cfg.AdminEmail, m.Out); err != nil {
 		return err
 	}

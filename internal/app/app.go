@@ -42,11 +42,13 @@ func NewServer(db *sqlite.DB, logger *slog.Logger, cfg Config) *httpapi.Server {
 	releases := NewReleases(db, cfg)
 	metrics := httpapi.NewMetrics()
 	metrics.MustRegister(db.Collector(), releases.Collector())
+	participants := sqlite.NewParticipantService(db)
 	return &httpapi.Server{
 		Metrics:      metrics,
 		Users:        sqlite.NewUserService(db),
 		Programs:     sqlite.NewProgramService(db),
-		Participants: sqlite.NewParticipantService(db),
+		Participants: participants,
+		Records:      participants,
 		Audit:        sqlite.NewAuditService(db),
 		Bodies:       sqlite.NewBodyService(db),
 		Suggestions:  sqlite.NewSuggestionService(db),
@@ -55,6 +57,7 @@ func NewServer(db *sqlite.DB, logger *slog.Logger, cfg Config) *httpapi.Server {
 		Webhooks:     sqlite.NewWebhookService(db),
 		Idempotency:  sqlite.NewIdempotencyService(db),
 		Imports:      &csvimport.Runner{Store: sqlite.NewImportStore(db), Logger: logger},
+		Invitations:  sqlite.NewInvitationService(db),
 		DB:           db,
 		Logger:       logger,
 		Static:       static.FS,

@@ -45,6 +45,7 @@ var accessMatrix = map[string][]caller{
 	"POST /api/v1/session":   openToAll,
 	"DELETE /api/v1/session": anySignedIn,
 	"GET /api/v1/me":         anySignedIn,
+	"PATCH /api/v1/me":       anySignedIn,
 
 	"GET /api/v1/ladder":         anySignedIn,
 	"GET /api/v1/programs":       anySignedIn,
@@ -104,12 +105,25 @@ var accessMatrix = map[string][]caller{
 	"DELETE /api/v1/tokens/:id": adminsOnly,
 	"GET /api/v1/audit":         adminsOnly,
 
+	"POST /api/v1/users/:id/password-reset": adminsOnly,
+
 	"GET /api/v1/changes":                 recordsWork,
 	"GET /api/v1/webhooks":                adminsOnly,
 	"POST /api/v1/webhooks":               adminsOnly,
 	"GET /api/v1/webhooks/:id":            adminsOnly,
 	"DELETE /api/v1/webhooks/:id":         adminsOnly,
 	"GET /api/v1/webhooks/:id/deliveries": adminsOnly,
+
+	// Personal links are made by those who record work. The participant's
+	// own pages open to the link alone, which is no role: every role is
+	// refused there (self_test.go covers the link itself).
+	"POST /api/v1/participants/:id/invitations":                  recordsWork,
+	"GET /api/v1/participants/:id/invitations":                   recordsWork,
+	"DELETE /api/v1/participants/:id/invitations/:invitation_id": recordsWork,
+	"GET /p/":                              openToAll,
+	"GET /api/v1/self":                     {},
+	"POST /api/v1/self/capacity-checkins":  {},
+	"POST /api/v1/self/consent/withdrawal": {},
 }
 
 // identifying are the path prefixes that can reveal a person: leadership

@@ -20,9 +20,17 @@ type auditQuery struct {
 	Cursor   string `form:"cursor" json:"cursor"`
 }
 
+// auditItem is an entry with the role its account holds now, so that the
+// web app can say "ana@… (staff) viewed this person's record"; the role is
+// null once the account is gone.
+type auditItem struct {
+	pathway.AuditEntry
+	UserRole *pathway.Role `json:"user_role"`
+}
+
 type auditPage struct {
-	Items      []pathway.AuditEntry `json:"items"`
-	NextCursor *string              `json:"next_cursor"`
+	Items      []auditItem `json:"items"`
+	NextCursor *string     `json:"next_cursor"`
 }
 
 func (s *Server) listAudit(c *gin.Context) error {
@@ -49,6 +57,23 @@ func (s *Server) listAudit(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, auditPage{Items: es, NextCursor: encodeCursor(next)})
+	users, err := s.Users.ListUsers(c.Request.Context(), actor(c))
+	if err != nil {
+		return err
+	}
+	roles := make(map[int64]pathway.Role, len(users))
+	for _, u := range users {
+		roles[u.ID] = u.Role
+	}
+	items := make([]auditItem, len(es))
+	for i, e := range es {
+		items[i].AuditEntry = e
+		if e.UserID != nil {
+			if r, ok := roles[*e.UserID]; ok {
+				items[i].UserRole = &r
+			}
+		}
+	}
+	c.JSON(http.StatusOK, auditPage{Items: items, NextCursor: encodeCursor(next)})
 	return nil
 }

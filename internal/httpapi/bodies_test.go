@@ -354,7 +354,7 @@ func TestRoleRules(t *testing.T) {
 		{"a full body refuses another role with a clear message", full.ID, roleBody(other.ID, "Member", e.on(0), ""), 409, "starts_on", []string{"Full Board", "full", "1 seats"}},
 		{"the same person cannot hold two overlapping terms in one body", open.ID, roleBody(other.ID, "Treasurer", e.on(50), e.on(200)), 409, "participant_id", []string{"already holds"}},
 		{"a term that ends the day the other starts still overlaps", open.ID, roleBody(other.ID, "Treasurer", e.on(-40), e.on(-10)), 409, "participant_id", nil},
-		{"ends_on before starts_on is invalid", open.ID, roleBody(holder.ID, "Member", e.on(0), e.on(-1)), 422, "ends_on", []string{"starts_on"}},
+		{"ends_on before starts_on is invalid", open.ID, roleBody(holder.ID, "Member", e.on(0), e.on(-1)), 422, "ends_on", []string{e.on(0)}},
 		{"a term cannot start before consent was given", open.ID, roleBody(holder.ID, "Member", e.on(-366), ""), 422, "starts_on", []string{"consent"}},
 		{"an unknown participant is invalid", open.ID, roleBody(999999, "Member", e.on(0), ""), 422, "participant_id", nil},
 		{"a title is required", open.ID, roleBody(holder.ID, " ", e.on(0), ""), 422, "title", nil},
@@ -731,6 +731,8 @@ func TestSpeakingEngagementRules(t *testing.T) {
 	e.addRole(bureau.ID, ben.ID, "Speaker", e.on(-100), e.on(-20))
 	e.addRole(bureau.ID, cleo.ID, "Speaker", e.on(-100), "")
 	e.addRole(board.ID, dan.ID, "Member", e.on(-100), "") // a role, but not in the bureau
+	eve := e.person("CMS-EVE", "Eve", true, e.on(-365))
+	e.addRole(bureau.ID, eve.ID, "Speaker", e.on(-5), "") // a member today, not ten days ago
 	// Cleo later narrows her consent to tracking only.
 	e.as(pathway.RoleStaff, "PUT", path("/participants/%d/consent", cleo.ID), map[string]any{
 		"given_on": e.on(-1), "method": "verbal", "scopes": []string{"tracking"},
@@ -752,8 +754,9 @@ func TestSpeakingEngagementRules(t *testing.T) {
 		field  string
 		wants  []string
 	}{
-		{"a speaker whose term ended before the talk is named", bureau.ID, talk(e.on(-10), ana.ID, ben.ID), 422, "speaker_ids[1]", []string{fmt.Sprint(ben.ID), "no role"}},
-		{"a speaker with no role in this bureau is named", bureau.ID, talk(e.on(-10), dan.ID), 422, "speaker_ids[0]", []string{fmt.Sprint(dan.ID)}},
+		{"a speaker whose term ended before the talk is named", bureau.ID, talk(e.on(-10), ana.ID, ben.ID), 422, "speaker_ids[1]", []string{"Ben", "was not a member of Speakers Bureau on " + e.on(-10)}},
+		{"a speaker with no role in this bureau is named", bureau.ID, talk(e.on(-10), dan.ID), 422, "speaker_ids[0]", []string{"Dan", "not a member"}},
+		{"a speaker who is a member today but was not on the talk's date is refused", bureau.ID, talk(e.on(-10), eve.ID), 422, "speaker_ids[0]", []string{"Eve", e.on(-10)}},
 		{"a speaker without public_story consent is named", bureau.ID, talk(e.on(-10), ana.ID, cleo.ID), 422, "speaker_ids[1]", []string{fmt.Sprint(cleo.ID), "public_story"}},
 		{"an unknown speaker is named", bureau.ID, talk(e.on(-10), 999999), 422, "speaker_ids[0]", nil},
 		{"a talk before the speaker's term is refused", bureau.ID, talk(e.on(-101), ana.ID), 422, "speaker_ids[0]", nil},
@@ -765,6 +768,7 @@ func TestSpeakingEngagementRules(t *testing.T) {
 		{"an unknown body is not found", 999999, talk(e.on(-10), ana.ID), 404, "", nil},
 		{"speakers with active roles and public_story are recorded", bureau.ID, withAudience(talk(e.on(-30), ana.ID, ben.ID), "media"), 201, "", nil},
 		{"a talk on a speaker's first day counts", bureau.ID, talk(e.on(-100), ana.ID), 201, "", nil},
+		{"a talk on a speaker's last day counts: ends_on is included", bureau.ID, talk(e.on(-20), ben.ID), 201, "", nil},
 		{"a talk today counts", bureau.ID, withAudience(talk(e.on(0), ana.ID), "state_legislature"), 201, "", nil},
 	}
 	for _, tt := range tests {
@@ -800,6 +804,7 @@ func TestSpeakingEngagementRules(t *testing.T) {
 		}
 		want := []row{
 			{e.on(0), "state_legislature", 1, []pathway.Speaker{{ParticipantID: ana.ID, DisplayName: "Ana"}}},
+			{e.on(-20), "city_council", 1, []pathway.Speaker{{ParticipantID: ben.ID, DisplayName: "Ben"}}},
 			{e.on(-30), "media", 2, []pathway.Speaker{{ParticipantID: ana.ID, DisplayName: "Ana"}, {ParticipantID: ben.ID, DisplayName: "Ben"}}},
 			{e.on(-100), "city_council", 1, []pathway.Speaker{{ParticipantID: ana.ID, DisplayName: "Ana"}}},
 		}
@@ -1024,11 +1029,11 @@ func TestRosterCSV(t *testing.T) {
 		query string
 		want  [][]string
 	}{
-		{"today's roster: names with public_story, refs without, formulas neutralised", "", [][]string{
+		{"today's roster: names with public_story, the unnamed-member words without, formulas neutralised", "", [][]string{
 			header,
 			{"'@Rae", "'+1 member", e.on(-30), e.on(30)},
 			{"Ana Public", "Chair", e.on(-50), ""},
-			{"CMS-QUINN", `'=HYPERLINK("http://example.com","x")`, e.on(-40), ""},
+			{"Member without public-story consent", `'=HYPERLINK("http://example.com","x")`, e.on(-40), ""},
 		}},
 		{"as_of gives that day's holders", "?as_of=" + e.on(-48), [][]string{
 			header,
@@ -1049,8 +1054,8 @@ func TestRosterCSV(t *testing.T) {
 			if cd := res.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment") {
 				t.Errorf("Content-Disposition %q, want an attachment", cd)
 			}
-			if bytes.Contains(res.Body, []byte("Quinn Private")) {
-				t.Error("the name of someone without public_story consent is in the export")
+			if bytes.Contains(res.Body, []byte("Quinn Private")) || bytes.Contains(res.Body, []byte("CMS-QUINN")) {
+				t.Error("the name or reference of someone without public_story consent is in the export")
 			}
 		})
 	}
@@ -1087,6 +1092,29 @@ func TestRosterCSV(t *testing.T) {
 		}
 		e.as(pathway.RoleAdmin, "GET", path("/bodies/%d/roster.csv", board.ID), nil).must(t, 200)
 		e.as(pathway.RoleCoordinator, "GET", path("/bodies/999999/roster.csv"), nil).must(t, 404)
+	})
+	t.Run("the roster the screen draws names people as the CSV does", func(t *testing.T) {
+		_, rows := read(t, "")
+		csvNames := []string{}
+		for _, row := range rows[1:] {
+			csvNames = append(csvNames, strings.TrimPrefix(row[0], "'"))
+		}
+		screenNames := []string{}
+		for _, r := range e.rosterOf(board.ID, "").Roles {
+			name := pathway.UnnamedMember
+			if r.PublicName != nil {
+				name = *r.PublicName
+			}
+			screenNames = append(screenNames, name)
+		}
+		if diff := cmp.Diff(csvNames, screenNames); diff != "" {
+			t.Errorf("the roster's public names differ from the CSV's (-csv +roster):\n%s", diff)
+		}
+		for _, r := range e.rosterOf(board.ID, "").Roles {
+			if (r.PublicName != nil) != (r.ParticipantID != quinn.ID) {
+				t.Errorf("%s has public_name %v; want a name only with public_story consent", r.DisplayName, r.PublicName)
+			}
+		}
 	})
 }
 

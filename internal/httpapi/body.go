@@ -123,8 +123,10 @@ func (s *Server) getBody(c *gin.Context) error {
 	return nil
 }
 
-// rosterCSV exports who holds a role on a day. A name appears only with
-// public_story consent; otherwise the case-management reference stands in.
+// rosterCSV exports who holds a role on a day under the roster's one
+// public-story rule, as the screen and its print view show it: a name
+// appears only with public_story consent; otherwise the row says
+// pathway.UnnamedMember.
 func (s *Server) rosterCSV(c *gin.Context) error {
 	r, err := s.roster(c)
 	if err != nil {
@@ -140,7 +142,7 @@ func (s *Server) rosterCSV(c *gin.Context) error {
 		if role.EndsOn != nil {
 			ends = role.EndsOn.String()
 		}
-		_ = w.Write([]string{release.SafeCSVCell(role.PublicName()), release.SafeCSVCell(role.Title), role.StartsOn.String(), ends})
+		_ = w.Write([]string{release.SafeCSVCell(role.RosterName()), release.SafeCSVCell(role.Title), role.StartsOn.String(), ends})
 	}
 	w.Flush()
 	return w.Error()

@@ -296,12 +296,19 @@ func TestContractWalk(t *testing.T) {
 	// no credentials, a role kept out, an unknown id, and each way a body can
 	// be unreadable. None of them may change anything.
 	huge := `{"name":"` + strings.Repeat("a", 1<<20) + `"}`
+	// The participant's own API is reached with a personal link, not a role.
+	e.srv.Self = httpapi.SelfLimits{LinkBurst: 1000, ClientBurst: 1000}
+	walkLink := e.invite(e.participant("CMS-WALK-SELF", "Walk Self").ID, "en")
 	auditBefore := e.auditLength()
 	for _, path := range sortedKeys(doc.Paths.Map()) {
 		for method, op := range doc.Paths.Value(path).Operations() {
 			p := sweepPath(path)
 			documents := func(status int) bool { return op.Responses.Status(status) != nil }
 			public := op.Security != nil && len(*op.Security) == 0
+			var link string // the token for an operation the participant's link opens
+			if op.Security != nil && len(*op.Security) == 1 && (*op.Security)[0]["selfLink"] != nil {
+				link = walkLink
+			}
 			if documents(401) && !public {
 				w.do(e, request{Method: method, Path: p, Body: jsonExample(op)}, 401)
 			}
@@ -315,7 +322,7 @@ func TestContractWalk(t *testing.T) {
 			if documents(404) && strings.Contains(path, "{") {
 				w.as(admin, method, p, jsonExample(op), 404)
 			}
-			if method == http.MethodPost && !public {
+			if method == http.MethodPost && !public && link == "" && path != "/api/v1/participants/{id}/invitations" { // a personal link takes no key
 				// A key whose request was interrupted is never run again.
 				key := "interrupted " + path
 				if _, err := e.srv.Idempotency.ClaimKey(context.Background(), e.users[admin].ID, key, "lost"); err != nil {
@@ -339,17 +346,17 @@ func TestContractWalk(t *testing.T) {
 				role = ""
 			}
 			if documents(400) {
-				w.do(e, request{Method: method, Path: p, Body: `{"unfinished": `, Role: role}, 400)
-				w.do(e, request{Method: method, Path: p, Body: `[]`, Role: role}, 400)
+				w.do(e, request{Method: method, Path: p, Body: `{"unfinished": `, Role: role, Token: link}, 400)
+				w.do(e, request{Method: method, Path: p, Body: `[]`, Role: role, Token: link}, 400)
 			}
 			if documents(413) {
-				w.do(e, request{Method: method, Path: p, Body: huge, Role: role}, 413)
+				w.do(e, request{Method: method, Path: p, Body: huge, Role: role, Token: link}, 413)
 			}
 			if documents(415) {
-				w.do(e, request{Method: method, Path: p, Body: `{}`, Role: role, Header: http.Header{"Content-Type": {"text/plain"}}}, 415)
+				w.do(e, request{Method: method, Path: p, Body: `{}`, Role: role, Token: link, Header: http.Header{"Content-Type": {"text/plain"}}}, 415)
 			}
 			if documents(422) {
-				res := w.do(e, request{Method: method, Path: p, Body: map[string]any{"shoe_size": 43}, Role: role}, 422)
+				res := w.do(e, request{Method: method, Path: p, Body: map[string]any{"shoe_size": 43}, Role: role, Token: link}, 422)
 				if msg := res.fieldMessage(t, "shoe_size"); msg == "" {
 					t.Errorf("%s %s: an unknown field should be named in errors; body %s", method, path, res.Body)
 				}
@@ -573,6 +580,8 @@ func TestContractWalk(t *testing.T) {
 	w.as(staff, "POST", path("/participants/%d/consent/withdrawal", held.ID), nil, 202)
 	release()
 
+	walkSelf(t, w)
+
 	// Releases, and the reports that serve their tables. The harness's
 	// today is the real one, so last month is closed and this month open.
 	for i := range 12 {
@@ -633,6 +642,22 @@ func TestContractWalk(t *testing.T) {
 	w.as(admin, "DELETE", path("/tokens/%d", issued.APIToken.ID), nil, 204)
 	w.do(e, request{Method: "GET", Path: path("/me"), Token: issued.Token}, 401)
 	w.do(e, request{Method: "GET", Path: path("/me"), Header: http.Header{"Authorization": {"Basic abc"}}}, 401)
+
+	// One's own account, an admin's one-time reset, expiring tokens and a
+	// person's record in one read.
+	w.as(coord, "PATCH", path("/me"), map[string]any{"language": "es"}, 200)
+	w.as(coord, "PATCH", path("/me"), map[string]any{"current_password": sqlitetest.Password, "new_password": "short"}, 422)
+	for range pathway.MaxWrongPasswords {
+		w.as(lead, "PATCH", path("/me"), map[string]any{"current_password": "not the password at all", "new_password": "a new and long password"}, 422)
+	}
+	w.as(lead, "PATCH", path("/me"), map[string]any{"current_password": "not the password at all", "new_password": "a new and long password"}, 429)
+	w.as(admin, "POST", path("/users/%d/password-reset", caseworker.ID), nil, 201)
+	w.as(admin, "POST", path("/tokens"), map[string]any{"email": e.users[staff].Email, "name": "nightly export", "expires_in_days": 30}, 201)
+	w.as(admin, "POST", path("/tokens"), map[string]any{"email": e.users[staff].Email, "name": " ", "expires_at": "yesterday"}, 422)
+	w.as(staff, "GET", path("/participants/%d?include=placements,engagements,capacity_checkins", rosa.ID), nil, 200)
+	w.as(coord, "GET", path("/participants/%d?include=placements", rosa.ID), nil, 200)
+	w.as(coord, "GET", path("/participants/%d?include=engagements", rosa.ID), nil, 403)
+	w.as(staff, "GET", path("/participants/%d?include=notes", rosa.ID), nil, 422)
 
 	// The audit trail, paged.
 	var audit struct {

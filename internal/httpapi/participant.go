@@ -77,16 +77,26 @@ func (s *Server) createParticipant(c *gin.Context) error {
 	return nil
 }
 
+// getParticipant answers one person; ?include= adds parts of their
+// history (see recordParts), so that a page of them is one audited read.
 func (s *Server) getParticipant(c *gin.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
-	p, err := s.Participants.FindParticipant(c.Request.Context(), actor(c), id)
+	var q recordQuery
+	if err := bindQuery(c, &q); err != nil {
+		return err
+	}
+	parts, err := q.parts(actor(c))
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, p)
+	r, err := s.Records.FindRecord(c.Request.Context(), actor(c), id, parts)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, r)
 	return nil
 }
 
@@ -98,6 +108,8 @@ type listQuery struct {
 	Q           string `form:"q" json:"q" validate:"max=100"`
 	Limit       *int   `form:"limit" json:"limit" validate:"omitnil,min=1,max=200"`
 	Cursor      string `form:"cursor" json:"cursor"`
+	Sort        string `form:"sort" json:"sort" validate:"omitempty,oneof=added name last_engaged"`
+	Recent      string `form:"recent" json:"recent" validate:"omitempty,oneof=true false"`
 }
 
 func encodeCursor(id int64) *string {
@@ -129,9 +141,18 @@ func (s *Server) listParticipants(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	f := pathway.ParticipantFilter{ExternalRef: q.ExternalRef, ProgramID: q.ProgramID, Text: strings.TrimSpace(q.Q), After: after, Limit: 50}
+	f := pathway.ParticipantFilter{ExternalRef: q.ExternalRef, ProgramID: q.ProgramID, Text: strings.TrimSpace(q.Q), After: after, Limit: 50, Recent: q.Recent == "true"}
 	if q.Limit != nil {
 		f.Limit = *q.Limit
+	}
+	switch q.Sort {
+	case "name":
+		f.Sort = pathway.SortByName
+	case "last_engaged":
+		f.Sort = pathway.SortByLastEngaged
+	}
+	if f.Recent && (q.Sort != "" || q.Cursor != "") {
+		return pathway.Invalid("recent", "lists the people you opened lately, newest first, on one page: it takes no sort and no cursor")
 	}
 	if q.Rung != "" {
 		f.Rung = rung(q.Rung)

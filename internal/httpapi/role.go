@@ -78,10 +78,11 @@ func (s *Server) updateRole(c *gin.Context) error {
 }
 
 type roleQuery struct {
-	BodyID           int64  `form:"body_id" json:"body_id" validate:"omitempty,gt=0"`
-	ParticipantID    int64  `form:"participant_id" json:"participant_id" validate:"omitempty,gt=0"`
-	Active           string `form:"active" json:"active" validate:"omitempty,oneof=true false"`
-	EndingWithinDays *int   `form:"ending_within_days" json:"ending_within_days" validate:"omitnil,min=0,max=3650"`
+	BodyID             int64  `form:"body_id" json:"body_id" validate:"omitempty,gt=0"`
+	ParticipantID      int64  `form:"participant_id" json:"participant_id" validate:"omitempty,gt=0"`
+	Active             string `form:"active" json:"active" validate:"omitempty,oneof=true false"`
+	EndingWithinDays   *int   `form:"ending_within_days" json:"ending_within_days" validate:"omitnil,min=0,max=3650"`
+	StartingWithinDays *int   `form:"starting_within_days" json:"starting_within_days" validate:"omitnil,min=1,max=3650"`
 }
 
 func (s *Server) listRoles(c *gin.Context) error {
@@ -89,7 +90,7 @@ func (s *Server) listRoles(c *gin.Context) error {
 	if err := bindQuery(c, &q); err != nil {
 		return err
 	}
-	f := pathway.RoleFilter{BodyID: q.BodyID, ParticipantID: q.ParticipantID, EndingWithinDays: q.EndingWithinDays}
+	f := pathway.RoleFilter{BodyID: q.BodyID, ParticipantID: q.ParticipantID, EndingWithinDays: q.EndingWithinDays, StartingWithinDays: q.StartingWithinDays}
 	if q.Active != "" {
 		active := q.Active == "true"
 		f.Active = &active

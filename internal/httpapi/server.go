@@ -38,6 +38,7 @@ type Server struct {
 	Users        pathway.UserService
 	Programs     pathway.ProgramService
 	Participants pathway.ParticipantService
+	Records      pathway.RecordService // a person's page in one audited read
 	Audit        pathway.AuditService
 	Bodies       pathway.BodyService
 	Suggestions  pathway.SuggestionService
@@ -70,8 +71,17 @@ type Server struct {
 	AllowPrivateWebhooks bool
 	// SignIn bounds password checks and sign-in attempts (ratelimit.go).
 	SignIn SignInLimits
+	// Invitations holds personal links and the participant's own pages.
+	Invitations pathway.InvitationService
+	// PublicURL is the address participants reach Pathway at, such as
+	// https://pathway.example.org, that personal links start with; empty
+	// takes the address of the request that makes the link.
+	PublicURL string
+	// Self bounds the requests of personal links (self.go).
+	Self SelfLimits
 
 	signIn signInState
+	self   selfState
 	router *gin.Engine
 	keys   keyLocks // requests in flight per Idempotency-Key
 
@@ -134,9 +144,10 @@ func (s *Server) routes() *gin.Engine {
 	api.POST("/session", s.h(s.login))
 
 	// Every POST a signed-in caller makes may carry an Idempotency-Key.
-	authed := api.Group("", s.authenticate, s.idempotent)
+	authed := api.Group("", s.authenticate, s.untilPasswordChanged, s.idempotent)
 	authed.DELETE("/session", s.h(s.logout))
 	authed.GET("/me", s.h(s.me))
+	authed.PATCH("/me", s.h(s.updateMe))
 
 	everyone := authed.Group("", s.allow(pathway.Roles...))
 	everyone.GET("/ladder", s.h(s.ladder))
@@ -151,7 +162,7 @@ func (s *Server) routes() *gin.Engine {
 	readers := authed.Group("/participants", s.allowAbility(pathway.ReadPeople))
 	readers.GET("", s.hq(s.listParticipants))
 	readers.GET("/counts", s.h(s.countParticipants))
-	readers.GET("/:id", s.h(s.getParticipant))
+	readers.GET("/:id", s.hq(s.getParticipant))
 	readers.GET("/:id/placements", s.h(s.listPlacements))
 
 	writers := authed.Group("/participants", s.allowAbility(pathway.WritePeople))
@@ -185,7 +196,7 @@ func (s *Server) routes() *gin.Engine {
 	everyone.GET("/bodies", s.h(s.listBodies))
 	bodyReaders := authed.Group("", s.allowAbility(pathway.ReadBodies))
 	bodyReaders.GET("/bodies/:id", s.hq(s.getBody))
-	bodyReaders.GET("/bodies/:id/speaking-engagements", s.h(s.listSpeakingEngagements))
+	bodyReaders.GET("/bodies/:id/speaking-engagements", s.hq(s.listSpeakingEngagements))
 	bodyReaders.GET("/roles", s.hq(s.listRoles))
 	bodyReaders.GET("/suggestions", s.hq(s.listSuggestions))
 	coordinators := authed.Group("", s.allowAbility(pathway.RunBodies))
@@ -210,11 +221,25 @@ func (s *Server) routes() *gin.Engine {
 	releases.GET("/:period", s.h(s.getRelease))
 	authed.POST("/releases", s.allowAbility(pathway.Administer), s.h(s.publishRelease))
 
+	// Personal links, made and revoked by staff who may write people. They
+	// take no Idempotency-Key: the answer holds the link, never kept.
+	invitations := api.Group("/participants/:id/invitations", s.authenticate, s.allowAbility(pathway.WritePeople), s.refuseIdempotencyKey)
+	invitations.POST("", s.h(s.createInvitation))
+	invitations.GET("", s.h(s.listInvitations))
+	invitations.DELETE("/:invitation_id", s.h(s.revokeInvitation))
+	// The participant's own pages and API, reached only with their link.
+	r.GET("/p/", s.h(s.selfPage))
+	self := api.Group("/self", s.selfAuth)
+	self.GET("", s.h(s.selfJourney))
+	self.POST("/capacity-checkins", s.h(s.createSelfCheckin))
+	self.POST("/consent/withdrawal", s.h(s.selfWithdraw))
+
 	admin := authed.Group("", s.allowAbility(pathway.Administer))
 	admin.GET("/users", s.h(s.listUsers))
 	admin.POST("/users", s.h(s.createUser))
 	admin.GET("/users/:id", s.h(s.getUser))
 	admin.PATCH("/users/:id", s.h(s.updateUser))
+	admin.POST("/users/:id/password-reset", s.h(s.resetPassword))
 	admin.GET("/tokens", s.h(s.listTokens))
 	admin.POST("/tokens", s.h(s.createToken))
 	admin.DELETE("/tokens/:id", s.h(s.revokeToken))

@@ -1,7 +1,9 @@
 package httpapi
 
 import (
+	"encoding/base64"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -39,15 +41,72 @@ func (s *Server) createSpeakingEngagement(c *gin.Context) error {
 	return nil
 }
 
+// talkQuery holds the query parameters of GET /bodies/{id}/speaking-engagements.
+type talkQuery struct {
+	Limit  *int   `form:"limit" json:"limit" validate:"omitnil,min=1,max=200"`
+	Cursor string `form:"cursor" json:"cursor" validate:"max=64"`
+}
+
+// talkPage is one page of a bureau's talks.
+type talkPage struct {
+	Items      []pathway.SpeakingEngagement `json:"items"`
+	NextCursor *string                      `json:"next_cursor"`
+}
+
+// encodeTalkCursor names the place after talk k in the newest-first order.
+func encodeTalkCursor(k pathway.TalkKey) *string {
+	s := base64.RawURLEncoding.EncodeToString([]byte(k.HeldOn.String() + "/" + strconv.FormatInt(k.ID, 10)))
+	return &s
+}
+
+func decodeTalkCursor(s string) (*pathway.TalkKey, error) {
+	if s == "" {
+		return nil, nil
+	}
+	bad := pathway.Invalid("cursor", "is not a cursor this service gave out")
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, bad
+	}
+	day, idText, ok := strings.Cut(string(b), "/")
+	if !ok {
+		return nil, bad
+	}
+	held, err := pathway.ParseDate(day)
+	if err != nil {
+		return nil, bad
+	}
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if err != nil || id <= 0 {
+		return nil, bad
+	}
+	return &pathway.TalkKey{HeldOn: held, ID: id}, nil
+}
+
 func (s *Server) listSpeakingEngagements(c *gin.Context) error {
 	bodyID, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
-	es, err := s.Bodies.ListSpeakingEngagements(c.Request.Context(), actor(c), bodyID)
+	var q talkQuery
+	if err := bindQuery(c, &q); err != nil {
+		return err
+	}
+	page := pathway.TalkPage{Limit: 50}
+	if q.Limit != nil {
+		page.Limit = *q.Limit
+	}
+	if page.After, err = decodeTalkCursor(q.Cursor); err != nil {
+		return err
+	}
+	es, more, err := s.Bodies.ListSpeakingEngagements(c.Request.Context(), actor(c), bodyID, page)
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, gin.H{"items": es})
+	out := talkPage{Items: es}
+	if more {
+		out.NextCursor = encodeTalkCursor(es[len(es)-1].Key())
+	}
+	c.JSON(http.StatusOK, out)
 	return nil
 }

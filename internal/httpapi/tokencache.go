@@ -17,9 +17,10 @@ import (
 // engagement. The cache keeps a token's account for TokenCacheTTL, so a
 // busy integration looks it up about once a second instead. A token
 // revoked, or an account disabled or changed, through this server is
-// forgotten at once; one revoked or expired any other way (the command
-// line, another process on the same file, the clock passing its expiry)
-// is refused at most TokenCacheTTL later.
+// forgotten at once; one revoked any other way (the command line, another
+// process on the same file) is refused at most TokenCacheTTL later. A
+// token with an expiry (Actor.ExpiresAt) is not cached: the store judges
+// expiry by its own clock, and the cache must never outlive it.
 
 // TokenCacheTTL is the longest a token's account is taken from the cache.
 const TokenCacheTTL = time.Second
@@ -28,8 +29,8 @@ const TokenCacheTTL = time.Second
 const maxCachedTokens = 4096
 
 // tokenCache maps a token's hash to the account it stood for and when it
-// was looked up. Only accepted tokens are kept: a refused one is looked up
-// again every time.
+// was looked up. Only accepted tokens without an expiry are kept: any
+// other is looked up again every time.
 type tokenCache struct {
 	mu      sync.Mutex
 	entries map[string]cachedToken
@@ -61,6 +62,11 @@ func (tc *tokenCache) actor(ctx context.Context, hash []byte, lookup func(contex
 		delete(tc.entries, key)
 		tc.mu.Unlock()
 		return nil, err
+	}
+	if a.ExpiresAt != nil {
+		// The store decides expiry by its own clock; a token that can
+		// expire is looked up every time, so it is never served past it.
+		return a, nil
 	}
 	kept := *a
 	kept.ProgramIDs = slices.Clone(a.ProgramIDs)

@@ -77,3 +77,24 @@ func TestForgettingTheCacheMakesTheNextRequestLookTheTokenUp(t *testing.T) {
 		t.Errorf("after forget: %v, want %s", err, pathway.EUNAUTHORIZED)
 	}
 }
+
+func TestATokenThatCanExpireIsNeverServedFromTheCache(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	tc := &tokenCache{now: func() time.Time { return now }}
+	expires := now.Add(24 * time.Hour)
+	expired := false
+	lookup := func(context.Context, []byte) (*pathway.Actor, error) {
+		if expired {
+			return nil, pathway.Errorf(pathway.EUNAUTHORIZED, "The API token has expired.")
+		}
+		return &pathway.Actor{UserID: 7, Role: pathway.RoleStaff, ExpiresAt: &expires}, nil
+	}
+	ctx := context.Background()
+	if _, err := tc.actor(ctx, []byte("h"), lookup); err != nil {
+		t.Fatal(err)
+	}
+	expired = true // by the store's clock, within the cache's second
+	if _, err := tc.actor(ctx, []byte("h"), lookup); pathway.ErrorCode(err) != pathway.EUNAUTHORIZED {
+		t.Errorf("once the store finds it expired: %v, want %s", err, pathway.EUNAUTHORIZED)
+	}
+}

@@ -39,6 +39,7 @@ var domainSets = map[string][]string{
 	"DeliveryOutcome": pathway.DeliveryOutcomes,
 	"ImportKind":      values(pathway.ImportKinds),
 	"ImportStatus":    values(pathway.ImportStatuses),
+	"Language":        values(pathway.Languages),
 	"ImportOnError":   pathway.ImportErrorPolicies,
 	// The tables of a release, by name.
 	"ReleaseTableName": pathway.ReleaseTables,
@@ -51,6 +52,7 @@ var transportSets = [][]string{
 	// How a release was published, as the releases table allows; the
 	// audit trail names the account.
 	{"schedule", "admin", "command line"},
+	{"added", "name", "last_engaged"}, // the orders of the participant list
 }
 
 func TestAPIEnumsAreTheDomainsLists(t *testing.T) {

@@ -16,6 +16,9 @@ type AuditEntry struct {
 	Entity     string    `json:"entity"`
 	EntityID   *int64    `json:"entity_id"`
 	RemoteAddr string    `json:"remote_addr"`
+	// ByParticipant is true when the participant acted themself, through
+	// their personal link; User is then empty.
+	ByParticipant bool `json:"by_participant"`
 }
 
 // AuditFilter narrows an audit listing. Zero values match everything.

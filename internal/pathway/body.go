@@ -98,8 +98,10 @@ type BodyService interface {
 	ListRoles(ctx context.Context, a Actor, f RoleFilter) ([]BodyRole, error)
 
 	// AddSpeakingEngagement records a talk. ENOTFOUND, EINVALID (a speaker
-	// without an active role or public_story consent is named).
+	// who held no role in the bureau on the talk's date, or lacks
+	// public_story consent, is named).
 	AddSpeakingEngagement(ctx context.Context, a Actor, e *SpeakingEngagement) error
-	// ListSpeakingEngagements returns a body's talks, newest first.
-	ListSpeakingEngagements(ctx context.Context, a Actor, bodyID int64) ([]SpeakingEngagement, error)
+	// ListSpeakingEngagements returns one page of a body's talks, newest
+	// first, and whether more follow. ENOTFOUND.
+	ListSpeakingEngagements(ctx context.Context, a Actor, bodyID int64, page TalkPage) ([]SpeakingEngagement, bool, error)
 }

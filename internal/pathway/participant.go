@@ -23,6 +23,10 @@ type Participant struct {
 	FirstConsent Date        `json:"consented_since"` // earliest consent date: nothing may be dated before it
 	CreatedAt    time.Time   `json:"created_at"`
 	UpdatedAt    time.Time   `json:"updated_at"`
+
+	// LastEngagedOn is the latest day one of their engagements happened;
+	// nil before the first.
+	LastEngagedOn *Date `json:"last_engaged_on"`
 }
 
 // NewParticipant is what is needed to start following someone: who they are,
@@ -63,10 +67,25 @@ type ParticipantFilter struct {
 	ExternalRef string
 	Rung        Rung   // 0 for any
 	ProgramID   int64  // 0 for any
-	Text        string // case-insensitive part of display_name or external_ref
-	After       int64  // cursor: IDs above this
+	Text        string // part of display_name or external_ref, ignoring case and accents, or the exact external_ref
+	After       int64  // cursor: the last participant of the previous page, in Sort's order
 	Limit       int
+
+	Sort ParticipantSort
+	// Recent keeps only the people the actor opened lately, the latest
+	// first; Sort and After do not apply to it.
+	Recent bool
 }
+
+// ParticipantSort is the order of a participant listing.
+type ParticipantSort string
+
+// The orders a listing can take.
+const (
+	SortByID          ParticipantSort = ""             // the order they were added
+	SortByName        ParticipantSort = "name"         // display name A–Z, ignoring case and accents
+	SortByLastEngaged ParticipantSort = "last_engaged" // the latest engagement first, people with none last
+)
 
 // Enrolment is one period a participant spent in a program, from
 // EnrolledOn through LeftOn, the last day enrolled; LeftOn is nil while
@@ -160,6 +179,9 @@ type CapacityCheckin struct {
 	Note              string      `json:"note"`
 	RecordedAt        time.Time   `json:"recorded_at"`
 	RecordedBy        string      `json:"recorded_by"`
+	// RecordedByParticipant is true when the participant recorded it
+	// themself, through their personal link; RecordedBy is then empty.
+	RecordedByParticipant bool `json:"recorded_by_participant"`
 }
 
 // MaxNoteLength bounds every free-text note: notes are short by design.
@@ -219,7 +241,8 @@ type ParticipantService interface {
 	// ListEngagements returns engagements newest first.
 	ListEngagements(ctx context.Context, a Actor, participantID int64) ([]Engagement, error)
 
-	// AddCheckin records a capacity check-in. ENOTFOUND, EINVALID.
+	// AddCheckin records a capacity check-in; a zero AssessedOn is today.
+	// ENOTFOUND, EINVALID.
 	AddCheckin(ctx context.Context, a Actor, participantID int64, c *CapacityCheckin) error
 	// ListCheckins returns check-ins newest first.
 	ListCheckins(ctx context.Context, a Actor, participantID int64) ([]CapacityCheckin, error)

@@ -20,19 +20,38 @@ type BodyRole struct {
 	RecordedAt    time.Time `json:"recorded_at"`
 	RecordedBy    string    `json:"recorded_by"`
 
+	// PublicName is how a roster names the holder, on screen, in print and
+	// in the CSV alike: their name with public_story consent, nil without
+	// it (the roster then says UnnamedMember). Set by SetPublicStory.
+	PublicName *string `json:"public_name"`
+
 	// For exports, never sent as JSON: the holder's case-management
 	// reference and whether they agreed to public-facing activity.
 	ExternalRef string `json:"-"`
 	PublicStory bool   `json:"-"`
 }
 
-// PublicName is how an export names the holder: their name only with
-// public_story consent, otherwise their case-management reference.
-func (r BodyRole) PublicName() string {
-	if r.PublicStory {
-		return r.DisplayName
+// UnnamedMember is what a roster says in place of the name of someone
+// without public_story consent: that a member is there, not who.
+const UnnamedMember = "Member without public-story consent"
+
+// SetPublicStory records whether the holder agreed to public-facing
+// activity, and with it the name a roster may show.
+func (r *BodyRole) SetPublicStory(ok bool) {
+	r.PublicStory, r.PublicName = ok, nil
+	if ok {
+		name := r.DisplayName
+		r.PublicName = &name
 	}
-	return r.ExternalRef
+}
+
+// RosterName is the holder's name on a roster: PublicName, or
+// UnnamedMember without public_story consent.
+func (r BodyRole) RosterName() string {
+	if r.PublicName != nil {
+		return *r.PublicName
+	}
+	return UnnamedMember
 }
 
 // ActiveOn reports whether the role is held on day d.
@@ -40,10 +59,11 @@ func (r BodyRole) ActiveOn(d Date) bool { return r.Term().HeldOn(d) }
 
 // RoleFilter narrows a role listing. Zero values match everything.
 type RoleFilter struct {
-	BodyID           int64
-	ParticipantID    int64
-	Active           *bool // held today, or not
-	EndingWithinDays *int  // ends between today and today+n
+	BodyID             int64
+	ParticipantID      int64
+	Active             *bool // held today, or not
+	EndingWithinDays   *int  // ends between today and today+n
+	StartingWithinDays *int  // starts after today, by today+n
 }
 
 // RoleUpdate changes a term: end it, extend it, reopen it (EndsOn set to
@@ -58,7 +78,9 @@ type RoleUpdate struct {
 const ConsecutiveGapDays = 365
 
 // Term is the span of days one role is held: from StartsOn to EndsOn, both
-// inclusive; EndsOn is nil while the term is open-ended.
+// inclusive; EndsOn is nil while the term is open-ended. A term ending on a
+// day still holds its seat that day, so the next term may start the day
+// after (EndsOn.AddDays(1)), not the same day.
 type Term struct {
 	StartsOn Date
 	EndsOn   *Date

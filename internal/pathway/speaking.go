@@ -27,3 +27,19 @@ type SpeakingEngagement struct {
 	RecordedAt   time.Time `json:"recorded_at"`
 	RecordedBy   string    `json:"recorded_by"`
 }
+
+// TalkPage asks for one page of a bureau's talks, newest first: at most
+// Limit of them (all when 0), after the talk After when it is set.
+type TalkPage struct {
+	Limit int
+	After *TalkKey
+}
+
+// TalkKey is where a talk sits in the newest-first order.
+type TalkKey struct {
+	HeldOn Date
+	ID     int64
+}
+
+// Key returns where e sits in the newest-first order.
+func (e SpeakingEngagement) Key() TalkKey { return TalkKey{HeldOn: e.HeldOn, ID: e.ID} }

@@ -31,6 +31,29 @@ func ParseRole(s string) (Role, error) {
 	return "", fmt.Errorf("unknown role %q", s)
 }
 
+// Language is a language Pathway speaks to a person in: an account, or a
+// participant through their personal link.
+type Language string
+
+// The languages Pathway speaks.
+const (
+	English Language = "en"
+	Spanish Language = "es"
+)
+
+// Languages lists every language, the default first.
+var Languages = []Language{English, Spanish}
+
+// ParseLanguage returns the language with the code s, or an error.
+func ParseLanguage(s string) (Language, error) {
+	for _, l := range Languages {
+		if string(l) == s {
+			return l, nil
+		}
+	}
+	return "", fmt.Errorf("unknown language %q", s)
+}
+
 // MinPasswordLength is the shortest password an account may have.
 const MinPasswordLength = 12
 
@@ -114,6 +137,10 @@ type User struct {
 	ProgramIDs []int64    `json:"program_ids"` // caseload; empty means every participant
 	CreatedAt  time.Time  `json:"created_at"`
 	DisabledAt *time.Time `json:"disabled_at"`
+	Language   Language   `json:"language"`
+	// MustChangePassword is set by an admin's one-time reset: until the
+	// person chooses a password of their own, a session may only do that.
+	MustChangePassword bool `json:"must_change_password"`
 }
 
 // Actor is who is doing something, and from where. Every service call takes
@@ -124,6 +151,13 @@ type Actor struct {
 	Role       Role
 	ProgramIDs []int64 // caseload of a staff user; empty means unscoped
 	RemoteAddr string
+	// MustChangePassword says the account signed in with a one-time
+	// password and may do nothing else until it chooses its own.
+	MustChangePassword bool
+	// ExpiresAt is when the credential behind the actor (an API token or a
+	// session) stops working; nil for never. A cache of actors must not
+	// serve one past it.
+	ExpiresAt *time.Time
 }
 
 // Scoped reports whether a's view of participants is limited to a caseload.
@@ -135,6 +169,16 @@ type UserUpdate struct {
 	PasswordHash *string
 	Disabled     *bool
 	ProgramIDs   *[]int64
+}
+
+// AccountChange is what a person changes about their own account; nil
+// leaves a field alone.
+type AccountChange struct {
+	PasswordHash *string
+	Language     *Language
+	// KeepSession is the hash of the session the change is made from: a new
+	// password ends every other session of the account, not this one.
+	KeepSession []byte
 }
 
 // Credentials is what the store keeps to check a login.
@@ -153,7 +197,17 @@ type APIToken struct {
 	CreatedAt  time.Time  `json:"created_at"`
 	LastUsedAt *time.Time `json:"last_used_at"`
 	RevokedAt  *time.Time `json:"revoked_at"`
+	ExpiresAt  *time.Time `json:"expires_at"` // nil: works until revoked
 }
+
+// Usable reports whether the token still works at now: not revoked and not
+// past its expiry.
+func (t APIToken) Usable(now time.Time) bool {
+	return t.RevokedAt == nil && (t.ExpiresAt == nil || now.Before(*t.ExpiresAt))
+}
+
+// MaxTokenDays bounds how far ahead a token's expiry may be set.
+const MaxTokenDays = 3650
 
 // Session is a signed-in browser. The cookie value is shown once; only its
 // hash is stored.
@@ -173,6 +227,13 @@ type UserService interface {
 	FindUser(ctx context.Context, a Actor, id int64) (*User, error)
 	// ListUsers returns every account.
 	ListUsers(ctx context.Context, a Actor) ([]User, error)
+	// ChangeOwnAccount applies a person's change to their own account: a
+	// new password clears a one-time reset and ends the account's other
+	// sessions. ENOTFOUND.
+	ChangeOwnAccount(ctx context.Context, a Actor, ch AccountChange) (*User, error)
+	// ResetPassword gives account id a one-time password (its hash), to be
+	// replaced at the next sign-in, and ends its sessions. ENOTFOUND.
+	ResetPassword(ctx context.Context, a Actor, id int64, passwordHash string) (*User, error)
 	// UpdateUser applies upd. ENOTFOUND, EINVALID for unknown programs.
 	UpdateUser(ctx context.Context, a Actor, id int64, upd UserUpdate) (*User, error)
 	// CredentialsByEmail returns what is needed to check a login. ENOTFOUND.
@@ -188,10 +249,16 @@ type UserService interface {
 	ActorBySession(ctx context.Context, sessionHash []byte) (*Actor, string, error)
 	// DeleteSession signs a browser out.
 	DeleteSession(ctx context.Context, a Actor, sessionHash []byte) error
-	// ActorByToken returns the actor behind an API token hash. EUNAUTHORIZED.
+	// ActorByToken returns the actor behind an API token hash, with the
+	// token's expiry. EUNAUTHORIZED when unknown, revoked, expired or the
+	// account is disabled.
 	ActorByToken(ctx context.Context, tokenHash []byte) (*Actor, error)
-	// CreateToken stores a token hash for the user with email. ENOTFOUND.
+	// CreateToken stores a token hash that never expires for the user with
+	// email. EINVALID for an unknown email.
 	CreateToken(ctx context.Context, a Actor, email, name string, tokenHash []byte) (*APIToken, error)
+	// CreateTokenUntil is CreateToken for a token that stops working at
+	// expiresAt (nil: never). EINVALID for an unknown email.
+	CreateTokenUntil(ctx context.Context, a Actor, email, name string, expiresAt *time.Time, tokenHash []byte) (*APIToken, error)
 	// ListTokens returns every token, revoked ones included.
 	ListTokens(ctx context.Context, a Actor) ([]APIToken, error)
 	// RevokeToken stops a token from working. ENOTFOUND.

@@ -56,7 +56,7 @@ func (s *AuditService) ListAudit(ctx context.Context, a pathway.Actor, f pathway
 	out := []pathway.AuditEntry{}
 	var next int64
 	err := s.db.read(ctx, a, func(tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id, at, user_id, user_email, action, entity, entity_id, remote_addr FROM audit_log`+where.String()+` ORDER BY id DESC LIMIT ?`, args...)
+		rows, err := tx.QueryContext(ctx, `SELECT id, at, user_id, user_email, action, entity, entity_id, remote_addr, by_participant FROM audit_log`+where.String()+` ORDER BY id DESC LIMIT ?`, args...)
 		if err != nil {
 			return fmt.Errorf("list audit: %w", err)
 		}
@@ -65,7 +65,7 @@ func (s *AuditService) ListAudit(ctx context.Context, a pathway.Actor, f pathway
 			var e pathway.AuditEntry
 			var at string
 			var uid, eid sql.NullInt64
-			if err := rows.Scan(&e.ID, &at, &uid, &e.User, &e.Action, &e.Entity, &eid, &e.RemoteAddr); err != nil {
+			if err := rows.Scan(&e.ID, &at, &uid, &e.User, &e.Action, &e.Entity, &eid, &e.RemoteAddr, &e.ByParticipant); err != nil {
 				return err
 			}
 			if e.At, err = parseTime(at); err != nil {

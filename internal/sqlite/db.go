@@ -165,6 +165,9 @@ func (db *DB) Open() error {
 		if err := db.fillRefKeys(context.Background()); err != nil {
 			return errors.Join(err, db.Close())
 		}
+		if err := db.fillSearchKeys(context.Background()); err != nil {
+			return errors.Join(err, db.Close())
+		}
 		if err := db.openReadLog(context.Background()); err != nil {
 			return errors.Join(err, db.Close())
 		}
@@ -379,11 +382,11 @@ func (tx *Tx) context(ctx context.Context) context.Context {
 func (tx *Tx) audit(action, entity string, entityID int64) error {
 	if tx.reading {
 		tx.logged = append(tx.logged, readEntry{At: formatTime(tx.now), UserID: tx.actor.UserID, Email: tx.actor.Email,
-			Action: action, Entity: entity, EntityID: entityID, RemoteAddr: tx.actor.RemoteAddr})
+			Action: action, Entity: entity, EntityID: entityID, RemoteAddr: tx.actor.RemoteAddr, ByParticipant: tx.actor.ByParticipant()})
 		return nil
 	}
-	const q = `INSERT INTO audit_log (at, user_id, user_email, action, entity, entity_id, remote_addr)
-VALUES (?, ?, ?, ?, ?, ?, ?)`
+	const q = `INSERT INTO audit_log (at, user_id, user_email, action, entity, entity_id, remote_addr, by_participant)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 	var uid, eid any
 	if tx.actor.UserID != 0 {
 		uid = tx.actor.UserID
@@ -391,7 +394,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?)`
 	if entityID != 0 {
 		eid = entityID
 	}
-	if _, err := tx.ExecContext(context.Background(), q, formatTime(tx.now), uid, tx.actor.Email, action, entity, eid, tx.actor.RemoteAddr); err != nil {
+	if _, err := tx.ExecContext(context.Background(), q, formatTime(tx.now), uid, tx.actor.Email, action, entity, eid, tx.actor.RemoteAddr, tx.actor.ByParticipant()); err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
 	}
 	return nil

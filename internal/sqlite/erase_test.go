@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -99,6 +100,9 @@ func (s *historyStore) record(tb testing.TB, p *pathway.Participant, tag string)
 		tb.Fatal(err)
 	}
 	traces := []string{p.DisplayName, renamed, p.ExternalRef, "placement note heron " + tag, "engagement note osprey " + tag, "check-in note plover " + tag}
+	// The search keeps the name and reference folded (lower case, no
+	// accents): in participants.name_key and in the participant_search index.
+	traces = append(traces, strings.ToLower(renamed), strings.ToLower(p.ExternalRef))
 	if err := s.participants.AddPlacement(ctx, s.staff, p.ID, &pathway.Placement{Rung: pathway.Member, EffectiveOn: s.today, Note: traces[3]}); err != nil {
 		tb.Fatal(err)
 	}

@@ -84,10 +84,22 @@ func scanPlacement(row interface{ Scan(...any) error }) (*pathway.Placement, err
 
 // ListPlacements implements pathway.ParticipantService.
 func (s *ParticipantService) ListPlacements(ctx context.Context, a pathway.Actor, participantID int64) ([]pathway.Placement, error) {
+	var out []pathway.Placement
+	err := s.db.read(ctx, a, func(tx *Tx) (err error) {
+		if out, err = listPlacements(ctx, tx, participantID); err != nil {
+			return err
+		}
+		return tx.audit("placement.list", "participant", participantID)
+	})
+	return out, err
+}
+
+// listPlacements reads a participant's placements, newest first, with their evidence; ENOTFOUND.
+func listPlacements(ctx context.Context, tx *Tx, participantID int64) ([]pathway.Placement, error) {
 	const q = `SELECT ` + placementColumns + ` FROM placements pl JOIN users u ON u.id = pl.recorded_by
 WHERE pl.participant_id = ? ORDER BY pl.effective_on DESC, pl.recorded_at DESC, pl.id DESC`
 	out := []pathway.Placement{}
-	err := s.db.read(ctx, a, func(tx *Tx) error {
+	err := func() error {
 		if _, err := requireParticipant(ctx, tx, participantID); err != nil {
 			return err
 		}
@@ -116,8 +128,8 @@ WHERE pl.participant_id = ? ORDER BY pl.effective_on DESC, pl.recorded_at DESC, 
 				out[i].Evidence = []pathway.Evidence{}
 			}
 		}
-		return tx.audit("placement.list", "participant", participantID)
-	})
+		return nil
+	}()
 	return out, err
 }
 
@@ -176,6 +188,10 @@ func insertEngagement(ctx context.Context, tx *Tx, participantID int64, since pa
 		return err
 	}
 	e.ParticipantID, e.RecordedAt, e.RecordedBy = participantID, tx.now, tx.actor.Email
+	const engaged = `UPDATE participants SET last_engaged_on = max(last_engaged_on, ?) WHERE id = ?`
+	if _, err := tx.ExecContext(ctx, engaged, e.OccurredOn.String(), participantID); err != nil {
+		return fmt.Errorf("insert engagement: %w", err)
+	}
 	ch := change{typ: pathway.EngagementCreated, participantID: participantID, engagementID: e.ID}
 	if e.ProgramID != nil {
 		ch.programID = *e.ProgramID
@@ -255,10 +271,22 @@ func attendeeError(err error, field string) error {
 
 // ListEngagements implements pathway.ParticipantService.
 func (s *ParticipantService) ListEngagements(ctx context.Context, a pathway.Actor, participantID int64) ([]pathway.Engagement, error) {
+	var out []pathway.Engagement
+	err := s.db.read(ctx, a, func(tx *Tx) (err error) {
+		if out, err = listEngagements(ctx, tx, participantID); err != nil {
+			return err
+		}
+		return tx.audit("engagement.list", "participant", participantID)
+	})
+	return out, err
+}
+
+// listEngagements reads a participant's engagements, newest first; ENOTFOUND.
+func listEngagements(ctx context.Context, tx *Tx, participantID int64) ([]pathway.Engagement, error) {
 	const q = `SELECT e.id, e.participant_id, e.occurred_on, e.activity, e.program_id, e.strategy, e.note, e.recorded_at, u.email
 FROM engagements e JOIN users u ON u.id = e.recorded_by WHERE e.participant_id = ? ORDER BY e.occurred_on DESC, e.id DESC`
 	out := []pathway.Engagement{}
-	err := s.db.read(ctx, a, func(tx *Tx) error {
+	err := func() error {
 		if _, err := requireParticipant(ctx, tx, participantID); err != nil {
 			return err
 		}
@@ -293,8 +321,8 @@ FROM engagements e JOIN users u ON u.id = e.recorded_by WHERE e.participant_id =
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		return tx.audit("engagement.list", "participant", participantID)
-	})
+		return nil
+	}()
 	return out, err
 }
 
@@ -307,27 +335,47 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 		if err != nil {
 			return err
 		}
+		if c.AssessedOn.IsZero() {
+			c.AssessedOn = tx.today() // a participant's own check-in is for today
+		}
 		if err := pathway.CheckHistoryDate("assessed_on", c.AssessedOn, since, tx.today()); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, q, participantID, c.AssessedOn.String(), string(c.Perspective), c.SelfAdvocacy, c.RootCauseAnalysis, c.Leadership, c.Note, a.UserID, formatTime(tx.now))
+		// A participant's own check-in, through their link, has no staff recorder.
+		var recordedBy any = a.UserID
+		if a.ByParticipant() {
+			recordedBy = nil
+		}
+		res, err := tx.ExecContext(ctx, q, participantID, c.AssessedOn.String(), string(c.Perspective), c.SelfAdvocacy, c.RootCauseAnalysis, c.Leadership, c.Note, recordedBy, formatTime(tx.now))
 		if err != nil {
 			return fmt.Errorf("insert check-in: %w", err)
 		}
 		if c.ID, err = res.LastInsertId(); err != nil {
 			return err
 		}
-		c.ParticipantID, c.RecordedAt, c.RecordedBy = participantID, tx.now, a.Email
+		c.ParticipantID, c.RecordedAt, c.RecordedBy, c.RecordedByParticipant = participantID, tx.now, a.Email, a.ByParticipant()
 		return tx.audit("checkin.create", "participant", participantID)
 	})
 }
 
 // ListCheckins implements pathway.ParticipantService.
 func (s *ParticipantService) ListCheckins(ctx context.Context, a pathway.Actor, participantID int64) ([]pathway.CapacityCheckin, error) {
-	const q = `SELECT c.id, c.participant_id, c.assessed_on, c.perspective, c.self_advocacy, c.root_cause_analysis, c.leadership, c.note, c.recorded_at, u.email
-FROM capacity_checkins c JOIN users u ON u.id = c.recorded_by WHERE c.participant_id = ? ORDER BY c.assessed_on DESC, c.id DESC`
+	var out []pathway.CapacityCheckin
+	err := s.db.read(ctx, a, func(tx *Tx) (err error) {
+		if out, err = listCheckins(ctx, tx, participantID); err != nil {
+			return err
+		}
+		return tx.audit("checkin.list", "participant", participantID)
+	})
+	return out, err
+}
+
+// listCheckins reads a participant's capacity check-ins, newest first; ENOTFOUND.
+func listCheckins(ctx context.Context, tx *Tx, participantID int64) ([]pathway.CapacityCheckin, error) {
+	const q = `SELECT c.id, c.participant_id, c.assessed_on, c.perspective, c.self_advocacy, c.root_cause_analysis, c.leadership, c.note, c.recorded_at, coalesce(u.email, ''), c.recorded_by IS NULL
+FROM capacity_checkins c LEFT JOIN users u ON u.id = c.recorded_by WHERE c.participant_id = ? ORDER BY c.assessed_on DESC, c.id DESC`
 	out := []pathway.CapacityCheckin{}
-	err := s.db.read(ctx, a, func(tx *Tx) error {
+	err := func() error {
 		if _, err := requireParticipant(ctx, tx, participantID); err != nil {
 			return err
 		}
@@ -339,7 +387,7 @@ FROM capacity_checkins c JOIN users u ON u.id = c.recorded_by WHERE c.participan
 		for rows.Next() {
 			var c pathway.CapacityCheckin
 			var on, persp, rec string
-			if err := rows.Scan(&c.ID, &c.ParticipantID, &on, &persp, &c.SelfAdvocacy, &c.RootCauseAnalysis, &c.Leadership, &c.Note, &rec, &c.RecordedBy); err != nil {
+			if err := rows.Scan(&c.ID, &c.ParticipantID, &on, &persp, &c.SelfAdvocacy, &c.RootCauseAnalysis, &c.Leadership, &c.Note, &rec, &c.RecordedBy, &c.RecordedByParticipant); err != nil {
 				return err
 			}
 			if c.AssessedOn, err = pathway.ParseDate(on); err != nil {
@@ -354,7 +402,7 @@ FROM capacity_checkins c JOIN users u ON u.id = c.recorded_by WHERE c.participan
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		return tx.audit("checkin.list", "participant", participantID)
-	})
+		return nil
+	}()
 	return out, err
 }

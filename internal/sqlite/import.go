@@ -234,6 +234,9 @@ func importParticipant(ctx context.Context, tx *Tx, names map[string]int64, row 
 		if _, err := tx.ExecContext(ctx, q, row.DisplayName, formatTime(tx.now), p.id); err != nil {
 			return 0, fmt.Errorf("update participant: %w", err)
 		}
+		if err := reindexParticipant(ctx, tx, p.id); err != nil {
+			return 0, err
+		}
 		changed = true
 	}
 	current, err := openEnrolments(ctx, tx, p.id)

@@ -63,15 +63,22 @@ func requirePublicStory(ctx context.Context, tx *Tx, field string, participantID
 	return nil
 }
 
-const participantColumns = `p.id, p.external_ref, p.display_name, p.current_rung, p.consented_since, p.created_at, p.updated_at`
+const participantColumns = `p.id, p.external_ref, p.display_name, p.current_rung, p.consented_since, p.created_at, p.updated_at, p.last_engaged_on`
 
 func scanParticipant(row interface{ Scan(...any) error }) (*pathway.Participant, error) {
 	var p pathway.Participant
-	var since, created, updated string
-	if err := row.Scan(&p.ID, &p.ExternalRef, &p.DisplayName, &p.CurrentRung, &since, &created, &updated); err != nil {
+	var since, created, updated, engaged string
+	if err := row.Scan(&p.ID, &p.ExternalRef, &p.DisplayName, &p.CurrentRung, &since, &created, &updated, &engaged); err != nil {
 		return nil, err
 	}
 	var err error
+	if engaged != "" {
+		d, err := pathway.ParseDate(engaged)
+		if err != nil {
+			return nil, err
+		}
+		p.LastEngagedOn = &d
+	}
 	if p.FirstConsent, err = pathway.ParseDate(since); err != nil {
 		return nil, err
 	}
@@ -198,6 +205,9 @@ func createParticipant(ctx context.Context, tx *Tx, np pathway.NewParticipant) (
 	if err != nil {
 		return 0, err
 	}
+	if err := indexParticipant(ctx, tx, id, np.DisplayName, np.ExternalRef); err != nil {
+		return 0, err
+	}
 	// Enrolments start with the journey, on the day consent was given.
 	if err := startEnrolments(ctx, tx, id, np.ProgramIDs, np.Consent.GivenOn); err != nil {
 		return 0, err
@@ -271,8 +281,11 @@ func (s *ParticipantService) refuseHiddenRef(ctx context.Context, a pathway.Acto
 // FindParticipant implements pathway.ParticipantService.
 func (s *ParticipantService) FindParticipant(ctx context.Context, a pathway.Actor, id int64) (*pathway.Participant, error) {
 	var p *pathway.Participant
-	err := s.db.read(ctx, a, func(tx *Tx) (err error) {
+	err := s.db.commit(ctx, a, func(tx *Tx) (err error) {
 		if p, err = findParticipant(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := noteView(ctx, tx, id); err != nil {
 			return err
 		}
 		return tx.audit("participant.read", "participant", id)
@@ -280,42 +293,78 @@ func (s *ParticipantService) FindParticipant(ctx context.Context, a pathway.Acto
 	return p, err
 }
 
-// likePattern escapes s for a LIKE ... ESCAPE '\' substring match.
-func likePattern(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(s) + "%"
-}
-
-// ListParticipants implements pathway.ParticipantService.
+// ListParticipants implements pathway.ParticipantService. Every order
+// reads an index: the primary key, participants_name_key or
+// participants_last_engaged, from the cursor's own key on; a search in the
+// order people were added is read from the participant_search index in id
+// order and stops at the page's end, and a search in another order sorts
+// only its matches.
 func (s *ParticipantService) ListParticipants(ctx context.Context, a pathway.Actor, f pathway.ParticipantFilter) ([]pathway.Participant, int64, error) {
 	var out []pathway.Participant
 	var next int64
 	err := s.db.read(ctx, a, func(tx *Tx) error {
-		var where strings.Builder
-		args := []any{f.After}
-		where.WriteString(` WHERE p.id > ?`)
-		if f.Rung != 0 {
-			where.WriteString(` AND p.current_rung = ?`)
-			args = append(args, int(f.Rung))
+		var q strings.Builder
+		var args []any
+		add := func(sql string, as ...any) { q.WriteString(sql); args = append(args, as...) }
+		match, short := searchTerms(f.Text)
+		add(`SELECT ` + participantColumns)
+		byIndex := match != "" && !f.Recent && f.Sort == pathway.SortByID
+		switch {
+		case f.Recent:
+			add(` FROM participant_views v JOIN participants p ON p.id = v.participant_id WHERE v.user_id = ?`, a.UserID)
+		case byIndex:
+			add(` FROM participant_search s JOIN participants p ON p.id = s.rowid WHERE participant_search MATCH ?`, match)
+		default:
+			add(` FROM participants p WHERE 1`)
 		}
-		if f.ExternalRef != "" {
-			where.WriteString(` AND p.ref_key = ?`)
-			args = append(args, pathway.NormalizeRef(f.ExternalRef))
-		}
-		if f.ProgramID != 0 {
-			where.WriteString(` AND EXISTS (SELECT 1 FROM enrollments fe WHERE fe.participant_id = p.id AND fe.program_id = ? AND fe.left_on IS NULL)`)
-			args = append(args, f.ProgramID)
+		if match != "" && !byIndex {
+			add(` AND p.id IN (SELECT rowid FROM participant_search WHERE participant_search MATCH ?)`, match)
 		}
 		if f.Text != "" {
-			where.WriteString(` AND (p.display_name LIKE ? ESCAPE '\' OR p.external_ref LIKE ? ESCAPE '\')`)
-			pat := likePattern(f.Text)
-			args = append(args, pat, pat)
+			clause, targs := containsAll(short, match == "", f.Text)
+			add(clause, targs...)
+		}
+		if f.After != 0 && !f.Recent {
+			switch f.Sort {
+			case pathway.SortByName:
+				if err := requireCursor(ctx, tx, f.After); err != nil {
+					return err
+				}
+				add(` AND (p.name_key, p.id) > ((SELECT name_key FROM participants WHERE id = ?), ?)`, f.After, f.After)
+			case pathway.SortByLastEngaged:
+				if err := requireCursor(ctx, tx, f.After); err != nil {
+					return err
+				}
+				add(` AND (p.last_engaged_on, p.id) < ((SELECT last_engaged_on FROM participants WHERE id = ?), ?)`, f.After, f.After)
+			default:
+				add(` AND p.id > ?`, f.After)
+			}
+		}
+		if f.Rung != 0 {
+			add(` AND p.current_rung = ?`, int(f.Rung))
+		}
+		if f.ExternalRef != "" {
+			add(` AND p.ref_key = ?`, pathway.NormalizeRef(f.ExternalRef))
+		}
+		if f.ProgramID != 0 {
+			add(` AND p.id IN (SELECT fe.participant_id FROM enrollments fe WHERE fe.program_id = ? AND fe.left_on IS NULL)`, f.ProgramID)
 		}
 		clause, cargs := caseloadClause(a)
-		where.WriteString(clause)
-		args = append(args, cargs...)
-		args = append(args, f.Limit+1)
-		rows, err := tx.QueryContext(ctx, `SELECT `+participantColumns+` FROM participants p`+where.String()+` ORDER BY p.id LIMIT ?`, args...)
+		add(clause, cargs...)
+		switch {
+		case f.Recent:
+			add(` ORDER BY v.seen_seq DESC`)
+		case f.Sort == pathway.SortByName:
+			add(` ORDER BY p.name_key, p.id`)
+		case f.Sort == pathway.SortByLastEngaged:
+			add(` ORDER BY p.last_engaged_on DESC, p.id DESC`)
+		case byIndex:
+			add(` ORDER BY s.rowid`)
+		default:
+			add(` ORDER BY p.id`)
+		}
+		add(` LIMIT ?`, f.Limit+1)
+		rows, err := tx.QueryContext(ctx, q.String(), args...)
 		if err != nil {
 			return fmt.Errorf("list participants: %w", err)
 		}
@@ -333,7 +382,9 @@ func (s *ParticipantService) ListParticipants(ctx context.Context, a pathway.Act
 		}
 		if len(ps) > f.Limit {
 			ps = ps[:f.Limit]
-			next = ps[len(ps)-1].ID
+			if !f.Recent {
+				next = ps[len(ps)-1].ID
+			}
 		}
 		if err := loadDetails(ctx, tx, ps); err != nil {
 			return err
@@ -345,6 +396,19 @@ func (s *ParticipantService) ListParticipants(ctx context.Context, a pathway.Act
 		return tx.audit("participant.list", "participant", 0)
 	})
 	return out, next, err
+}
+
+// requireCursor checks that the participant a cursor starts after is still
+// there: a page ordered by name or engagement starts from their key.
+func requireCursor(ctx context.Context, tx *Tx, id int64) error {
+	var one int
+	err := tx.QueryRowContext(ctx, `SELECT 1 FROM participants WHERE id = ?`, id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return pathway.Invalid("cursor", "no longer leads anywhere, as the list has changed; start again from the first page")
+	} else if err != nil {
+		return fmt.Errorf("list participants: %w", err)
+	}
+	return nil
 }
 
 // CountByRung implements pathway.ParticipantService. It reads the
@@ -403,6 +467,9 @@ func (s *ParticipantService) UpdateParticipant(ctx context.Context, a pathway.Ac
 			return refClash(ctx, tx, p.ExternalRef, pathway.Conflict("external_ref", "another participant has this external_ref"))
 		} else if err != nil {
 			return fmt.Errorf("update participant: %w", err)
+		}
+		if err := indexParticipant(ctx, tx, id, p.DisplayName, p.ExternalRef); err != nil {
+			return err
 		}
 		if upd.ProgramIDs != nil {
 			if err := checkPrograms(ctx, tx, *upd.ProgramIDs); err != nil {
@@ -494,6 +561,9 @@ func (s *ParticipantService) WithdrawConsent(ctx context.Context, a pathway.Acto
 			return err
 		}
 		if err := unlinkAudit(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := unindexParticipant(ctx, tx, id); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM participants WHERE id = ?`, id); err != nil {

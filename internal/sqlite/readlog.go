@@ -62,6 +62,8 @@ type readEntry struct {
 	Entity     string `json:"entity"`
 	EntityID   int64  `json:"entity_id,omitempty"`
 	RemoteAddr string `json:"remote_addr"`
+	// ByParticipant says the participant read through their own link.
+	ByParticipant bool `json:"by_participant,omitempty"`
 }
 
 // segment is one of the two files and the entries it holds now.
@@ -378,11 +380,6 @@ func (db *DB) recoverReads(ctx context.Context, conn *sql.Conn, pick func(movedS
 	return newest, nil
 }
 
-// execer runs a statement: a *sql.Tx, or a *Tx.
-type execer interface {
-	ExecContext(context.Context, string, ...any) (sql.Result, error)
-}
-
 // insertReads writes entries to audit_log and records seq as moved.
 func insertReads(ctx context.Context, tx execer, seq int64, entries []readEntry) error {
 	if err := insertAudit(ctx, tx, entries); err != nil {
@@ -398,8 +395,8 @@ func insertReads(ctx context.Context, tx execer, seq int64, entries []readEntry)
 // erased since the read keeps no id, as the erasure's unlinking would have
 // left it.
 func insertAudit(ctx context.Context, tx execer, entries []readEntry) error {
-	const q = `INSERT INTO audit_log (at, user_id, user_email, action, entity, entity_id, remote_addr)
-VALUES (?1, ?2, ?3, ?4, ?5, CASE WHEN ?5 = 'participant' THEN (SELECT id FROM participants WHERE id = ?6) ELSE ?6 END, ?7)`
+	const q = `INSERT INTO audit_log (at, user_id, user_email, action, entity, entity_id, remote_addr, by_participant)
+VALUES (?1, ?2, ?3, ?4, ?5, CASE WHEN ?5 = 'participant' THEN (SELECT id FROM participants WHERE id = ?6) ELSE ?6 END, ?7, ?8)`
 	for _, e := range entries {
 		var uid, eid any
 		if e.UserID != 0 {
@@ -408,7 +405,7 @@ VALUES (?1, ?2, ?3, ?4, ?5, CASE WHEN ?5 = 'participant' THEN (SELECT id FROM pa
 		if e.EntityID != 0 {
 			eid = e.EntityID
 		}
-		if _, err := tx.ExecContext(ctx, q, e.At, uid, e.Email, e.Action, e.Entity, eid, e.RemoteAddr); err != nil {
+		if _, err := tx.ExecContext(ctx, q, e.At, uid, e.Email, e.Action, e.Entity, eid, e.RemoteAddr, e.ByParticipant); err != nil {
 			return fmt.Errorf("audit %s: %w", e.Action, err)
 		}
 	}

@@ -32,7 +32,7 @@ func queryRoles(ctx context.Context, tx *Tx, cond string, args ...any) ([]pathwa
 		if err := rows.Scan(&r.ID, &r.BodyID, &r.BodyName, &kind, &r.ParticipantID, &r.DisplayName, &r.Title, &starts, &ends, &recorded, &r.RecordedBy, &r.ExternalRef, &scopes); err != nil {
 			return nil, err
 		}
-		r.PublicStory = pathway.Consent{Scopes: splitList[pathway.ConsentScope](scopes)}.Has(pathway.ScopePublicStory)
+		r.SetPublicStory(pathway.Consent{Scopes: splitList[pathway.ConsentScope](scopes)}.Has(pathway.ScopePublicStory))
 		r.BodyKind = pathway.BodyKind(kind)
 		if r.StartsOn, err = pathway.ParseDate(starts); err != nil {
 			return nil, err
@@ -248,6 +248,10 @@ func (s *BodyService) ListRoles(ctx context.Context, a pathway.Actor, f pathway.
 		if f.EndingWithinDays != nil {
 			cond.WriteString(` AND r.ends_on >= ? AND r.ends_on <= ?`)
 			args = append(args, today, tx.today().AddDays(*f.EndingWithinDays).String())
+		}
+		if f.StartingWithinDays != nil {
+			cond.WriteString(` AND r.starts_on > ? AND r.starts_on <= ?`)
+			args = append(args, today, tx.today().AddDays(*f.StartingWithinDays).String())
 		}
 		var err error
 		if out, err = queryRoles(ctx, tx, cond.String(), args...); err != nil {

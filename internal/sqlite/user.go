@@ -36,7 +36,7 @@ func (s *UserService) CreateUser(ctx context.Context, a pathway.Actor, u *pathwa
 		if err := setUserPrograms(ctx, tx, u.ID, u.ProgramIDs); err != nil {
 			return err
 		}
-		u.CreatedAt = tx.now
+		u.CreatedAt, u.Language, u.MustChangePassword = tx.now, pathway.English, false
 		if u.ProgramIDs == nil {
 			u.ProgramIDs = []int64{}
 		}
@@ -53,15 +53,15 @@ func (s *UserService) CountUsers(ctx context.Context) (int, error) {
 	return n, err
 }
 
-const userColumns = `id, email, role, created_at, disabled_at`
+const userColumns = `id, email, role, created_at, disabled_at, language, must_change_password`
 
-func scanUser(row interface{ Scan(...any) error }, u *pathway.User) error {
-	var role, created string
+func scanUser(row interface{ Scan(...any) error }, u *pathway.User, more ...any) error {
+	var role, created, lang string
 	var disabled sql.NullString
-	if err := row.Scan(&u.ID, &u.Email, &role, &created, &disabled); err != nil {
+	if err := row.Scan(append([]any{&u.ID, &u.Email, &role, &created, &disabled, &lang, &u.MustChangePassword}, more...)...); err != nil {
 		return err
 	}
-	u.Role = pathway.Role(role)
+	u.Role, u.Language = pathway.Role(role), pathway.Language(lang)
 	var err error
 	if u.CreatedAt, err = parseTime(created); err != nil {
 		return err
@@ -212,6 +212,64 @@ func (s *UserService) UpdateUser(ctx context.Context, a pathway.Actor, id int64,
 	return u, err
 }
 
+// ChangeOwnAccount implements pathway.UserService.
+func (s *UserService) ChangeOwnAccount(ctx context.Context, a pathway.Actor, ch pathway.AccountChange) (*pathway.User, error) {
+	var u *pathway.User
+	err := s.db.commit(ctx, a, func(tx *Tx) error {
+		if _, err := findUser(ctx, tx, a.UserID); err != nil {
+			return err
+		}
+		if ch.Language != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET language = ? WHERE id = ?`, string(*ch.Language), a.UserID); err != nil {
+				return fmt.Errorf("set language: %w", err)
+			}
+			if err := tx.audit("user.language", "user", a.UserID); err != nil {
+				return err
+			}
+		}
+		if ch.PasswordHash != nil {
+			const q = `UPDATE users SET password_hash = ?, must_change_password = 0, failed_logins = 0, locked_until = NULL WHERE id = ?`
+			if _, err := tx.ExecContext(ctx, q, *ch.PasswordHash, a.UserID); err != nil {
+				return fmt.Errorf("change password: %w", err)
+			}
+			// Whoever knew the old password is signed out everywhere but here.
+			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ? AND token_hash IS NOT ?`, a.UserID, ch.KeepSession); err != nil {
+				return fmt.Errorf("end other sessions: %w", err)
+			}
+			if err := tx.audit("user.password_change", "user", a.UserID); err != nil {
+				return err
+			}
+		}
+		var err error
+		u, err = findUser(ctx, tx, a.UserID)
+		return err
+	})
+	return u, err
+}
+
+// ResetPassword implements pathway.UserService.
+func (s *UserService) ResetPassword(ctx context.Context, a pathway.Actor, id int64, passwordHash string) (*pathway.User, error) {
+	var u *pathway.User
+	err := s.db.commit(ctx, a, func(tx *Tx) error {
+		if _, err := findUser(ctx, tx, id); err != nil {
+			return err
+		}
+		const q = `UPDATE users SET password_hash = ?, must_change_password = 1, failed_logins = 0, locked_until = NULL WHERE id = ?`
+		if _, err := tx.ExecContext(ctx, q, passwordHash, id); err != nil {
+			return fmt.Errorf("reset password: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, id); err != nil {
+			return fmt.Errorf("end sessions: %w", err)
+		}
+		var err error
+		if u, err = findUser(ctx, tx, id); err != nil {
+			return err
+		}
+		return tx.audit("user.password_reset", "user", id)
+	})
+	return u, err
+}
+
 // requireAnAdmin keeps at least one enabled admin, so nobody locks the
 // organisation out of its own accounts.
 func requireAnAdmin(ctx context.Context, tx *Tx) error {
@@ -230,17 +288,13 @@ func (s *UserService) CredentialsByEmail(ctx context.Context, email string) (*pa
 	const q = `SELECT ` + userColumns + `, password_hash FROM users WHERE email = ?`
 	var c pathway.Credentials
 	err := s.db.read(ctx, pathway.Actor{}, func(tx *Tx) error {
-		var role, created string
-		var disabled sql.NullString
-		err := tx.QueryRowContext(ctx, q, strings.TrimSpace(email)).Scan(&c.User.ID, &c.User.Email, &role, &created, &disabled, &c.PasswordHash)
+		err := scanUser(tx.QueryRowContext(ctx, q, strings.TrimSpace(email)), &c.User, &c.PasswordHash)
 		if errors.Is(err, sql.ErrNoRows) {
 			return pathway.Errorf(pathway.ENOTFOUND, "No such account.")
 		} else if err != nil {
 			return fmt.Errorf("credentials: %w", err)
 		}
-		c.User.Role = pathway.Role(role)
-		c.User.DisabledAt, err = nullTime(disabled)
-		return err
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -300,7 +354,7 @@ func actorByUser(ctx context.Context, tx *Tx, userID int64) (*pathway.Actor, err
 	if err != nil || u.DisabledAt != nil {
 		return nil, pathway.Errorf(pathway.EUNAUTHORIZED, "Please sign in again.")
 	}
-	return &pathway.Actor{UserID: u.ID, Email: u.Email, Role: u.Role, ProgramIDs: u.ProgramIDs}, nil
+	return &pathway.Actor{UserID: u.ID, Email: u.Email, Role: u.Role, ProgramIDs: u.ProgramIDs, MustChangePassword: u.MustChangePassword}, nil
 }
 
 // ActorBySession implements pathway.UserService.
@@ -309,13 +363,18 @@ func (s *UserService) ActorBySession(ctx context.Context, sessionHash []byte) (*
 	var csrf string
 	err := s.db.read(ctx, pathway.Actor{}, func(tx *Tx) error {
 		var userID int64
-		err := tx.QueryRowContext(ctx, `SELECT user_id, csrf_token FROM sessions WHERE token_hash = ? AND expires_at > ?`, sessionHash, formatTime(tx.now)).Scan(&userID, &csrf)
+		var expires string
+		err := tx.QueryRowContext(ctx, `SELECT user_id, csrf_token, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?`, sessionHash, formatTime(tx.now)).Scan(&userID, &csrf, &expires)
 		if errors.Is(err, sql.ErrNoRows) {
 			return pathway.Errorf(pathway.EUNAUTHORIZED, "Your session has ended. Please sign in again.")
 		} else if err != nil {
 			return fmt.Errorf("find session: %w", err)
 		}
-		a, err = actorByUser(ctx, tx, userID)
+		if a, err = actorByUser(ctx, tx, userID); err != nil {
+			return err
+		}
+		at, err := parseTime(expires)
+		a.ExpiresAt = &at
 		return err
 	})
 	return a, csrf, err
@@ -334,17 +393,20 @@ func (s *UserService) DeleteSession(ctx context.Context, a pathway.Actor, sessio
 // ActorByToken implements pathway.UserService.
 func (s *UserService) ActorByToken(ctx context.Context, tokenHash []byte) (*pathway.Actor, error) {
 	// Every API call comes here: the token, its account and the caseload
-	// come back in one statement, with no transaction around it.
-	const q = `SELECT t.id, t.last_used_at, u.id, u.email, u.role, u.disabled_at IS NOT NULL,
+	// come back in one statement, with no transaction around it. An
+	// expired token is refused here, like a revoked one, and the expiry
+	// travels with the actor so that anything caching it can honour it.
+	const q = `SELECT t.id, t.last_used_at, t.expires_at, u.id, u.email, u.role, u.disabled_at IS NOT NULL,
     (SELECT group_concat(program_id) FROM (SELECT program_id FROM user_programs WHERE user_id = u.id ORDER BY program_id))
 FROM api_tokens t JOIN users u ON u.id = t.user_id
-WHERE t.token_hash = ? AND t.revoked_at IS NULL`
+WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)`
 	var tokenID int64
-	var lastUsed, programs sql.NullString
+	var lastUsed, expires, programs sql.NullString
 	var role string
 	var disabled bool
 	a := &pathway.Actor{ProgramIDs: []int64{}}
-	err := s.db.reader.QueryRowContext(ctx, q, tokenHash).Scan(&tokenID, &lastUsed, &a.UserID, &a.Email, &role, &disabled, &programs)
+	now := s.db.Now().UTC()
+	err := s.db.reader.QueryRowContext(ctx, q, tokenHash, formatTime(now)).Scan(&tokenID, &lastUsed, &expires, &a.UserID, &a.Email, &role, &disabled, &programs)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, pathway.Errorf(pathway.EUNAUTHORIZED, "The API token is not valid.")
 	} else if err != nil {
@@ -354,6 +416,9 @@ WHERE t.token_hash = ? AND t.revoked_at IS NULL`
 		return nil, pathway.Errorf(pathway.EUNAUTHORIZED, "Please sign in again.")
 	}
 	a.Role = pathway.Role(role)
+	if a.ExpiresAt, err = nullTime(expires); err != nil {
+		return nil, fmt.Errorf("read token expiry: %w", err)
+	}
 	if programs.String != "" {
 		for _, f := range strings.Split(programs.String, ",") {
 			id, err := strconv.ParseInt(f, 10, 64)
@@ -366,7 +431,6 @@ WHERE t.token_hash = ? AND t.revoked_at IS NULL`
 	// Note use at most once a minute, so that busy integrations do not pay a
 	// write on every request. Best effort: a database that cannot take
 	// writes still serves reads to a valid token.
-	now := s.db.Now().UTC()
 	if !lastUsed.Valid || lastUsed.String < formatTime(now.Add(-time.Minute)) {
 		const q = `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`
 		if _, err := s.db.writer.ExecContext(ctx, q, formatTime(now), tokenID); err != nil {
@@ -378,16 +442,19 @@ WHERE t.token_hash = ? AND t.revoked_at IS NULL`
 	return a, nil
 }
 
-const tokenColumns = `t.id, t.user_id, u.email, t.name, t.created_at, t.last_used_at, t.revoked_at`
+const tokenColumns = `t.id, t.user_id, u.email, t.name, t.created_at, t.last_used_at, t.revoked_at, t.expires_at`
 
 func scanToken(row interface{ Scan(...any) error }) (*pathway.APIToken, error) {
 	var t pathway.APIToken
 	var created string
-	var used, revoked sql.NullString
-	if err := row.Scan(&t.ID, &t.UserID, &t.Email, &t.Name, &created, &used, &revoked); err != nil {
+	var used, revoked, expires sql.NullString
+	if err := row.Scan(&t.ID, &t.UserID, &t.Email, &t.Name, &created, &used, &revoked, &expires); err != nil {
 		return nil, err
 	}
 	var err error
+	if t.ExpiresAt, err = nullTime(expires); err != nil {
+		return nil, err
+	}
 	if t.CreatedAt, err = parseTime(created); err != nil {
 		return nil, err
 	}
@@ -400,6 +467,15 @@ func scanToken(row interface{ Scan(...any) error }) (*pathway.APIToken, error) {
 
 // CreateToken implements pathway.UserService.
 func (s *UserService) CreateToken(ctx context.Context, a pathway.Actor, email, name string, tokenHash []byte) (*pathway.APIToken, error) {
+	return s.CreateTokenUntil(ctx, a, email, name, nil, tokenHash)
+}
+
+// CreateTokenUntil implements pathway.UserService.
+func (s *UserService) CreateTokenUntil(ctx context.Context, a pathway.Actor, email, name string, expiresAt *time.Time, tokenHash []byte) (*pathway.APIToken, error) {
+	var expires any
+	if expiresAt != nil {
+		expires = formatTime(expiresAt.UTC().Truncate(timePrecision))
+	}
 	var t *pathway.APIToken
 	err := s.db.commit(ctx, a, func(tx *Tx) error {
 		var userID int64
@@ -409,7 +485,7 @@ func (s *UserService) CreateToken(ctx context.Context, a pathway.Actor, email, n
 		} else if err != nil {
 			return fmt.Errorf("find token owner: %w", err)
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO api_tokens (user_id, token_hash, name, created_at) VALUES (?, ?, ?, ?)`, userID, tokenHash, name, formatTime(tx.now))
+		res, err := tx.ExecContext(ctx, `INSERT INTO api_tokens (user_id, token_hash, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`, userID, tokenHash, name, formatTime(tx.now), expires)
 		if err != nil {
 			return fmt.Errorf("create token: %w", err)
 		}

@@ -7,18 +7,20 @@ import { RUNGS, rungName, STRATEGIES, CAPACITIES, CONSENT_METHODS, SCOPES, PERSP
 import { form, textField, selectField, choiceGroup, noteField, onSubmit, value, ticked } from "./forms.js";
 import { rungTag, programsById, section, empty, rungChoices, confirmDialog } from "./parts.js";
 import { suggestionCard } from "./people.js";
+import { personAuditLink } from "./admin.js";
+import { checkinsPanel } from "./checkins.js";
 
 /** The participant page. */
 export async function personView(ctx) {
   const id = Number(ctx.params[0]);
   const base = `/participants/${id}`;
   const writer = ctx.can.writePeople;
-  const [p, placements, programs, engagements, checkins, suggestions] = await Promise.all([
-    get(base), get(base + "/placements").then((r) => r.items), programsById(),
-    writer ? get(base + "/engagements").then((r) => r.items) : null,
-    writer ? get(base + "/capacity-checkins").then((r) => r.items) : null,
+  // One read of the record (one audit entry) brings the history the page shows.
+  const [p, programs, suggestions] = await Promise.all([
+    get(base, { include: writer ? "placements,engagements,capacity_checkins" : "placements" }), programsById(),
     writer ? get(`/suggestions?participant_id=${id}`).then((r) => r.items) : [],
   ]);
+  const { placements, engagements = null, capacity_checkins: checkins = null } = p;
   const programNames = (p.program_ids || []).map((pid) => programs.get(pid)?.name).filter(Boolean);
   const done = (sel, msg) => ctx.rerender(sel, msg);
 
@@ -45,12 +47,12 @@ export async function personView(ctx) {
     writer ? action(EW.record, earlierEnrolmentForm(base, p, programs, () => done("#h-programs", EW.recorded))) : null);
   const roles = section("Roles", rolesList(p.roles || []));
   const engagementList = engagements ? section("Engagements", engagementsList(engagements, programs)) : null;
-  const capacity = checkins ? section("Capacity check-ins", checkinsTable(checkins)) : null;
+  const capacity = checkins ? checkinsPanel({ base, p, checkins }) : null;
   const consent = section("Consent", consentFacts(p.consent),
     writer ? action("Update consent", consentForm(base, p, () => done("#h-consent", "Consent updated."))) : null,
     writer ? withdrawBlock(ctx, base, p) : null);
 
-  return h("article", { class: "page person-page" }, head,
+  return h("article", { class: "page person-page" }, head, ctx.can.admin ? h("p", { class: "audit-link" }, personAuditLink(id)) : null,
     h("div", { class: "columns" },
       h("div", { class: "col-main" }, actions, journey, engagementList, capacity),
       h("div", { class: "col-side" }, enrolments, roles, consent)));
