@@ -13,9 +13,10 @@ import (
 	"time"
 )
 
-// Every read of a person the service answered is in the audit trail after
-// the process is killed mid-load and started again: the entries the
-// committer had not yet moved from the read log are moved by the start.
+// Every read of a person's history the service answered is in the audit
+// trail after the process is killed mid-load and started again: the
+// entries the committer had not yet moved from the read log are moved by
+// the start.
 func TestAnsweredReadsAreAuditedAfterAKill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and kills it mid-read")
@@ -53,7 +54,7 @@ func TestAnsweredReadsAreAuditedAfterAKill(t *testing.T) {
 					return
 				default:
 				}
-				req, _ := http.NewRequest("GET", fmt.Sprintf("%s/api/v1/participants/%d", first.URL, pid), nil)
+				req, _ := http.NewRequest("GET", fmt.Sprintf("%s/api/v1/participants/%d/engagements", first.URL, pid), nil)
 				req.Header.Set("Authorization", "Bearer "+token)
 				res, err := l.client.Do(req)
 				if err != nil {
@@ -97,7 +98,7 @@ func TestAnsweredReadsAreAuditedAfterAKill(t *testing.T) {
 	}
 	defer conn.Close()
 	var audited int64
-	if err := conn.QueryRow(`SELECT count(*) FROM audit_log WHERE action = 'participant.read' AND entity_id = ?`, pid).Scan(&audited); err != nil {
+	if err := conn.QueryRow(`SELECT count(*) FROM audit_log WHERE action = 'engagement.list' AND entity_id = ?`, pid).Scan(&audited); err != nil {
 		t.Fatal(err)
 	}
 	// A read cut off after its entry was kept and before its answer left

@@ -35,26 +35,26 @@ func TestAnAuditedReadIsAnsweredWhileTheWriterIsBusy(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if _, err := s.participants.FindParticipant(ctx, s.staff, p.ID); err != nil {
+	if _, err := s.participants.ListEngagements(ctx, s.staff, p.ID); err != nil {
 		t.Fatalf("a read while the writer was busy: %v", err)
 	}
 	if _, err := s.participants.ListPlacements(ctx, s.staff, p.ID); err != nil {
 		t.Fatalf("a read while the writer was busy: %v", err)
 	}
-	if n := auditCount(t, s.db, "participant.read", p.ID); n != 0 {
-		t.Fatalf("%d participant.read entries in audit_log while the writer was held: the read went through the writer", n)
+	if n := auditCount(t, s.db, "engagement.list", p.ID); n != 0 {
+		t.Fatalf("%d engagement.list entries in audit_log while the writer was held: the read went through the writer", n)
 	}
 
 	release()
 	if err := s.db.FlushReads(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	for _, action := range []string{"participant.read", "placement.list"} {
+	for _, action := range []string{"engagement.list", "placement.list"} {
 		if n := auditCount(t, s.db, action, p.ID); n != 1 {
 			t.Errorf("%d %s entries for one read, want 1", n, action)
 		}
 	}
-	entries, _, err := s.audit.ListAudit(context.Background(), s.admin, pathway.AuditFilter{Action: "participant.read", Limit: 10})
+	entries, _, err := s.audit.ListAudit(context.Background(), s.admin, pathway.AuditFilter{Action: "engagement.list", Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestAReadAnsweredBeforeAWriteComesFirstInTheTrail(t *testing.T) {
 	p := s.add(t, "CMS-READ-2", "Order Person")
 	ctx := context.Background()
 	for range 20 {
-		if _, err := s.participants.FindParticipant(ctx, s.staff, p.ID); err != nil {
+		if _, err := s.participants.ListEngagements(ctx, s.staff, p.ID); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.participants.AddPlacement(ctx, s.staff, p.ID, &pathway.Placement{Rung: pathway.Member, EffectiveOn: s.today}); err != nil {
@@ -80,7 +80,7 @@ func TestAReadAnsweredBeforeAWriteComesFirstInTheTrail(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(entries) != 2 || entries[0].Action != "placement.create" || entries[1].Action != "participant.read" {
+		if len(entries) != 2 || entries[0].Action != "placement.create" || entries[1].Action != "engagement.list" {
 			t.Fatalf("newest entries %v, want the placement after the read that came before it", entries)
 		}
 	}
@@ -129,7 +129,7 @@ func TestReadEntriesACrashLeftAreMovedOnTheNextStart(t *testing.T) {
 	defer release()
 	ctx := context.Background()
 	for _, id := range []int64{p.ID, q.ID} {
-		if _, err := s.participants.FindParticipant(ctx, s.staff, id); err != nil {
+		if _, err := s.participants.ListEngagements(ctx, s.staff, id); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -148,15 +148,15 @@ func TestReadEntriesACrashLeftAreMovedOnTheNextStart(t *testing.T) {
 
 	restarted := reopen(t, crashed)
 	for _, id := range []int64{p.ID, q.ID} {
-		if n := auditCount(t, restarted, "participant.read", id); n != 1 {
-			t.Errorf("after the restart, %d participant.read entries for %d, want 1", n, id)
+		if n := auditCount(t, restarted, "engagement.list", id); n != 1 {
+			t.Errorf("after the restart, %d engagement.list entries for %d, want 1", n, id)
 		}
 	}
 	if err := restarted.Close(); err != nil {
 		t.Fatal(err)
 	}
 	again := reopen(t, crashed)
-	if n := auditCount(t, again, "participant.read", p.ID); n != 1 {
+	if n := auditCount(t, again, "engagement.list", p.ID); n != 1 {
 		t.Errorf("after a second restart, %d entries, want still 1", n)
 	}
 }
@@ -246,7 +246,7 @@ func TestAnAuditedReadOfAReadOnlyFileIsRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	_, err := sqlite.NewParticipantService(db).FindParticipant(context.Background(), s.staff, p.ID)
+	_, err := sqlite.NewParticipantService(db).ListEngagements(context.Background(), s.staff, p.ID)
 	if pathway.ErrorCode(err) != pathway.EUNAVAILABLE {
 		t.Errorf("an audited read of a read-only file: %v, want %s", err, pathway.EUNAVAILABLE)
 	}
@@ -272,29 +272,29 @@ func TestASecondProcessOnTheFileLeavesTheReadLogToTheFirst(t *testing.T) {
 	if !s.db.KeepsReadLog() {
 		t.Fatal("the first to open the file does not keep its read log")
 	}
-	if _, err := s.participants.FindParticipant(ctx, s.staff, p.ID); err != nil {
+	if _, err := s.participants.ListEngagements(ctx, s.staff, p.ID); err != nil {
 		t.Fatal(err)
 	}
 	second := reopen(t, s.db.Path)
 	if second.KeepsReadLog() {
 		t.Fatal("a second opening of the file took the read log too")
 	}
-	if _, err := sqlite.NewParticipantService(second).FindParticipant(ctx, s.staff, p.ID); err != nil {
+	if _, err := sqlite.NewParticipantService(second).ListEngagements(ctx, s.staff, p.ID); err != nil {
 		t.Fatal(err)
 	}
-	if n := auditCount(t, second, "participant.read", p.ID); n < 1 {
+	if n := auditCount(t, second, "engagement.list", p.ID); n < 1 {
 		t.Errorf("the second opening's read is not in audit_log when answered (%d entries)", n)
 	}
 	if err := second.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.participants.FindParticipant(ctx, s.staff, p.ID); err != nil {
+	if _, err := s.participants.ListEngagements(ctx, s.staff, p.ID); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.db.FlushReads(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if n := auditCount(t, s.db, "participant.read", p.ID); n != 3 {
-		t.Errorf("%d participant.read entries for three reads", n)
+	if n := auditCount(t, s.db, "engagement.list", p.ID); n != 3 {
+		t.Errorf("%d engagement.list entries for three reads", n)
 	}
 }
