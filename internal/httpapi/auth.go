@@ -44,7 +44,7 @@ func (s *Server) authenticate(c *gin.Context) {
 			s.writeError(c, pathway.Errorf(pathway.EUNAUTHORIZED, "auth.bearer"))
 			return
 		}
-		a, err = s.Users.ActorByToken(c.Request.Context(), secret.HashToken(token))
+		a, err = s.tokens.actor(c.Request.Context(), secret.HashToken(token), s.Users.ActorByToken) // tokencache.go
 	} else if cookie, cerr := c.Cookie(sessionCookie); cerr == nil && cookie != "" {
 		hash := secret.HashToken(cookie)
 		var csrf string

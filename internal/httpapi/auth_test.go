@@ -326,3 +326,17 @@ func TestSecretsAreNotStoredInClear(t *testing.T) {
 		})
 	}
 }
+
+// API tokens are cached for a second (tokencache.go); a change to what a
+// token may do, made through the API, holds from the very next request.
+func TestAnAccountChangeHoldsForItsTokenAtOnce(t *testing.T) {
+	e := newEnv(t)
+	staff := e.users[pathway.RoleStaff]
+	token := e.tokens[pathway.RoleStaff]
+	me := request{Method: "GET", Path: path("/me"), Token: token}
+	e.call(me).must(t, 200) // now cached
+	e.as(pathway.RoleAdmin, "PATCH", path("/users/%d", staff.ID), map[string]any{"role": "leadership"}).must(t, 200)
+	e.call(request{Method: "GET", Path: path("/participants"), Token: token}).must(t, 403)
+	e.as(pathway.RoleAdmin, "PATCH", path("/users/%d", staff.ID), map[string]any{"disabled": true}).must(t, 200)
+	e.call(me).must(t, 401)
+}

@@ -84,6 +84,9 @@ type Server struct {
 	self   selfState
 	router *gin.Engine
 	keys   keyLocks // requests in flight per Idempotency-Key
+
+	// tokens keeps accepted API tokens for TokenCacheTTL (tokencache.go).
+	tokens tokenCache
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }
@@ -118,6 +121,7 @@ func (s *Server) routes() *gin.Engine {
 		s.Metrics = NewMetrics()
 	}
 	r.Use(newHTTPMetrics(s.Metrics).observe, s.requestContext, s.recover, s.securityHeaders)
+	r.Use(s.forgetTokensOnChange)
 	r.NoRoute(s.hq(func(c *gin.Context) error {
 		if strings.HasPrefix(c.Request.URL.Path, "/api/") || s.Static == nil {
 			return pathway.Errorf(pathway.ENOTFOUND, "route.not_found")

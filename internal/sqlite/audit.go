@@ -17,8 +17,13 @@ func NewAuditService(db *DB) *AuditService { return &AuditService{db: db} }
 
 var _ pathway.AuditService = (*AuditService)(nil)
 
-// ListAudit implements pathway.AuditService.
+// ListAudit implements pathway.AuditService. It first waits for the
+// entries of reads already answered to reach audit_log (readlog.go), so
+// the trail it lists holds every read and write answered before it.
 func (s *AuditService) ListAudit(ctx context.Context, a pathway.Actor, f pathway.AuditFilter) ([]pathway.AuditEntry, int64, error) {
+	if err := s.db.FlushReads(ctx); err != nil {
+		return nil, 0, err
+	}
 	var where strings.Builder
 	var args []any
 	where.WriteString(` WHERE 1=1`)

@@ -124,7 +124,7 @@ func (s *BodyService) ListBodies(ctx context.Context, a pathway.Actor) ([]pathwa
 // Roster implements pathway.BodyService.
 func (s *BodyService) Roster(ctx context.Context, a pathway.Actor, id int64, asOf pathway.Date) (*pathway.Roster, error) {
 	var r *pathway.Roster
-	err := s.db.commit(ctx, a, func(tx *Tx) error {
+	err := s.db.read(ctx, a, func(tx *Tx) error {
 		if asOf.IsZero() {
 			asOf = tx.today()
 		}

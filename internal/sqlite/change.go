@@ -104,7 +104,7 @@ func scanChange(row interface{ Scan(...any) error }, first ...any) (pathway.Chan
 func (s *ChangeService) ListChanges(ctx context.Context, a pathway.Actor, f pathway.ChangeFilter) ([]pathway.Change, bool, error) {
 	out := []pathway.Change{}
 	var more bool
-	err := s.db.commit(ctx, a, func(tx *Tx) error {
+	err := s.db.read(ctx, a, func(tx *Tx) error {
 		clause, args := caseloadClause(a)
 		q := `SELECT ` + changeColumns + ` FROM changes c LEFT JOIN participants p ON p.id = c.participant_id WHERE c.id > ?` + clause + ` ORDER BY c.id LIMIT ?`
 		rows, err := tx.QueryContext(ctx, q, append(append([]any{f.After}, args...), f.Limit+1)...)

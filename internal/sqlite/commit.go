@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 
 	"pathway/internal/pathway"
@@ -58,6 +59,9 @@ func (db *DB) stopCommitter() {
 	}
 	close(db.stop)
 	<-db.stopped
+	// Reads answered until now go into audit_log before the end; any
+	// answered later are moved by the next Open.
+	db.runBatch(nil)
 	for {
 		select {
 		case j := <-db.jobs:
@@ -70,14 +74,21 @@ func (db *DB) stopCommitter() {
 
 func (db *DB) commitLoop() {
 	defer close(db.stopped)
+	var wake <-chan struct{}
+	if db.reads != nil {
+		wake = db.reads.wake
+	}
 	for {
-		var first *writeJob
+		var batch []*writeJob
 		select {
-		case first = <-db.jobs:
+		case first := <-db.jobs:
+			batch = append(batch, first)
+		case <-wake:
+			// Audited reads wait in the read log and no write came:
+			// a batch of no writes moves them.
 		case <-db.stop:
 			return
 		}
-		batch := []*writeJob{first}
 	gather:
 		for len(batch) < maxBatch {
 			select {
@@ -92,8 +103,8 @@ func (db *DB) commitLoop() {
 }
 
 // commit queues fn for the writer and waits for the commit that holds it:
-// every change goes this way, and so does every read that must leave an
-// audit entry. Once queued, it waits for the outcome even if ctx ends, so
+// every change goes this way (audited reads go through read, and their
+// entries through the read log, readlog.go). Once queued, it waits for the outcome even if ctx ends, so
 // that no write is answered as failed after it was committed; a write
 // whose ctx ended before its turn is skipped.
 func (db *DB) commit(ctx context.Context, a pathway.Actor, fn func(*Tx) error) error {
@@ -119,8 +130,17 @@ func (db *DB) enqueue(ctx context.Context, job *writeJob) error {
 	}
 }
 
-// runBatch runs jobs in one transaction and answers each.
+// runBatch runs jobs in one transaction and answers each. The batch first
+// moves into audit_log the entries of the audited reads answered since the
+// last one (readlog.go); a batch may hold only those.
 func (db *DB) runBatch(batch []*writeJob) {
+	var reads *segment
+	if db.reads != nil {
+		reads = db.reads.take()
+	}
+	if len(batch) == 0 && reads == nil {
+		return
+	}
 	results := make([]error, len(batch))
 	answer := func() {
 		ok := false
@@ -137,15 +157,45 @@ func (db *DB) runBatch(batch []*writeJob) {
 		}
 	}
 	defer answer()
-	db.batches.Add(1)
-	db.batched.Add(int64(len(batch)))
-	db.lastBatch.Store(int64(len(batch)))
-	sqlTx, err := db.writer.BeginTx(context.Background(), nil)
-	if err != nil {
+	if len(batch) > 0 {
+		db.batches.Add(1)
+		db.batched.Add(int64(len(batch)))
+		db.lastBatch.Store(int64(len(batch)))
+	}
+	fail := func(err error) {
 		for i := range results {
-			results[i] = mapError(fmt.Errorf("begin: %w", err))
+			if results[i] == nil {
+				results[i] = mapError(err)
+			}
 		}
+	}
+	bg := context.Background()
+	conn, err := db.writer.Conn(bg)
+	if err != nil {
+		fail(fmt.Errorf("begin: %w", err))
 		return
+	}
+	defer conn.Close()
+	if reads != nil {
+		// The read log's file is emptied after this commit, so the commit
+		// must reach the disk, not only the write-ahead log's cache.
+		if _, err := conn.ExecContext(bg, `PRAGMA synchronous = FULL`); err != nil {
+			db.Logger.Warn("could not move read audit entries; the next batch will", "error", err.Error())
+			reads = nil
+		} else {
+			defer conn.ExecContext(bg, `PRAGMA synchronous = NORMAL`)
+		}
+	}
+	sqlTx, err := conn.BeginTx(bg, nil)
+	if err != nil {
+		fail(fmt.Errorf("begin: %w", err))
+		return
+	}
+	if reads != nil {
+		if err := db.moveReads(sqlTx, reads); err != nil {
+			db.Logger.Warn("could not move read audit entries; the next batch will", "error", err.Error())
+			reads = nil
+		}
 	}
 	for i, j := range batch {
 		if err := j.ctx.Err(); err != nil {
@@ -164,12 +214,41 @@ func (db *DB) runBatch(batch []*writeJob) {
 		}
 	}
 	if err := sqlTx.Commit(); err != nil {
-		for i := range results {
-			if results[i] == nil {
-				results[i] = mapError(fmt.Errorf("commit: %w", err))
-			}
+		fail(fmt.Errorf("commit: %w", err))
+		return
+	}
+	if reads != nil {
+		if err := db.reads.moved(reads); err != nil {
+			db.Logger.Warn("could not empty the read log; the next batch will", "error", err.Error())
 		}
 	}
+}
+
+// moveReads inserts seg's entries into audit_log inside its own savepoint,
+// unless an earlier commit moved them already (and emptying the file
+// failed), so a failure leaves the batch's writes alone.
+func (db *DB) moveReads(sqlTx *sql.Tx, seg *segment) error {
+	bg := context.Background()
+	var movedSeq int64
+	if err := sqlTx.QueryRowContext(bg, `SELECT segment FROM read_log_moved`).Scan(&movedSeq); err != nil {
+		return fmt.Errorf("read the read log's progress: %w", err)
+	}
+	if movedSeq >= seg.seq {
+		return nil
+	}
+	if _, err := sqlTx.ExecContext(bg, `SAVEPOINT reads`); err != nil {
+		return fmt.Errorf("savepoint: %w", err)
+	}
+	err := insertReads(bg, sqlTx, seg.seq, seg.entries)
+	if err != nil {
+		if _, rerr := sqlTx.ExecContext(bg, `ROLLBACK TO reads`); rerr != nil {
+			err = errors.Join(err, rerr)
+		}
+	}
+	if _, rerr := sqlTx.ExecContext(bg, `RELEASE reads`); rerr != nil {
+		err = errors.Join(err, rerr)
+	}
+	return err
 }
 
 // runJob runs one write inside a savepoint. It returns the write's own

@@ -68,6 +68,10 @@ type DB struct {
 	batched   atomic.Int64 // writes those commits held
 	lastBatch atomic.Int64 // writes in the latest commit
 
+	// reads keeps the audit entries of reads until the committer moves
+	// them into audit_log (readlog.go); nil when the file is read-only.
+	reads *readLog
+
 	// scrubWake wakes the scrubber after an erasure it must finish, and
 	// scrubRetries counts its attempts (scrub.go).
 	scrubWake    chan struct{}
@@ -164,6 +168,9 @@ func (db *DB) Open() error {
 		if err := db.fillSearchKeys(context.Background()); err != nil {
 			return errors.Join(err, db.Close())
 		}
+		if err := db.openReadLog(context.Background()); err != nil {
+			return errors.Join(err, db.Close())
+		}
 	}
 	if db.reader, err = openPool(db.dsn(connRead)); err != nil {
 		return errors.Join(fmt.Errorf("open readers: %w", err), db.Close())
@@ -242,6 +249,9 @@ func (db *DB) Close() error {
 		db.bg.Wait()
 		db.stopCommitter()
 		var errs []error
+		if db.reads != nil {
+			errs = append(errs, db.reads.close())
+		}
 		if db.reader != nil {
 			errs = append(errs, db.reader.Close())
 		}
@@ -330,6 +340,10 @@ type Tx struct {
 	actor pathway.Actor
 	// uncancellable is set under commit, whose transaction is shared.
 	uncancellable bool
+	// reading is set under read: audit entries are kept in logged, for the
+	// read log, instead of written (readlog.go).
+	reading bool
+	logged  []readEntry
 }
 
 // timePrecision is the precision times are stored with.
@@ -363,8 +377,14 @@ func (tx *Tx) context(ctx context.Context) context.Context {
 }
 
 // audit appends an audit entry in the transaction, so the entry and the
-// change it records land together or not at all.
+// change it records land together or not at all. In a read, the entry goes
+// to the read log before the read is answered (readlog.go).
 func (tx *Tx) audit(action, entity string, entityID int64) error {
+	if tx.reading {
+		tx.logged = append(tx.logged, readEntry{At: formatTime(tx.now), UserID: tx.actor.UserID, Email: tx.actor.Email,
+			Action: action, Entity: entity, EntityID: entityID, RemoteAddr: tx.actor.RemoteAddr, ByParticipant: tx.actor.ByParticipant()})
+		return nil
+	}
 	const q = `INSERT INTO audit_log (at, user_id, user_email, action, entity, entity_id, remote_addr, by_participant)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 	var uid, eid any
@@ -381,7 +401,10 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 }
 
 // read runs fn in a read-only transaction on a reader connection; changes
-// and audited reads go through commit instead (commit.go).
+// go through commit instead (commit.go). An audit entry fn makes is kept
+// in the read log, on disk, before read returns, and moved into audit_log
+// by the committer's next batch (readlog.go): an audited read never waits
+// for the writer.
 func (db *DB) read(ctx context.Context, a pathway.Actor, fn func(*Tx) error) (err error) {
 	sqlTx, err := db.reader.BeginTx(ctx, nil)
 	if err != nil {
@@ -396,12 +419,18 @@ func (db *DB) read(ctx context.Context, a pathway.Actor, fn func(*Tx) error) (er
 			_ = sqlTx.Rollback()
 		}
 	}()
-	tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(timePrecision), actor: a}
+	tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(timePrecision), actor: a, reading: true}
 	if err = fn(tx); err != nil {
 		return mapError(err)
 	}
 	if err = sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	if len(tx.logged) > 0 {
+		if err := db.keepReads(ctx, a, tx.logged); err != nil {
+			db.noteWrite(err)
+			return err
+		}
 	}
 	return nil
 }

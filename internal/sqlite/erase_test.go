@@ -365,6 +365,9 @@ WHERE (entity = 'participant' AND entity_id = ?)
    OR (entity = 'placement' AND entity_id IN (SELECT value FROM json_each(?)))
    OR (entity = 'role' AND entity_id = ?)
 ORDER BY id`
+		if err := s.db.FlushReads(ctx); err != nil {
+			t.Fatal(err)
+		}
 		rows, err := s.db.Reader().QueryContext(ctx, q, p.ID, string(placementIDs), role.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -382,6 +385,9 @@ ORDER BY id`
 	}
 	countAll := func() int {
 		var n int
+		if err := s.db.FlushReads(ctx); err != nil {
+			t.Fatal(err)
+		}
 		if err := s.db.Reader().QueryRowContext(ctx, `SELECT count(*) FROM audit_log`).Scan(&n); err != nil {
 			t.Fatal(err)
 		}

@@ -91,7 +91,7 @@ func scanPlacement(row interface{ Scan(...any) error }, more ...any) (*pathway.P
 // ListPlacements implements pathway.ParticipantService.
 func (s *ParticipantService) ListPlacements(ctx context.Context, a pathway.Actor, participantID int64) ([]pathway.Placement, error) {
 	var out []pathway.Placement
-	err := s.db.commit(ctx, a, func(tx *Tx) (err error) {
+	err := s.db.read(ctx, a, func(tx *Tx) (err error) {
 		if out, err = listPlacements(ctx, tx, participantID); err != nil {
 			return err
 		}
@@ -288,7 +288,7 @@ func attendeeError(err error, field string) error {
 // ListEngagements implements pathway.ParticipantService.
 func (s *ParticipantService) ListEngagements(ctx context.Context, a pathway.Actor, participantID int64) ([]pathway.Engagement, error) {
 	var out []pathway.Engagement
-	err := s.db.commit(ctx, a, func(tx *Tx) (err error) {
+	err := s.db.read(ctx, a, func(tx *Tx) (err error) {
 		if out, err = listEngagements(ctx, tx, participantID); err != nil {
 			return err
 		}
@@ -377,7 +377,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 // ListCheckins implements pathway.ParticipantService.
 func (s *ParticipantService) ListCheckins(ctx context.Context, a pathway.Actor, participantID int64) ([]pathway.CapacityCheckin, error) {
 	var out []pathway.CapacityCheckin
-	err := s.db.commit(ctx, a, func(tx *Tx) (err error) {
+	err := s.db.read(ctx, a, func(tx *Tx) (err error) {
 		if out, err = listCheckins(ctx, tx, participantID); err != nil {
 			return err
 		}

@@ -302,7 +302,7 @@ func (s *ParticipantService) FindParticipant(ctx context.Context, a pathway.Acto
 func (s *ParticipantService) ListParticipants(ctx context.Context, a pathway.Actor, f pathway.ParticipantFilter) ([]pathway.Participant, int64, error) {
 	var out []pathway.Participant
 	var next int64
-	err := s.db.commit(ctx, a, func(tx *Tx) error {
+	err := s.db.read(ctx, a, func(tx *Tx) error {
 		var q strings.Builder
 		var args []any
 		add := func(sql string, as ...any) { q.WriteString(sql); args = append(args, as...) }

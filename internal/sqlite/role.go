@@ -225,7 +225,7 @@ func (s *BodyService) UpdateRole(ctx context.Context, a pathway.Actor, id int64,
 // ListRoles implements pathway.BodyService.
 func (s *BodyService) ListRoles(ctx context.Context, a pathway.Actor, f pathway.RoleFilter) ([]pathway.BodyRole, error) {
 	var out []pathway.BodyRole
-	err := s.db.commit(ctx, a, func(tx *Tx) error {
+	err := s.db.read(ctx, a, func(tx *Tx) error {
 		var cond strings.Builder
 		var args []any
 		today := tx.today().String()

@@ -171,7 +171,7 @@ WHERE sp.speaking_engagement_id IN (` + in + `)`
 func (s *BodyService) ListSpeakingEngagements(ctx context.Context, a pathway.Actor, bodyID int64, page pathway.TalkPage) ([]pathway.SpeakingEngagement, bool, error) {
 	var out []pathway.SpeakingEngagement
 	var more bool
-	err := s.db.commit(ctx, a, func(tx *Tx) error {
+	err := s.db.read(ctx, a, func(tx *Tx) error {
 		if _, err := findBody(ctx, tx, bodyID, tx.today()); err != nil {
 			return err
 		}

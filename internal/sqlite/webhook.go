@@ -79,7 +79,7 @@ func (s *WebhookService) CreateWebhook(ctx context.Context, a pathway.Actor, w *
 // ListWebhooks implements pathway.WebhookService.
 func (s *WebhookService) ListWebhooks(ctx context.Context, a pathway.Actor) ([]pathway.Webhook, error) {
 	out := []pathway.Webhook{}
-	err := s.db.commit(ctx, a, func(tx *Tx) error {
+	err := s.db.read(ctx, a, func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT `+webhookColumns+` FROM webhooks w ORDER BY w.id`)
 		if err != nil {
 			return fmt.Errorf("list webhooks: %w", err)
@@ -103,7 +103,7 @@ func (s *WebhookService) ListWebhooks(ctx context.Context, a pathway.Actor) ([]p
 // FindWebhook implements pathway.WebhookService.
 func (s *WebhookService) FindWebhook(ctx context.Context, a pathway.Actor, id int64) (*pathway.Webhook, error) {
 	var w *pathway.Webhook
-	err := s.db.commit(ctx, a, func(tx *Tx) (err error) {
+	err := s.db.read(ctx, a, func(tx *Tx) (err error) {
 		if w, err = findWebhook(ctx, tx, id); err != nil {
 			return err
 		}
@@ -132,7 +132,7 @@ func (s *WebhookService) ListDeliveries(ctx context.Context, a pathway.Actor, id
 WHERE d.endpoint_id = ? AND (? = 0 OR d.id < ?) ORDER BY d.id DESC LIMIT ?`
 	out := []pathway.Delivery{}
 	var next int64
-	err := s.db.commit(ctx, a, func(tx *Tx) error {
+	err := s.db.read(ctx, a, func(tx *Tx) error {
 		if _, err := findWebhook(ctx, tx, id); err != nil {
 			return err
 		}
