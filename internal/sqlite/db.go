@@ -397,6 +397,9 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 	if _, err := tx.ExecContext(context.Background(), q, formatTime(tx.now), uid, tx.actor.Email, action, entity, eid, tx.actor.RemoteAddr, tx.actor.ByParticipant()); err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
 	}
+	if action == viewAction && entity == "participant" {
+		return noteView(context.Background(), tx, tx.actor.UserID, entityID, formatTime(tx.now))
+	}
 	return nil
 }
 

@@ -391,9 +391,10 @@ func insertReads(ctx context.Context, tx execer, seq int64, entries []readEntry)
 	return nil
 }
 
-// insertAudit writes entries to audit_log. An entry about a participant
-// erased since the read keeps no id, as the erasure's unlinking would have
-// left it.
+// insertAudit writes entries to audit_log, and notes each opening of a
+// participant's record for "people I saw recently". An entry about a
+// participant erased since the read keeps no id, as the erasure's unlinking
+// would have left it.
 func insertAudit(ctx context.Context, tx execer, entries []readEntry) error {
 	const q = `INSERT INTO audit_log (at, user_id, user_email, action, entity, entity_id, remote_addr, by_participant)
 VALUES (?1, ?2, ?3, ?4, ?5, CASE WHEN ?5 = 'participant' THEN (SELECT id FROM participants WHERE id = ?6) ELSE ?6 END, ?7, ?8)`
@@ -407,6 +408,11 @@ VALUES (?1, ?2, ?3, ?4, ?5, CASE WHEN ?5 = 'participant' THEN (SELECT id FROM pa
 		}
 		if _, err := tx.ExecContext(ctx, q, e.At, uid, e.Email, e.Action, e.Entity, eid, e.RemoteAddr, e.ByParticipant); err != nil {
 			return fmt.Errorf("audit %s: %w", e.Action, err)
+		}
+		if e.Action == viewAction && e.Entity == "participant" {
+			if err := noteView(ctx, tx, e.UserID, e.EntityID, e.At); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

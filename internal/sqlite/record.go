@@ -13,7 +13,7 @@ var _ pathway.RecordService = (*ParticipantService)(nil)
 // record is one audit entry, as a single GET of the participant is.
 func (s *ParticipantService) FindRecord(ctx context.Context, a pathway.Actor, id int64, parts pathway.RecordParts) (*pathway.ParticipantRecord, error) {
 	var r pathway.ParticipantRecord
-	err := s.db.commit(ctx, a, func(tx *Tx) error {
+	err := s.db.read(ctx, a, func(tx *Tx) error {
 		p, err := findParticipant(ctx, tx, id)
 		if err != nil {
 			return err
@@ -40,10 +40,7 @@ func (s *ParticipantService) FindRecord(ctx context.Context, a pathway.Actor, id
 			}
 			r.Checkins = &cs
 		}
-		if err := noteView(ctx, tx, id); err != nil {
-			return err
-		}
-		return tx.audit("participant.read", "participant", id)
+		return tx.audit(viewAction, "participant", id)
 	})
 	if err != nil {
 		return nil, err

@@ -163,24 +163,32 @@ func containsAll(short []string, alone bool, text string) (string, []any) {
 // viewsKept is how many recently opened people an account's list keeps.
 const viewsKept = 50
 
-// noteView records that the actor opened participant id, for "people I saw
-// recently", keeping only the latest viewsKept.
-func noteView(ctx context.Context, tx *Tx, id int64) error {
-	if tx.actor.UserID == 0 {
+// noteView records that account userID opened participant id at the given
+// time, for "people I saw recently", keeping only the latest viewsKept. It
+// follows the audit entry of the read (insertAudit, Tx.audit), so it is
+// written by the committer with that entry and never on a read's own path;
+// a person erased since the read is not noted.
+func noteView(ctx context.Context, tx execer, userID, id int64, at string) error {
+	if userID == 0 || id == 0 {
 		return nil
 	}
 	const (
 		upsert = `INSERT INTO participant_views (user_id, participant_id, seen_seq, seen_at)
-VALUES (?1, ?2, (SELECT coalesce(max(seen_seq), 0) + 1 FROM participant_views WHERE user_id = ?1), ?3)
+SELECT ?1, ?2, (SELECT coalesce(max(seen_seq), 0) + 1 FROM participant_views WHERE user_id = ?1), ?3
+WHERE EXISTS (SELECT 1 FROM participants WHERE id = ?2)
 ON CONFLICT (user_id, participant_id) DO UPDATE SET seen_seq = excluded.seen_seq, seen_at = excluded.seen_at`
 		trim = `DELETE FROM participant_views WHERE user_id = ?1 AND seen_seq <=
     (SELECT seen_seq FROM participant_views WHERE user_id = ?1 ORDER BY seen_seq DESC LIMIT 1 OFFSET ?2)`
 	)
-	if _, err := tx.ExecContext(ctx, upsert, tx.actor.UserID, id, formatTime(tx.now)); err != nil {
+	if _, err := tx.ExecContext(ctx, upsert, userID, id, at); err != nil {
 		return fmt.Errorf("note view: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, trim, tx.actor.UserID, viewsKept); err != nil {
+	if _, err := tx.ExecContext(ctx, trim, userID, viewsKept); err != nil {
 		return fmt.Errorf("note view: %w", err)
 	}
 	return nil
 }
+
+// viewAction is the audit action of opening a participant's record, which
+// also notes the view for "people I saw recently".
+const viewAction = "participant.read"

@@ -60,20 +60,16 @@ ORDER BY p.id, ev.rung DESC, ev.on_date DESC, ev.ref DESC`
 const maxEvidence = 10
 
 // Suggestions implements pathway.SuggestionService. The page is read on a
-// reader connection, so a long walk never holds up the writer; the audit
-// entry is then committed, and nothing is answered unless it is.
+// reader connection, and its audit entry kept in the read log, so a long
+// walk never holds up the writer nor waits for it.
 func (s *SuggestionService) Suggestions(ctx context.Context, a pathway.Actor, f pathway.SuggestionFilter) ([]pathway.Suggestion, int64, error) {
 	var out []pathway.Suggestion
 	var next int64
 	err := s.db.read(ctx, a, func(tx *Tx) error {
 		var err error
-		out, next, err = suggestions(ctx, tx, f)
-		return err
-	})
-	if err != nil {
-		return nil, 0, err
-	}
-	err = s.db.commit(ctx, a, func(tx *Tx) error {
+		if out, next, err = suggestions(ctx, tx, f); err != nil {
+			return err
+		}
 		return tx.audit("suggestion.list", "participant", f.ParticipantID)
 	})
 	if err != nil {
