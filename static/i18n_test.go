@@ -2,6 +2,8 @@ package static
 
 import (
 	"io/fs"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -100,5 +102,56 @@ func TestEveryKeyTheCodeLooksUpIsInTheCatalogue(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// auditCall is the server writing an audit entry with a literal action.
+var auditCall = regexp.MustCompile(`\.audit\("([a-z_]+\.[a-z_.]+)"`)
+
+// serverAuditActions reads every action the server's code writes to the
+// audit log, from the Go source beside this package.
+func serverAuditActions(t *testing.T) []string {
+	t.Helper()
+	var out []string
+	err := filepath.WalkDir("../internal", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range auditCall.FindAllStringSubmatch(string(b), -1) {
+			out = append(out, m[1])
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func TestEveryAuditActionReadsAsASentenceAndCanBeFilteredOn(t *testing.T) {
+	actions := serverAuditActions(t)
+	if len(actions) < 20 {
+		t.Fatalf("found only %d audit actions in the server's code; has the way it writes them changed?", len(actions))
+	}
+	en := catalogue(t, "en")
+	admin, err := FS.ReadFile("js/admin.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range actions {
+		if _, ok := en["admin.audit.action."+a]; !ok {
+			t.Errorf("the audit log shows %q with no sentence: add admin.audit.action.%s to the catalogues", a, a)
+		}
+		if _, ok := en["admin.audit.filter.action."+a]; !ok {
+			t.Errorf("the audit filter has no words for %q: add admin.audit.filter.action.%s", a, a)
+		}
+		if !strings.Contains(string(admin), `"`+a+`"`) {
+			t.Errorf("admin.js's ACTIONS does not offer %q in the audit filter", a)
+		}
 	}
 }

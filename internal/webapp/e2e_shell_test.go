@@ -163,11 +163,7 @@ type appPage struct {
 // logged too, to be removed. (Which panels a page shows depends on the data
 // the tests before made: the people list's suggestions appear only when
 // earlier tests left some, so this says so rather than fail.)
-var spanishPending = map[string]string{
-	"people": "people.js: its suggestions panel (branch i11-people)",
-	"person": "person.js (its own branch)",
-	"admin":  "admin.js (its own branch)",
-}
+var spanishPending = map[string]string{}
 
 // pagesOf lists every page the role's menu and lists lead to.
 func (s *site) pagesOf(t *testing.T, ctx context.Context, role pathway.Role) []appPage {

@@ -193,7 +193,8 @@ const RECORD_KINDS = ["participant", "placement", "program", "body", "role", "sp
 const ACTIONS = [
   "participant.read", "participant.list", "participant.create", "participant.update", "participant.erase", "participant.ref_refused",
   "consent.update", "placement.create", "placement.list", "placement.delete", "enrolment.create", "enrolment.update",
-  "engagement.create", "engagement.list", "checkin.create", "checkin.list", "suggestion.list",
+  "engagement.create", "engagement.list", "checkin.create", "checkin.list", "suggestion.list", "suggestion.dismiss", "suggestion.undo",
+  "invitation.create", "invitation.list", "invitation.revoke", "self.journey.read",
   "program.create", "program.update", "body.create", "body.update", "body.roster", "role.create", "role.update", "role.list",
   "speaking_engagement.create", "speaking_engagement.list", "import.create", "release.publish", "change.list",
   "user.create", "user.update", "user.unlock", "user.password_change", "user.password_reset", "user.language",
