@@ -178,10 +178,22 @@ func (s *site) pagesOf(t *testing.T, ctx context.Context, role pathway.Role) []a
 		case "/participants":
 			out = append(out, appPage{fmt.Sprintf("/participants/%d", s.ids["Grace Okafor"]), "person"})
 			if role.Can(pathway.WritePeople) {
-				out = append(out, appPage{"/participants/new", "people"})
+				out = append(out, appPage{"/participants/new", "people"}, appPage{"/suggestions", "suggestions"})
 			}
 		case "/bodies":
 			out = append(out, appPage{fmt.Sprintf("/bodies/%d", s.ids["Community advisory board"]), "bodies"})
+			// A speakers bureau's page and its past talks, when an earlier
+			// test made one.
+			bodies, err := s.srv.Bodies.ListBodies(context.Background(), s.admin)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, b := range bodies {
+				if b.Kind == pathway.SpeakersBureau {
+					out = append(out, appPage{fmt.Sprintf("/bodies/%d", b.ID), "bodies"}, appPage{fmt.Sprintf("/bodies/%d/talks", b.ID), "bodies"})
+					break
+				}
+			}
 		case "/dashboard":
 			q := ""
 			rs, _, err := s.srv.Releases.Releases(context.Background())

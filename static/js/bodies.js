@@ -307,7 +307,7 @@ function personSlot() {
 
 function talkList(items) {
   return h("ul", { class: "plain-list talks" }, items.map((e) => h("li", {},
-    h("strong", {}, e.topic), ` · ${audienceName(e.audience)}, ${formatDate(e.held_on)}`, h("br"),
+    h("strong", {}, e.topic), t("bodies.talks.audience_on", { audience: audienceName(e.audience), date: formatDate(e.held_on) }), h("br"),
     h("span", { class: "muted" }, (e.speakers || []).length
       ? t("bodies.talks.speakers", { names: e.speakers.map((sp) => sp.display_name).join(", ") })
       : tn("bodies.talks.count", e.speaker_count)))));

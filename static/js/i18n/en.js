@@ -471,6 +471,7 @@ export default {
   "bodies.talks.heading": "Speaking engagements",
   "bodies.talks.recent": "Latest talks",
   "bodies.talks.none": "No speaking engagements recorded yet.",
+  "bodies.talks.audience_on": " · {audience}, {date}",
   "bodies.talks.all": "All past talks",
   "bodies.talks.speakers": "Speakers: {names}",
   "bodies.talks.count.one": "{n} speaker",

@@ -471,6 +471,7 @@ export default {
   "bodies.talks.heading": "Presentaciones",
   "bodies.talks.recent": "Últimas presentaciones",
   "bodies.talks.none": "Todavía no hay presentaciones registradas.",
+  "bodies.talks.audience_on": " · {audience}, {date}",
   "bodies.talks.all": "Todas las presentaciones anteriores",
   "bodies.talks.speakers": "Oradores: {names}",
   "bodies.talks.count.one": "{n} orador",
