@@ -275,12 +275,13 @@ func TestOneViewOfAPersonIsOneAuditEntry(t *testing.T) {
 		Placements  *[]pathway.Placement       `json:"placements"`
 		Engagements *[]pathway.Engagement      `json:"engagements"`
 		Checkins    *[]pathway.CapacityCheckin `json:"capacity_checkins"`
+		Suggestions *[]pathway.Suggestion      `json:"suggestions"`
 	}
-	e.as(pathway.RoleStaff, "GET", path("/participants/%d?include=placements,engagements,capacity_checkins", p.ID), nil).must(t, 200).decode(t, &rec)
+	e.as(pathway.RoleStaff, "GET", path("/participants/%d?include=placements,engagements,capacity_checkins,suggestions", p.ID), nil).must(t, 200).decode(t, &rec)
 	if n := e.auditLength() - before; n != 1 {
 		t.Errorf("one view wrote %d audit entries, want 1", n)
 	}
-	if rec.DisplayName != "Rosa" || rec.Placements == nil || len(*rec.Placements) != 1 || rec.Engagements == nil || len(*rec.Engagements) != 1 || rec.Checkins == nil {
+	if rec.DisplayName != "Rosa" || rec.Placements == nil || len(*rec.Placements) != 1 || rec.Engagements == nil || len(*rec.Engagements) != 1 || rec.Checkins == nil || rec.Suggestions == nil {
 		t.Errorf("the record is %+v", rec)
 	}
 	if n := e.auditCount("participant.read"); n != 1 {
@@ -290,7 +291,7 @@ func TestOneViewOfAPersonIsOneAuditEntry(t *testing.T) {
 	t.Run("parts are left out unless asked for", func(t *testing.T) {
 		var bare map[string]any
 		e.as(pathway.RoleStaff, "GET", path("/participants/%d", p.ID), nil).must(t, 200).decode(t, &bare)
-		for _, k := range []string{"placements", "engagements", "capacity_checkins"} {
+		for _, k := range []string{"placements", "engagements", "capacity_checkins", "suggestions"} {
 			if _, ok := bare[k]; ok {
 				t.Errorf("the plain read holds %s", k)
 			}
@@ -299,6 +300,7 @@ func TestOneViewOfAPersonIsOneAuditEntry(t *testing.T) {
 	t.Run("each part needs what its own route needs", func(t *testing.T) {
 		e.as(pathway.RoleCoordinator, "GET", path("/participants/%d?include=placements", p.ID), nil).must(t, 200)
 		e.as(pathway.RoleCoordinator, "GET", path("/participants/%d?include=capacity_checkins", p.ID), nil).must(t, 403)
+		e.as(pathway.RoleCoordinator, "GET", path("/participants/%d?include=placements,suggestions", p.ID), nil).must(t, 200)
 		e.as(pathway.RoleLeadership, "GET", path("/participants/%d?include=placements", p.ID), nil).must(t, 403)
 		wantProblem(t, e.as(pathway.RoleStaff, "GET", path("/participants/%d?include=notes", p.ID), nil), 422, "include")
 	})

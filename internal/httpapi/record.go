@@ -18,6 +18,7 @@ var recordIncludes = map[string]pathway.Ability{
 	"placements":        pathway.ReadPeople,
 	"engagements":       pathway.WritePeople,
 	"capacity_checkins": pathway.WritePeople,
+	"suggestions":       pathway.ReadBodies,
 }
 
 // parts reads the include list, refusing a part a's role may not read.
@@ -41,6 +42,8 @@ func (q recordQuery) parts(a pathway.Actor) (pathway.RecordParts, error) {
 			p.Engagements = true
 		case "capacity_checkins":
 			p.Checkins = true
+		case "suggestions":
+			p.Suggestions = true
 		}
 	}
 	return p, nil

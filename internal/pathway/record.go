@@ -7,6 +7,7 @@ type RecordParts struct {
 	Placements  bool
 	Engagements bool
 	Checkins    bool
+	Suggestions bool
 }
 
 // ParticipantRecord is a person with, as asked, their history: what one
@@ -17,6 +18,7 @@ type ParticipantRecord struct {
 	Placements  *[]Placement       `json:"placements,omitempty"`
 	Engagements *[]Engagement      `json:"engagements,omitempty"`
 	Checkins    *[]CapacityCheckin `json:"capacity_checkins,omitempty"`
+	Suggestions *[]Suggestion      `json:"suggestions,omitempty"`
 }
 
 // RecordService reads a person's record in one go.

@@ -40,6 +40,16 @@ func (s *ParticipantService) FindRecord(ctx context.Context, a pathway.Actor, id
 			}
 			r.Checkins = &cs
 		}
+		if parts.Suggestions {
+			ss, _, err := suggestions(ctx, tx, pathway.SuggestionFilter{ParticipantID: id})
+			if err != nil {
+				return err
+			}
+			if ss == nil {
+				ss = []pathway.Suggestion{}
+			}
+			r.Suggestions = &ss
+		}
 		return tx.audit(viewAction, "participant", id)
 	})
 	if err != nil {

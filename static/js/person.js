@@ -24,10 +24,10 @@ export async function personView(ctx) {
   const base = `/participants/${id}`;
   const writer = ctx.can.writePeople;
   // One read of the record (one audit entry) brings the history the page shows.
-  const [p, programs, suggestions] = await Promise.all([
-    get(base, { include: writer ? "placements,engagements,capacity_checkins" : "placements" }), programsById(),
-    writer ? get(`/suggestions?participant_id=${id}`).then((r) => r.items) : [],
+  const [p, programs] = await Promise.all([
+    get(base, { include: writer ? "placements,engagements,capacity_checkins,suggestions" : "placements" }), programsById(),
   ]);
+  const suggestions = p.suggestions || [];
   const { placements, engagements = null, capacity_checkins: checkins = null } = p;
   const programNames = (p.program_ids || []).map((pid) => programs.get(pid)?.name).filter(Boolean);
   const done = (sel, msg) => ctx.rerender(sel, msg);
