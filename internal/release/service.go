@@ -73,6 +73,11 @@ func (s *Service) Publish(ctx context.Context, a pathway.Actor, label string) (*
 		return nil, err
 	}
 	if err := pathway.CheckBudget(p.Year(), spent[p.Year()], s.Config.Epsilon, s.Budget); err != nil {
+		// A publish of this very period may have landed between the two
+		// reads, spending the budget it found: that is the true answer.
+		if _, ferr := s.Store.FindRelease(ctx, p.Label); ferr == nil {
+			return nil, pathway.Conflict("period", "release.already_published", p.Label)
+		}
 		return nil, err
 	}
 	counts, err := s.Store.ReleaseCounts(ctx, p)
