@@ -322,7 +322,20 @@ func (s *ParticipantService) ListParticipants(ctx context.Context, a pathway.Act
 			add(` FROM participants p WHERE 1`)
 		}
 		if match != "" && !byIndex {
-			add(` AND p.id IN (SELECT rowid FROM participant_search WHERE participant_search MATCH ?)`, match)
+			// Sorted by name or engagement, a search either sorts its
+			// matches, when they are few, or walks that order's index and
+			// keeps the matches, when they are many (a common first name):
+			// the unary + keeps SQLite from reaching the people through
+			// the match list, so it reads the order's index instead.
+			n, err := countMatches(ctx, tx, match)
+			if err != nil {
+				return err
+			}
+			id := "p.id"
+			if !f.Recent && n > sortMatchesMax {
+				id = "+p.id"
+			}
+			add(` AND `+id+` IN (SELECT rowid FROM participant_search WHERE participant_search MATCH ?)`, match)
 		}
 		if f.Text != "" {
 			clause, targs := containsAll(short, match == "", f.Text)
@@ -400,6 +413,19 @@ func (s *ParticipantService) ListParticipants(ctx context.Context, a pathway.Act
 		return tx.audit("participant.list", "participant", 0)
 	})
 	return out, next, err
+}
+
+// sortMatchesMax is the most matches a search sorted by name or engagement
+// sorts; with more, walking the order's index finds a page of them sooner.
+const sortMatchesMax = 400
+
+// countMatches counts the people a search's index terms match.
+func countMatches(ctx context.Context, tx *Tx, match string) (int, error) {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM participant_search WHERE participant_search MATCH ?`, match).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count matches: %w", err)
+	}
+	return n, nil
 }
 
 // requireCursor checks that the participant a cursor starts after is still

@@ -53,6 +53,8 @@ func BenchmarkListParticipants(b *testing.B) {
 		{"a program's people", pathway.ParticipantFilter{ProgramID: prog.ID}},
 		{"search lucia (1 in 12 match)", pathway.ParticipantFilter{Text: "lucia"}},
 		{"search lucia by name", pathway.ParticipantFilter{Text: "lucia", Sort: pathway.SortByName}},
+		{"search lucia by last engagement", pathway.ParticipantFilter{Text: "lucia", Sort: pathway.SortByLastEngaged}},
+		{"search a rare name by name", pathway.ParticipantFilter{Text: "kowalski 4321", Sort: pathway.SortByName}},
 		{"search a full name", pathway.ParticipantFilter{Text: "lucía gómez 48"}},
 		{"search a rare name", pathway.ParticipantFilter{Text: "kowalski 4321"}},
 		{"search an exact reference", pathway.ParticipantFilter{Text: "cm-0054321"}},

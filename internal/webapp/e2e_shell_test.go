@@ -525,6 +525,9 @@ func setOffline(t *testing.T, ctx context.Context, offline bool) {
 // testShell runs the shell's journeys: forms that survive, a sign-out that
 // forgets, the language switch, and the walk of every page.
 func (s *site) testShell(t *testing.T) {
+	// The walk leaves every account speaking Spanish (the language is kept
+	// per account); the tests after it read English.
+	t.Cleanup(func() { s.speakEnglish(t) })
 	t.Run("a form survives an ended session and a lost connection", s.testNothingTypedIsLost)
 	t.Run("sign-out leaves nothing personal in the browser", s.testSignOutForgets)
 	t.Run("the language switch turns the app to Spanish and holds", s.testLanguageSwitch)
@@ -572,4 +575,12 @@ func (s *site) walkDialogs(t *testing.T, ctx context.Context, lang string, pendi
 	eval[chromedp.Void](t, ctx, `document.querySelector("dialog[open]").close()`)
 	waitFor(t, ctx, "the form's message", `!document.querySelector("details[open] .form-error").hidden`)
 	s.walkPage(t, ctx, lang, "staff", appPage{"/ladder (not signed in again)", "ladder"}, pending, pendingSeen)
+}
+
+// speakEnglish sets every seeded account's language back to English.
+func (s *site) speakEnglish(t *testing.T) {
+	t.Helper()
+	for _, u := range s.users {
+		s.speakEnglishTo(t, u)
+	}
 }

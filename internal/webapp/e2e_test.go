@@ -325,11 +325,24 @@ func typeKeys(t *testing.T, ctx context.Context, css, text string) {
 // signIn signs in through the form as the role's account.
 func (s *site) signIn(t *testing.T, ctx context.Context, role pathway.Role) {
 	t.Helper()
+	// The account keeps the language an earlier test chose; this signs in
+	// in English, as the tests that use it read.
+	s.speakEnglishTo(t, s.users[role])
 	s.visit(t, ctx, "/", "Sign in to Pathway")
 	fill(t, ctx, `input[name="email"]`, s.users[role].Email)
 	fill(t, ctx, `input[name="password"]`, sqlitetest.Password)
 	click(t, ctx, "button", "Sign in")
 	waitFor(t, ctx, "signed in", `!document.getElementById("nav").hidden && document.querySelector("main h1") && document.querySelector("main h1").textContent !== "Sign in to Pathway" && !document.querySelector("main[aria-busy]")`)
+}
+
+// speakEnglishTo sets account u's language to English.
+func (s *site) speakEnglishTo(t *testing.T, u pathway.User) {
+	t.Helper()
+	en := pathway.English
+	a := pathway.Actor{UserID: u.ID, Email: u.Email, Role: u.Role, RemoteAddr: "e2e"}
+	if _, err := s.srv.Users.ChangeOwnAccount(context.Background(), a, pathway.AccountChange{Language: &en}); err != nil {
+		t.Fatalf("speak English to %s: %v", u.Email, err)
+	}
 }
 
 // navLinks lists the main menu.
