@@ -238,7 +238,7 @@ func (s *site) testBodies(t *testing.T) {
 			{"/bodies", "Consejos y grupos"},
 			{fmt.Sprintf("/bodies/%d", seed.bureau), "Voices bureau"},
 			{fmt.Sprintf("/bodies/%d", seed.committee), "Housing committee"},
-			{fmt.Sprintf("/bodies/%d/talks", seed.bureau), "Presentaciones anteriores de Voices bureau"},
+			{fmt.Sprintf("/bodies/%d/talks", seed.bureau), "Charlas anteriores de Voices bureau"},
 		} {
 			speak("es", page.path)
 			waitPage(t, ctx, page.h1)
@@ -247,12 +247,12 @@ func (s *site) testBodies(t *testing.T) {
 				t.Errorf("%s in Spanish still shows the English of %v", page.path, left)
 			}
 		}
-		if !strings.Contains(mainText(ctx), "Ver presentaciones más antiguas") {
+		if !strings.Contains(mainText(ctx), "Ver charlas más antiguas") {
 			t.Errorf("the talks page in Spanish: %s", mainText(ctx))
 		}
 		speak("es", fmt.Sprintf("/bodies/%d", seed.committee))
 		waitPage(t, ctx, "Housing committee")
-		if text := mainText(ctx); !strings.Contains(text, "Miembro sin consentimiento para compartir su historia") || strings.Contains(text, "Rosa Quiet") {
+		if text := mainText(ctx); !strings.Contains(text, "Integrante sin consentimiento para compartir su historia") || strings.Contains(text, "Rosa Quiet") {
 			t.Errorf("the Spanish roster does not follow the public-story rule: %s", text)
 		}
 		s.check(t, ctx, "body-public-story-es")

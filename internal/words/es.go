@@ -5,30 +5,31 @@ package words
 // words the same here and in the web app (static/js/i18n/es.js):
 //
 //	ladder of engagement  escalera de participación; rung  peldaño; journey, pathway  camino
-//	rungs       observer Observador(a), follower Simpatizante, member Integrante,
-//	            contributor Colaborador(a), leader Líder
+//	rungs       observer Observador/a, follower Simpatizante, member Integrante,
+//	            contributor Colaborador/a, leader Líder
 //	capacities  self_advocacy Defiende sus propias necesidades,
-//	            root_cause_analysis Nombra las políticas y los sistemas detrás del problema,
+//	            root_cause_analysis Identifica las políticas y los sistemas detrás del problema,
 //	            leadership Asume su propio liderazgo
 //	strategies  organizing Organización comunitaria, education Educación,
-//	            networking Redes y alianzas, advocacy Incidencia,
+//	            networking Creación de redes, advocacy Incidencia política,
 //	            electoral Participación cívica y voto
 //	roles       admin Administración, staff Personal del programa,
-//	            coordinator Coordinación, leadership Dirección
-//	bodies      body grupo; advisory_board Consejo asesor, speakers_bureau Equipo de
-//	            portavoces, board_of_directors Junta directiva, committee Comité,
+//	            coordinator Coordinación, leadership Dirección; role (of an account) rol
+//	bodies      body grupo; advisory_board Consejo asesor, speakers_bureau Grupo de portavoces,
+//	            board_of_directors Junta directiva, committee Comité,
 //	            staff Personal (contratado de la comunidad); seat puesto; term periodo;
-//	            role in a body cargo; talk charla; speaker portavoz
+//	            role in a body cargo; member of a body integrante; talk charla; speaker portavoz
 //	audiences   city_council Concejo municipal, state_legislature Legislatura estatal,
 //	            media Medios de comunicación, funders Entidades financiadoras,
-//	            conference Conferencia, school Escuela, community Comunidad, other Otro
+//	            conference Conferencia, school Escuela, community Comunidad, other Otro público
 //	consent     consentimiento; tracking Seguir su camino en Pathway,
 //	            public_story Compartir su historia en público (charlas, medios);
-//	            written Por escrito, verbal De palabra, electronic Electrónico
+//	            written Por escrito, verbal De palabra, electronic Por medio electrónico
 //	other       participant persona / participante; placement paso (en el camino);
 //	            engagement participación; check-in registro de capacidades;
 //	            enrolment periodo en un programa; caseload casos a cargo;
-//	            release publicación; case-management ID ID del sistema de casos
+//	            release informe publicado (informe where it is clear; never publicación);
+//	            case-management ID ID del sistema de casos
 //
 // Every key of the English catalogue is here, with the same %-verbs and
 // {label} (words_test.go).
@@ -203,22 +204,22 @@ var spanish = map[string]string{
 	"role.overlap":           "Esta persona ya tiene un cargo en %s en esas fechas.",
 	"role.body_full":         "No quedan puestos libres en %s: los %d puestos están ocupados el %s. Primero termine un periodo o agregue puestos.",
 	"role.term_limit":        "Serían %d periodos seguidos en %s; el máximo es %d (una pausa de un año vuelve a empezar la cuenta).",
-	"speaking.not_bureau":    "Las charlas pertenecen a un equipo de portavoces, y %s no lo es.",
+	"speaking.not_bureau":    "Las charlas pertenecen a un grupo de portavoces, y %s no lo es.",
 	"speaking.future":        "“{label}” no puede ser una fecha futura; registre la charla cuando ya haya ocurrido.",
 	"speaking.not_member":    "%s no era integrante de %s el %s; elija entre las personas que tenían un cargo allí ese día.",
 
 	// releases and reports
 	"period.format":                    "“{label}” debe ser un mes (AAAA-MM), un trimestre (AAAA-Qn) o un año (AAAA), por ejemplo 2026-03, 2026-Q1 o 2025.",
 	"release.budget":                   "Publicar esto gastaría ε %.2f, pero al año %s solo le quedan %.2f de sus %.2f. No se publicó nada.",
-	"release.already_published":        "El periodo %s ya está publicado; una publicación nunca se vuelve a calcular.",
-	"release.none":                     "El periodo %s no tiene publicación.",
+	"release.already_published":        "El periodo %s ya está publicado; un informe publicado nunca se vuelve a calcular.",
+	"release.none":                     "El periodo %s no tiene informe publicado.",
 	"release.not_over":                 "El periodo %s todavía no termina (termina el %s): solo se puede publicar un periodo cerrado.",
-	"release.not_begun":                "El periodo %s todavía no empieza. Su publicación saldrá el %s, %d días después de que termine.",
-	"release.open":                     "El periodo %s todavía no termina, y un periodo abierto nunca se publica. Su publicación saldrá el %s.",
-	"release.due":                      "La publicación del periodo %s saldrá el %s.",
-	"release.none_admin":               "El periodo %s no tiene publicación. La administración puede publicarlo si el presupuesto de privacidad del año lo permite.",
-	"release.nobody":                   "Todavía no se da seguimiento a nadie, así que no hay nada publicado para %s. La primera publicación sale %d días después de que termine el primer mes con participantes.",
-	"release.program_absent":           "Este programa no está en esta publicación.",
+	"release.not_begun":                "El periodo %s todavía no empieza. Su informe saldrá el %s, %d días después de que termine.",
+	"release.open":                     "El periodo %s todavía no termina, y un periodo abierto nunca se publica. Su informe saldrá el %s.",
+	"release.due":                      "El informe del periodo %s saldrá el %s.",
+	"release.none_admin":               "El periodo %s no tiene informe publicado. La administración puede publicar su informe si el presupuesto de privacidad del año lo permite.",
+	"release.nobody":                   "Todavía no se da seguimiento a nadie, así que no hay nada publicado para %s. El primer informe sale %d días después de que termine el primer mes con participantes.",
+	"release.program_absent":           "Este programa no está en este informe.",
 	"report.program_only_distribution": "“{label}” solo sirve para el informe de distribución.",
 	"report.perspective_only_capacity": "“{label}” solo sirve para el informe de capacidades.",
 
@@ -289,7 +290,7 @@ var spanish = map[string]string{
 	"label.assessed_on":          "Fecha",
 	"label.perspective":          "Desde qué mirada",
 	"label.self_advocacy":        "Defiende sus propias necesidades",
-	"label.root_cause_analysis":  "Nombra las políticas y los sistemas detrás del problema",
+	"label.root_cause_analysis":  "Identifica las políticas y los sistemas detrás del problema",
 	"label.leadership":           "Asume su propio liderazgo",
 	"label.name":                 "Nombre",
 	"label.description":          "Descripción",
