@@ -336,12 +336,15 @@ func (s *site) signIn(t *testing.T, ctx context.Context, role pathway.Role) {
 }
 
 // speakEnglishTo sets account u's language to English.
-func (s *site) speakEnglishTo(t *testing.T, u pathway.User) {
+func (s *site) speakEnglishTo(t *testing.T, u pathway.User) { s.speak(t, u, pathway.English) }
+
+// speak sets account u's language, as its own choice on "Your account"
+// would.
+func (s *site) speak(t *testing.T, u pathway.User, lang pathway.Language) {
 	t.Helper()
-	en := pathway.English
 	a := pathway.Actor{UserID: u.ID, Email: u.Email, Role: u.Role, RemoteAddr: "e2e"}
-	if _, err := s.srv.Users.ChangeOwnAccount(context.Background(), a, pathway.AccountChange{Language: &en}); err != nil {
-		t.Fatalf("speak English to %s: %v", u.Email, err)
+	if _, err := s.srv.Users.ChangeOwnAccount(context.Background(), a, pathway.AccountChange{Language: &lang}); err != nil {
+		t.Fatalf("set %s's language to %s: %v", u.Email, lang, err)
 	}
 }
 
