@@ -419,10 +419,12 @@ func (s *ParticipantService) ListParticipants(ctx context.Context, a pathway.Act
 // sorts; with more, walking the order's index finds a page of them sooner.
 const sortMatchesMax = 400
 
-// countMatches counts the people a search's index terms match.
+// countMatches counts the people a search's index terms match, up to one
+// more than sortMatchesMax: enough to choose how to read them.
 func countMatches(ctx context.Context, tx *Tx, match string) (int, error) {
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM participant_search WHERE participant_search MATCH ?`, match).Scan(&n); err != nil {
+	const q = `SELECT count(*) FROM (SELECT 1 FROM participant_search WHERE participant_search MATCH ? LIMIT ?)`
+	if err := tx.QueryRowContext(ctx, q, match, sortMatchesMax+1).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count matches: %w", err)
 	}
 	return n, nil
