@@ -3,6 +3,9 @@ package sqlite_test
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -245,5 +248,45 @@ func TestErasureEmptiesTheSearchIndex(t *testing.T) {
 	}
 	if got := names(s.list(t, s.staff, pathway.ParticipantFilter{Text: "marisol"})); !cmp.Equal(got, []string{"Marisol Penhallow"}) {
 		t.Errorf("the other person is found as %v", got)
+	}
+}
+
+// TestASearchWithManyMatchesSortsAsOneWithFew: past sortMatchesMax matches
+// a search sorted by name walks the name index instead of sorting its
+// matches; both ways give the same people in the same order, page by page.
+func TestASearchWithManyMatchesSortsAsOneWithFew(t *testing.T) {
+	s := newHistoryStore(t)
+	const many = 420 // above sortMatchesMax
+	var want []string
+	for i := range many {
+		name := fmt.Sprintf("Lucía %c%03d", 'Z'-rune(i%26), i)
+		s.add(t, fmt.Sprintf("CM-%04d", i), name)
+		want = append(want, name)
+		s.add(t, fmt.Sprintf("OT-%04d", i), fmt.Sprintf("Marta %03d", i))
+	}
+	slices.SortFunc(want, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
+	got := names(s.list(t, s.staff, pathway.ParticipantFilter{Text: "lucia", Sort: pathway.SortByName, Limit: many + 10}))
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("%d matches sorted by name (-want +got):\n%s", many, diff)
+	}
+	var paged []string
+	f := pathway.ParticipantFilter{Text: "lucia", Sort: pathway.SortByName, Limit: 50}
+	for {
+		ps, next, err := s.participants.ListParticipants(context.Background(), s.staff, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		paged = append(paged, names(ps)...)
+		if next == 0 {
+			break
+		}
+		f.After = next
+	}
+	if diff := cmp.Diff(want, paged); diff != "" {
+		t.Errorf("the same, 50 to a page (-want +got):\n%s", diff)
+	}
+	few := names(s.list(t, s.staff, pathway.ParticipantFilter{Text: "lucia z", Sort: pathway.SortByName}))
+	if len(few) == 0 || len(few) > 50 || !slices.IsSortedFunc(few, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) }) {
+		t.Errorf("a search with few matches sorted by name gave %q", few)
 	}
 }
