@@ -1,7 +1,7 @@
 // Administration: accounts and their caseloads, one-time password resets,
 // API tokens, and the audit log read as sentences.
 
-import { get, post, patch, del } from "./api.js";
+import { get, post, patch, del, query } from "./api.js";
 import { h, fill } from "./dom.js";
 import { ROLES } from "./words.js";
 import { t, tn, formatDate, formatDateTime } from "./i18n.js";
@@ -274,7 +274,6 @@ export async function auditView(ctx) {
     fill(more, page.next_cursor ? h("button", { type: "button", class: "button-secondary", onclick: (ev) => { ev.target.disabled = true; ev.target.textContent = t("admin.audit.loading"); load(page.next_cursor); } }, t("admin.audit.more")) : null);
     if (cursor && rows[0]) { rows[0].tabIndex = -1; rows[0].focus(); }
   }
-  function query(p) { const u = new URLSearchParams(); for (const [k, v] of Object.entries(p)) if (v) u.set(k, v); const s = u.toString(); return s ? "?" + s : ""; }
   filters.addEventListener("submit", (ev) => {
     ev.preventDefault();
     clearErrors(filters);
