@@ -12,13 +12,20 @@ type recordQuery struct {
 	Include string `form:"include" json:"include" validate:"max=100"`
 }
 
-// The parts a person's record may include, and the ability each needs: the
-// same as the part's own route.
-var recordIncludes = map[string]pathway.Ability{
-	"placements":        pathway.ReadPeople,
-	"engagements":       pathway.WritePeople,
-	"capacity_checkins": pathway.WritePeople,
-	"suggestions":       pathway.ReadBodies,
+// recordInclude is one part a person's record may include: the ability it
+// needs (the same as the part's own route) and the flag that asks for it.
+type recordInclude struct {
+	ability pathway.Ability
+	part    func(*pathway.RecordParts) *bool
+}
+
+// recordIncludes holds every part a record may include, by its name in the
+// include list.
+var recordIncludes = map[string]recordInclude{
+	"placements":        {pathway.ReadPeople, func(p *pathway.RecordParts) *bool { return &p.Placements }},
+	"engagements":       {pathway.WritePeople, func(p *pathway.RecordParts) *bool { return &p.Engagements }},
+	"capacity_checkins": {pathway.WritePeople, func(p *pathway.RecordParts) *bool { return &p.Checkins }},
+	"suggestions":       {pathway.ReadBodies, func(p *pathway.RecordParts) *bool { return &p.Suggestions }},
 }
 
 // parts reads the include list, refusing a part a's role may not read.
@@ -28,23 +35,14 @@ func (q recordQuery) parts(a pathway.Actor) (pathway.RecordParts, error) {
 		return p, nil
 	}
 	for _, name := range strings.Split(q.Include, ",") {
-		ab, ok := recordIncludes[strings.TrimSpace(name)]
+		inc, ok := recordIncludes[strings.TrimSpace(name)]
 		if !ok {
 			return p, pathway.Invalid("include", "record.include")
 		}
-		if !a.Role.Can(ab) {
+		if !a.Role.Can(inc.ability) {
 			return p, pathway.Errorf(pathway.EFORBIDDEN, "record.include_forbidden")
 		}
-		switch strings.TrimSpace(name) {
-		case "placements":
-			p.Placements = true
-		case "engagements":
-			p.Engagements = true
-		case "capacity_checkins":
-			p.Checkins = true
-		case "suggestions":
-			p.Suggestions = true
-		}
+		*inc.part(&p) = true
 	}
 	return p, nil
 }
