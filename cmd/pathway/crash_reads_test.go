@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"path/filepath"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -21,18 +19,8 @@ func TestAnsweredReadsAreAuditedAfterAKill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and kills it mid-read")
 	}
-	bin := buildBinary(t)
-	db := filepath.Join(t.TempDir(), "pathway.db")
-	runBinary(t, bin, "a long enough password\n", "user", "add", "--db", db, "--email", "sync@example.org", "--role", "admin", "--password-stdin")
-	token := strings.TrimSpace(runBinary(t, bin, "", "token", "issue", "--db", db, "--email", "sync@example.org"))
-
-	first := startChild(t, bin, db)
-	l := &load{
-		url:    first.URL,
-		token:  token,
-		today:  time.Now().UTC().Format("2006-01-02"),
-		client: &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 16}},
-	}
+	r := startCrashRun(t)
+	bin, db, token, first, l := r.bin, r.db, r.token, r.first, r.load
 	pid, ok := l.write("/api/v1/participants", map[string]any{
 		"external_ref": "READ-KILL-1", "display_name": "Read Kill", "program_ids": []int64{},
 		"consent": map[string]any{"given_on": l.today, "method": "electronic", "scopes": []string{"tracking"}},

@@ -106,6 +106,30 @@ func (c *child) kill() {
 	}
 }
 
+// crashRun is a database with an admin, their token, and "pathway serve"
+// running on it, with a load ready to write to it as the admin.
+type crashRun struct {
+	bin, db, token string
+	first          *child
+	load           *load
+}
+
+// startCrashRun builds the binary, adds an admin and a token, and serves.
+func startCrashRun(t *testing.T) crashRun {
+	t.Helper()
+	r := crashRun{bin: buildBinary(t), db: filepath.Join(t.TempDir(), "pathway.db")}
+	runBinary(t, r.bin, "a long enough password\n", "user", "add", "--db", r.db, "--email", "sync@example.org", "--role", "admin", "--password-stdin")
+	r.token = strings.TrimSpace(runBinary(t, r.bin, "", "token", "issue", "--db", r.db, "--email", "sync@example.org"))
+	r.first = startChild(t, r.bin, r.db)
+	r.load = &load{
+		url:    r.first.URL,
+		token:  r.token,
+		today:  time.Now().UTC().Format("2006-01-02"),
+		client: &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 16}},
+	}
+	return r
+}
+
 // ack is a write the service acknowledged with a 2xx.
 type ack struct {
 	participantID int64
@@ -217,18 +241,8 @@ func TestAcknowledgedWritesSurviveAKill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and kills it mid-write")
 	}
-	bin := buildBinary(t)
-	db := filepath.Join(t.TempDir(), "pathway.db")
-	runBinary(t, bin, "a long enough password\n", "user", "add", "--db", db, "--email", "sync@example.org", "--role", "admin", "--password-stdin")
-	token := strings.TrimSpace(runBinary(t, bin, "", "token", "issue", "--db", db, "--email", "sync@example.org"))
-
-	first := startChild(t, bin, db)
-	l := &load{
-		url:    first.URL,
-		token:  token,
-		today:  time.Now().UTC().Format("2006-01-02"),
-		client: &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 16}},
-	}
+	r := startCrashRun(t)
+	bin, db, token, first, l := r.bin, r.db, r.token, r.first, r.load
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	for n := range 8 {

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"pathway/internal/pathway"
@@ -91,33 +92,81 @@ type use struct {
 	at  string
 }
 
-// messageUses parses every non-test Go file of the module and returns the
+// goFile is one non-test Go file of the module, parsed.
+type goFile struct {
+	path string
+	f    *ast.File
+}
+
+// source is the module's Go source, walked and parsed once for every test
+// of this package.
+var source struct {
+	once  sync.Once
+	fset  *token.FileSet
+	files []goFile
+	err   error
+}
+
+// root is the module's folder.
+var root = filepath.Join("..", "..")
+
+// goFiles returns every non-test Go file of the module, parsed.
+func goFiles(t *testing.T) (*token.FileSet, []goFile) {
+	t.Helper()
+	source.once.Do(func() {
+		source.fset = token.NewFileSet()
+		source.err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() && (d.Name() == "node_modules" || strings.HasPrefix(d.Name(), ".") && path != root) {
+				return filepath.SkipDir
+			}
+			if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+				return nil
+			}
+			f, err := parser.ParseFile(source.fset, path, nil, 0)
+			if err != nil {
+				return err
+			}
+			source.files = append(source.files, goFile{path, f})
+			return nil
+		})
+	})
+	if source.err != nil {
+		t.Fatal(source.err)
+	}
+	return source.fset, source.files
+}
+
+// filesIn returns the parsed files of one folder below the module's root.
+func filesIn(t *testing.T, dir ...string) []goFile {
+	t.Helper()
+	want := filepath.Join(append([]string{root}, dir...)...)
+	_, all := goFiles(t)
+	var out []goFile
+	for _, gf := range all {
+		if filepath.Dir(gf.path) == want {
+			out = append(out, gf)
+		}
+	}
+	return out
+}
+
+// messageUses reads every non-test Go file of the module and returns the
 // message keys it writes: the key of every call of a producer, the Message
 // of every pathway.Error and pathway.FieldError literal, and every literal
 // in a key-only area. A message written as text where a key belongs is
 // returned too, so the test names it.
 func messageUses(t *testing.T) (keys []use, fields []use) {
 	t.Helper()
-	root := filepath.Join("..", "..")
-	consts := pathwayConsts(t, root)
-	fset := token.NewFileSet()
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
+	consts := pathwayConsts(t)
+	fset, files := goFiles(t)
+	for _, gf := range files {
+		if filepath.Dir(gf.path) == filepath.Join(root, "internal", "words") {
+			continue // this package reads keys; it writes none
 		}
-		if d.IsDir() && (d.Name() == "node_modules" || strings.HasPrefix(d.Name(), ".") && path != root) {
-			return filepath.SkipDir
-		}
-		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
-		if filepath.Dir(path) == filepath.Join(root, "internal", "words") {
-			return nil // this package reads keys; it writes none
-		}
-		f, err := parser.ParseFile(fset, path, nil, 0)
-		if err != nil {
-			return err
-		}
+		f := gf.f
 		inPathway := f.Name.Name == "pathway"
 		// str returns the text of a string literal or a pathway.Msg constant.
 		str := func(e ast.Expr) (string, bool) {
@@ -206,10 +255,6 @@ func messageUses(t *testing.T) (keys []use, fields []use) {
 			}
 			return true
 		})
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	return keys, fields
 }
@@ -234,24 +279,11 @@ func built(e ast.Expr) bool {
 }
 
 // pathwayConsts reads the string constants of package pathway.
-func pathwayConsts(t *testing.T, root string) map[string]string {
+func pathwayConsts(t *testing.T) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	dir := filepath.Join(root, "internal", "pathway")
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fset := token.NewFileSet()
-	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), ".go") || strings.HasSuffix(e.Name(), "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, filepath.Join(dir, e.Name()), nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ast.Inspect(f, func(n ast.Node) bool {
+	for _, gf := range filesIn(t, "internal", "pathway") {
+		ast.Inspect(gf.f, func(n ast.Node) bool {
 			if vs, ok := n.(*ast.ValueSpec); ok {
 				for i, name := range vs.Names {
 					if i < len(vs.Values) {
@@ -292,21 +324,10 @@ var requestStruct = regexp.MustCompile(`(Request|Patch|Query)$`)
 // of the API, read from internal/httpapi.
 func requestFields(t *testing.T) []use {
 	t.Helper()
-	dir := filepath.Join("..", "httpapi")
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out []use
-	fset := token.NewFileSet()
-	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), ".go") || strings.HasSuffix(e.Name(), "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, filepath.Join(dir, e.Name()), nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
+	fset, _ := goFiles(t)
+	for _, gf := range filesIn(t, "internal", "httpapi") {
+		f := gf.f
 		ast.Inspect(f, func(n ast.Node) bool {
 			ts, ok := n.(*ast.TypeSpec)
 			if !ok || !requestStruct.MatchString(ts.Name.Name) {
