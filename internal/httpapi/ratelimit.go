@@ -82,13 +82,15 @@ func (s *Server) guard() *signInGuard {
 	return s.signIn.guard
 }
 
-// tooMany answers 429 with Retry-After for a refused attempt.
-func tooMany(c *gin.Context, wait time.Duration) error {
+// tooMany answers 429 with Retry-After for a refused attempt, in the words
+// of minuteKey when a minute or less is left, else of minutesKey, which is
+// given the whole minutes to wait.
+func tooMany(c *gin.Context, wait time.Duration, minuteKey, minutesKey string) error {
 	setRetryAfter(c, wait)
 	if wait <= time.Minute {
-		return pathway.Errorf(pathway.ELOCKED, "signin.too_many_minute")
+		return pathway.Errorf(pathway.ELOCKED, minuteKey)
 	}
-	return pathway.Errorf(pathway.ELOCKED, "signin.too_many", int(math.Ceil(wait.Minutes())))
+	return pathway.Errorf(pathway.ELOCKED, minutesKey, int(math.Ceil(wait.Minutes())))
 }
 
 // setRetryAfter sets Retry-After to wait in whole seconds, at least one.
@@ -116,10 +118,10 @@ func clientKey(ip string) string {
 func (g *signInGuard) admit(c *gin.Context, client string) error {
 	now := time.Now()
 	if wait, ok := g.clients.take(clientKey(client), now); !ok {
-		return tooMany(c, wait)
+		return tooMany(c, wait, "signin.too_many_minute", "signin.too_many")
 	}
 	if wait, ok := take(g.global, now); !ok {
-		return tooMany(c, wait)
+		return tooMany(c, wait, "signin.too_many_minute", "signin.too_many")
 	}
 	return nil
 }
@@ -130,7 +132,7 @@ func (g *signInGuard) admit(c *gin.Context, client string) error {
 // keeps attempts running at once from all passing.
 func (g *signInGuard) throttle(c *gin.Context, key string) error {
 	if wait, ok := g.accounts.take(key, time.Now()); !ok {
-		return tooMany(c, wait)
+		return tooMany(c, wait, "signin.too_many_minute", "signin.too_many")
 	}
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"encoding/hex"
 	"io/fs"
-	"math"
 	"net/http"
 	"strings"
 	"sync"
@@ -71,15 +70,6 @@ func (s *Server) selfGuard() *selfGuard {
 	return s.self.guard
 }
 
-// slowDown answers 429 with Retry-After.
-func slowDown(c *gin.Context, wait time.Duration) error {
-	setRetryAfter(c, wait)
-	if wait <= time.Minute {
-		return pathway.Errorf(pathway.ELOCKED, "self.too_many_minute")
-	}
-	return pathway.Errorf(pathway.ELOCKED, "self.too_many", int(math.Ceil(wait.Minutes())))
-}
-
 // selfAuth lets through only a request that carries the token of a working
 // personal link, within the rate limits, and notes whose link it is. The
 // client's budget is spent before the token is looked up, so guessing
@@ -91,7 +81,7 @@ func (s *Server) selfAuth(c *gin.Context) {
 	}
 	g, now := s.selfGuard(), time.Now()
 	if wait, ok := g.clients.take(clientKey(c.ClientIP()), now); !ok {
-		s.writeError(c, slowDown(c, wait))
+		s.writeError(c, tooMany(c, wait, "self.too_many_minute", "self.too_many"))
 		return
 	}
 	token, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
@@ -105,7 +95,7 @@ func (s *Server) selfAuth(c *gin.Context) {
 	}
 	hash := secret.HashToken(token)
 	if wait, ok := g.links.take(hex.EncodeToString(hash), now); !ok {
-		s.writeError(c, slowDown(c, wait))
+		s.writeError(c, tooMany(c, wait, "self.too_many_minute", "self.too_many"))
 		return
 	}
 	self, err := s.Invitations.SelfByToken(c.Request.Context(), hash, c.ClientIP())

@@ -81,6 +81,10 @@ var producers = map[string]int{"Errorf": 1, "Invalid": 1, "Conflict": 1}
 
 var wordsProducers = map[string]int{"Text": 1, "FieldText": 2}
 
+// httpapiProducers are the functions of package httpapi that take message
+// keys, with the positions of the keys among their arguments.
+var httpapiProducers = map[string][]int{"tooMany": {2, 3}}
+
 // keyPrefixes are the areas of keys only messages use, so any literal that
 // starts with one is a key wherever it is written (handed to a helper, or
 // returned by one).
@@ -205,6 +209,14 @@ func messageUses(t *testing.T) (keys []use, fields []use) {
 		}
 		ast.Inspect(f, func(n ast.Node) bool {
 			at := func() string { return fset.Position(n.Pos()).String() }
+			// message notes the key e writes, or text built where a key belongs.
+			message := func(e ast.Expr) {
+				if key, ok := str(e); ok {
+					keys = append(keys, use{key, at()})
+				} else if built(e) {
+					keys = append(keys, use{"text built in the code", at()})
+				}
+			}
 			switch v := n.(type) {
 			case *ast.CallExpr:
 				if sel, ok := v.Fun.(*ast.SelectorExpr); ok {
@@ -216,16 +228,19 @@ func messageUses(t *testing.T) (keys []use, fields []use) {
 						}
 					}
 				}
+				if id, ok := v.Fun.(*ast.Ident); ok && f.Name.Name == "httpapi" {
+					for _, i := range httpapiProducers[id.Name] {
+						if i < len(v.Args) {
+							message(v.Args[i])
+						}
+					}
+				}
 				name := pathwayName(v.Fun)
 				i, ok := producers[name]
 				if !ok || len(v.Args) <= i {
 					return true
 				}
-				if key, ok := str(v.Args[i]); ok {
-					keys = append(keys, use{key, at()})
-				} else if built(v.Args[i]) {
-					keys = append(keys, use{"text built in the code", at()})
-				}
+				message(v.Args[i])
 				if name != "Errorf" {
 					if field, ok := str(v.Args[0]); ok {
 						fields = append(fields, use{field, at()})
@@ -240,11 +255,7 @@ func messageUses(t *testing.T) (keys []use, fields []use) {
 							continue
 						}
 						if k, ok := kv.Key.(*ast.Ident); ok && k.Name == "Message" {
-							if key, ok := str(kv.Value); ok {
-								keys = append(keys, use{key, at()})
-							} else if built(kv.Value) {
-								keys = append(keys, use{"text built in the code", at()})
-							}
+							message(kv.Value)
 						}
 					}
 				}
